@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ssd-detect",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ssd-detect", targets: ["ssd-detect"]),
+        .library(name: "ImageIO", targets: ["ImageIO"]),
+        .library(name: "Preprocess", targets: ["Preprocess"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries, kept at the edge: only ImageIO imports the image codecs, only the CPU backend OpenBLAS.
+        .systemLibrary(
+            name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+
+        .target(name: "ImageIO", dependencies: ["CTurboJPEG", "CPNG"]),
+        // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
+        .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
+        .executableTarget(
+            name: "ssd-detect",
+            dependencies: [
+                "ImageIO", "Preprocess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "ssd-io-bench", dependencies: ["ImageIO", "Preprocess"], path: "Benchmarks/IOBench"),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
+        .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,78 @@
+import ImageIO
+
+/// Turns a decoded image into a model's static input tensor: Pillow-exact bilinear resize to the spec's size
+/// (no aspect preservation, as the reference pipeline does), then the spec's pixel encoding and layout.
+///
+/// Writes into a caller-owned buffer; after the first image of a given size it allocates nothing.
+/// Not thread-safe: give each worker its own.
+public final class Preprocessor {
+    /// The tensor this preprocessor writes.
+    public let spec: InputSpec
+    private let resizer: BilinearResizer
+    /// Resized RGB8, for encodings that are not the raw bytes in NHWC order.
+    private var resized: [UInt8]
+    /// 256 entries per channel (R, G, B): the element for each pixel value.
+    private let byteTable: [UInt8]
+    private let floatTable: [Float]
+
+    /// A preprocessor for `spec`.
+    public init(spec: InputSpec) {
+        self.spec = spec
+        resizer = BilinearResizer(outputSize: spec.size)
+        let direct = spec.encoding == .uint8 && spec.layout == .nhwc
+        resized = direct ? [] : [UInt8](repeating: 0, count: spec.width * spec.height * 3)
+        (byteTable, floatTable) = Self.tables(for: spec.encoding)
+    }
+
+    /// Resizes and encodes `image` into `tensor`, which must hold exactly `spec.byteCount` bytes.
+    public func write(_ image: RGBImage, into tensor: UnsafeMutableRawBufferPointer) {
+        precondition(tensor.count == spec.byteCount, "tensor buffer is \(tensor.count) bytes, spec needs \(spec.byteCount)")
+        if resized.isEmpty {
+            resizer.resize(image, into: tensor.bindMemory(to: UInt8.self))
+            return
+        }
+        resized.withUnsafeMutableBufferPointer { rgb in
+            resizer.resize(image, into: rgb)
+            encode(UnsafeBufferPointer(rgb), into: tensor)
+        }
+    }
+
+    private func encode(_ rgb: UnsafeBufferPointer<UInt8>, into tensor: UnsafeMutableRawBufferPointer) {
+        let pixels = spec.width * spec.height
+        // NHWC puts channel c of pixel p at 3p + c, NCHW at c * pixels + p.
+        let (pixelStride, channelStride) = spec.layout == .nhwc ? (3, 1) : (1, pixels)
+        switch spec.encoding {
+        case .uint8, .quantizedUInt8:
+            let out = tensor.bindMemory(to: UInt8.self)
+            byteTable.withUnsafeBufferPointer { table in
+                for p in 0..<pixels {
+                    for c in 0..<3 { out[p * pixelStride + c * channelStride] = table[c << 8 | Int(rgb[3 * p + c])] }
+                }
+            }
+        case .float32:
+            let out = tensor.bindMemory(to: Float.self)
+            floatTable.withUnsafeBufferPointer { table in
+                for p in 0..<pixels {
+                    for c in 0..<3 { out[p * pixelStride + c * channelStride] = table[c << 8 | Int(rgb[3 * p + c])] }
+                }
+            }
+        }
+    }
+
+    /// Lookup tables for `encoding`: the per-pixel arithmetic is done once per possible byte value.
+    static func tables(for encoding: PixelEncoding) -> (bytes: [UInt8], floats: [Float]) {
+        switch encoding {
+        case .uint8:
+            return ((0..<768).map { UInt8($0 & 0xFF) }, [])
+        case .quantizedUInt8(let mean, let std, let scale, let zeroPoint):
+            let bytes = (0..<768).map { i -> UInt8 in
+                let real = (Float(i & 0xFF) - mean[i >> 8]) / std[i >> 8]
+                let q = Int((real / scale).rounded()) + zeroPoint
+                return UInt8(clamping: q)
+            }
+            return (bytes, [])
+        case .float32(let mean, let std):
+            return ([], (0..<768).map { i in (Float(i & 0xFF) - mean[i >> 8]) / std[i >> 8] })
+        }
+    }
+}

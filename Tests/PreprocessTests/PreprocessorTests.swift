@@ -1,0 +1,59 @@
+import ImageIO
+import Preprocess
+import Testing
+import TestSupport
+
+struct PreprocessorTests {
+    /// Decode + resize, the way the detector will do it, into the model's 300x300 uint8 input.
+    func modelInput(_ name: String, reduce: Bool = false) throws -> [UInt8] {
+        let spec = InputSpec(width: 300, height: 300)
+        let decoded = try ImageDecoder().decode(try Assets.photo(name), reduceTo: reduce ? spec.size : nil)
+        var tensor = [UInt8](repeating: 0, count: spec.byteCount)
+        tensor.withUnsafeMutableBytes { Preprocessor(spec: spec).write(decoded.image, into: $0) }
+        return tensor
+    }
+
+    /// The bound: mean absolute difference at most 1.0 and 99th percentile at most 4, on every photo,
+    /// against Pillow's resize of Pillow's decode.
+    @Test(arguments: Assets.photos.map(\.name))
+    func agreesWithPillowOnEveryPhoto(name: String) throws {
+        let stats = PixelStatistics(try modelInput(name), try Assets.pillow(name, size: "300x300"))
+        #expect(stats.meanAbsoluteDifference <= 1.0 && stats.percentile99 <= 4, "\(name): \(stats)")
+    }
+
+    /// The same bound against the exact inputs the TFLite reference outputs were computed from.
+    @Test(arguments: ["darknet_dog", "darknet_person", "voc_000001"])
+    func agreesWithTheGoldenModelInputs(name: String) throws {
+        let stats = PixelStatistics(try modelInput(name), try Assets.bytes("reference/golden/\(name).input.bin"))
+        #expect(stats.meanAbsoluteDifference <= 1.0 && stats.percentile99 <= 4, "\(name): \(stats)")
+    }
+
+    @Test func nchwFloatAppliesMeanAndStdPerChannel() {
+        let mean = SIMD3<Float>(123.675, 116.28, 103.53)
+        let std = SIMD3<Float>(58.395, 57.12, 57.375)
+        let spec = InputSpec(width: 2, height: 1, layout: .nchw, encoding: .float32(mean: mean, std: std))
+        // A 2x1 image at its own size: no resampling, so only the encoding and layout are tested.
+        let image = RGBImage(width: 2, height: 1, pixels: [10, 20, 30, 250, 128, 0])
+        var tensor = [Float](repeating: .nan, count: spec.elementCount)
+        tensor.withUnsafeMutableBytes { Preprocessor(spec: spec).write(image, into: $0) }
+        let expected: [Float] = [
+            (10 - mean[0]) / std[0], (250 - mean[0]) / std[0],
+            (20 - mean[1]) / std[1], (128 - mean[1]) / std[1],
+            (30 - mean[2]) / std[2], (0 - mean[2]) / std[2],
+        ]
+        #expect(tensor == expected)
+        #expect(spec.byteCount == 24)
+    }
+
+    @Test func quantizedInputRoundsAndClamps() {
+        // real = (p - 127.5) / 127.5, quantized with scale 1/128, zero point 128.
+        let encoding = PixelEncoding.quantizedUInt8(
+            mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5), scale: 1.0 / 128, zeroPoint: 128)
+        let spec = InputSpec(width: 3, height: 1, encoding: encoding)
+        let image = RGBImage(width: 3, height: 1, pixels: [0, 127, 200, 255, 128, 64, 1, 2, 3])
+        var tensor = [UInt8](repeating: 0, count: spec.byteCount)
+        tensor.withUnsafeMutableBytes { Preprocessor(spec: spec).write(image, into: $0) }
+        // q = round((p - 127.5) / 127.5 * 128) + 128: 200 -> 201, 128 -> 129, 255 -> 256 clamped to 255.
+        #expect(tensor == [0, 127, 201, 255, 129, 64, 1, 2, 3])
+    }
+}

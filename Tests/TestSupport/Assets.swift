@@ -1,0 +1,43 @@
+import Foundation
+
+/// The fetched test assets (`make assets`): `$SSD_ASSETS_DIR`, else `.assets/` at the package root.
+/// A missing file is a test failure, never a skip: CI must have them all.
+public enum Assets {
+    /// The assets folder.
+    public static let root: URL = {
+        if let dir = ProcessInfo.processInfo.environment["SSD_ASSETS_DIR"] { return URL(fileURLWithPath: dir) }
+        // Tests/TestSupport/Assets.swift -> package root
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".assets")
+    }()
+
+    /// The photos every test decodes, with their sizes (from ../shared/README.md's provenance).
+    public static let photos: [(name: String, width: Int, height: Int)] = [
+        ("darknet_dog", 768, 576), ("darknet_kite", 1352, 900), ("darknet_person", 640, 424),
+        ("voc_000001", 353, 500), ("voc_000456", 500, 375), ("voc_001150", 500, 375), ("voc_004545", 500, 375),
+    ]
+
+    /// The bytes of `path` under the assets folder.
+    public static func bytes(_ path: String) throws -> [UInt8] {
+        let url = root.appendingPathComponent(path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw MissingAsset(path: url.path)
+        }
+        return [UInt8](data)
+    }
+
+    /// A photo's JPEG bytes.
+    public static func photo(_ name: String) throws -> [UInt8] { try bytes("images/\(name).jpg") }
+
+    /// Pillow's RGB8 decode of a photo, or its resize to `size` ("300x300"), from scripts/pil_reference.py.
+    public static func pillow(_ name: String, size: String? = nil) throws -> [UInt8] {
+        try bytes("pil/\(name)\(size.map { ".\($0)" } ?? "").rgb")
+    }
+}
+
+/// An asset that `make assets` should have fetched is not there.
+public struct MissingAsset: Error, CustomStringConvertible {
+    /// The file looked for.
+    public let path: String
+    public var description: String { "missing test asset \(path): run `make assets` (see README)" }
+}
