@@ -34,7 +34,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
-            name: "ssd-io-bench", dependencies: ["ImageIO", "Preprocess"], path: "Benchmarks/IOBench"),
+            name: "ssd-io-bench",
+            dependencies: [
+                "ImageIO", "Preprocess", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/IOBench"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),

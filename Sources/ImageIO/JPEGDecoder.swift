@@ -59,19 +59,20 @@ struct JPEGDecoder {
             orientation: metadata.orientation, scale: scale)
     }
 
-    /// The smallest TurboJPEG scale (n/8, at most 1) whose upright output still covers `target`; 1/1 without one.
+    /// The smallest of 1/2, 1/4, 1/8 whose upright output still covers `target`; 1/1 without one or when none does.
+    /// Only powers of two: libjpeg-turbo's other n/8 scales decode no faster than full size here and agree worse
+    /// with Pillow (docs/PERFORMANCE.md), and Pillow's own `draft` mode makes the same choice.
     static func scale(width: Int, height: Int, orientation: Orientation, _ target: ImageSize?)
         -> (numerator: Int, denominator: Int)
     {
         guard let target else { return (1, 1) }
         let (needW, needH) = orientation.swapsDimensions ? (target.height, target.width) : (target.width, target.height)
-        var count: Int32 = 0
-        guard let factors = tjGetScalingFactors(&count) else { return (1, 1) }
         var best = (numerator: 1, denominator: 1)
-        for factor in UnsafeBufferPointer(start: factors, count: Int(count)) {
-            let (n, d) = (Int(factor.num), Int(factor.denom))
-            guard n <= d, n * best.denominator < best.numerator * d else { continue }
-            if (width * n + d - 1) / d >= needW && (height * n + d - 1) / d >= needH { best = (n, d) }
+        for denominator in [2, 4, 8] {
+            let scaledW = (width + denominator - 1) / denominator
+            let scaledH = (height + denominator - 1) / denominator
+            guard scaledW >= needW && scaledH >= needH else { break }
+            best = (1, denominator)
         }
         return best
     }

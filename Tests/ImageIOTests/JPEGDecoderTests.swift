@@ -58,13 +58,15 @@ struct JPEGDecoderTests {
 
     @Test func dctScalingPicksTheSmallestScaleThatCoversTheTarget() throws {
         let kite = try decoder.decode(try Assets.photo("darknet_kite"), reduceTo: ImageSize(width: 300, height: 300))
-        // 1352x900: 3/8 gives 507x338, 2/8 would give 338x225 (too short).
-        #expect(kite.scale == (3, 8))
-        #expect(kite.image.width == 507 && kite.image.height == 338)
+        // 1352x900: 1/2 gives 676x450; 1/4 would give 338x225 (too short).
+        #expect(kite.scale == (1, 2))
+        #expect(kite.image.width == 676 && kite.image.height == 450)
         #expect(kite.originalSize == ImageSize(width: 1352, height: 900))
+        // 500x375: 1/2 would give 250x188, so it is decoded at full size.
         let small = try decoder.decode(try Assets.photo("voc_000456"), reduceTo: ImageSize(width: 300, height: 300))
-        // 500x375: 7/8 gives 438x329; 6/8 would give 375x282.
-        #expect(small.scale == (7, 8))
-        #expect(small.image.width == 438 && small.image.height == 329)
+        #expect(small.scale == (1, 1) && small.image.width == 500)
+        // A portrait orientation compares the target with the upright sides.
+        #expect(JPEGDecoder.scale(width: 1200, height: 400, orientation: .right, ImageSize(width: 100, height: 300)) == (1, 4))
+        #expect(JPEGDecoder.scale(width: 1200, height: 400, orientation: .up, ImageSize(width: 100, height: 300)) == (1, 1))
     }
 }

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A command-line failure with a message for people.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// A duration in milliseconds with two decimals.
+func milliseconds(_ duration: Duration) -> String {
+    let ms = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
+    return String(format: "%.2f", ms)
+}
