@@ -41,7 +41,8 @@ let package = Package(
             ],
             path: "Benchmarks/IOBench"),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
+        .target(name: "TestSupport", dependencies: ["CAllocationCounter"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
     ]

@@ -66,31 +66,25 @@ public final class BilinearResizer {
     ) {
         let outW = axis.outputSize
         let half: Int32 = 1 << (ResampleAxis.precisionBits - 1)
-        axis.weights.withUnsafeBufferPointer { weights in
-            axis.first.withUnsafeBufferPointer { first in
-                axis.count.withUnsafeBufferPointer { count in
-                    for (outRow, y) in rows.enumerated() {
-                        let src = source.baseAddress! + y * width * 3
-                        let dst = output.baseAddress! + outRow * outW * 3
-                        for x in 0..<outW {
-                            let k = weights.baseAddress! + x * axis.taps
-                            var p = src + Int(first[x]) * 3
-                            var r = half
-                            var g = half
-                            var b = half
-                            for t in 0..<Int(count[x]) {
-                                let w = k[t]
-                                r &+= Int32(p[0]) &* w
-                                g &+= Int32(p[1]) &* w
-                                b &+= Int32(p[2]) &* w
-                                p += 3
-                            }
-                            dst[3 * x] = clip8(r)
-                            dst[3 * x + 1] = clip8(g)
-                            dst[3 * x + 2] = clip8(b)
-                        }
-                    }
+        for y in rows {
+            let src = source.baseAddress! + y * width * 3
+            let dst = output.baseAddress! + (y - rows.lowerBound) * outW * 3
+            for x in 0..<outW {
+                let k = axis.weights + x * axis.taps
+                var p = src + Int(axis.first[x]) * 3
+                var r = half
+                var g = half
+                var b = half
+                for t in 0..<Int(axis.count[x]) {
+                    let w = k[t]
+                    r &+= Int32(p[0]) &* w
+                    g &+= Int32(p[1]) &* w
+                    b &+= Int32(p[2]) &* w
+                    p += 3
                 }
+                dst[3 * x] = clip8(r)
+                dst[3 * x + 1] = clip8(g)
+                dst[3 * x + 2] = clip8(b)
             }
         }
     }
@@ -103,19 +97,17 @@ public final class BilinearResizer {
         let rowBytes = acc.count
         let half: Int32 = 1 << (ResampleAxis.precisionBits - 1)
         // Accumulate whole rows at a time so the inner loop runs along memory.
-        axis.weights.withUnsafeBufferPointer { weights in
-            for y in 0..<axis.outputSize {
-                acc.update(repeating: half)
-                let k = weights.baseAddress! + y * axis.taps
-                let firstRow = Int(axis.first[y]) - rowOffset
-                for t in 0..<Int(axis.count[y]) {
-                    let w = k[t]
-                    let src = source.baseAddress! + (firstRow + t) * rowBytes
-                    for i in 0..<rowBytes { acc[i] &+= Int32(src[i]) &* w }
-                }
-                let dst = output.baseAddress! + y * rowBytes
-                for i in 0..<rowBytes { dst[i] = clip8(acc[i]) }
+        for y in 0..<axis.outputSize {
+            acc.update(repeating: half)
+            let k = axis.weights + y * axis.taps
+            let firstRow = Int(axis.first[y]) - rowOffset
+            for t in 0..<Int(axis.count[y]) {
+                let w = k[t]
+                let src = source.baseAddress! + (firstRow + t) * rowBytes
+                for i in 0..<rowBytes { acc[i] &+= Int32(src[i]) &* w }
             }
+            let dst = output.baseAddress! + y * rowBytes
+            for i in 0..<rowBytes { dst[i] = clip8(acc[i]) }
         }
     }
 }

@@ -1,7 +1,9 @@
 /// Fixed-point filter taps for resampling one axis, computed exactly as Pillow's `precompute_coeffs` and
 /// `normalize_coeffs_8bpc` do for its BILINEAR filter (a triangle, widened by the scale when reducing, which is
 /// the antialiasing). Matching Pillow to the bit matters: the reference outputs were made with it.
-struct ResampleAxis: Equatable {
+///
+/// The tables live in memory this object owns, so the resampling loops read them through plain pointers.
+final class ResampleAxis {
     /// Fractional bits of the weights: 32 - 8 - 2, so that 255 x (sum of weights) fits an Int32.
     static let precisionBits: Int32 = 22
 
@@ -10,11 +12,13 @@ struct ResampleAxis: Equatable {
     /// Taps per output (the stride of `weights`).
     let taps: Int
     /// First input index for each output.
-    private(set) var first: [Int32] = []
+    let first: UnsafeMutablePointer<Int32>
     /// Number of inputs used for each output.
-    private(set) var count: [Int32] = []
+    let count: UnsafeMutablePointer<Int32>
     /// `taps` weights per output, in units of 2^-precisionBits.
-    private(set) var weights: [Int32] = []
+    let weights: UnsafeMutablePointer<Int32>
+    /// The input range any output touches.
+    let span: Range<Int>
 
     init(inputSize: Int, outputSize: Int) {
         self.inputSize = inputSize
@@ -23,10 +27,12 @@ struct ResampleAxis: Equatable {
         let filterScale = max(scale, 1)
         let support = 1.0 * filterScale  // the triangle filter's support is 1
         taps = Int(support.rounded(.up)) * 2 + 1
-        first.reserveCapacity(outputSize)
-        count.reserveCapacity(outputSize)
-        weights = [Int32](repeating: 0, count: outputSize * taps)
+        first = .allocate(capacity: outputSize)
+        count = .allocate(capacity: outputSize)
+        weights = .allocate(capacity: outputSize * taps)
+        weights.initialize(repeating: 0, count: outputSize * taps)
         var row = [Double](repeating: 0, count: taps)
+        var (lowest, highest) = (inputSize, 0)
         for out in 0..<outputSize {
             let center = (Double(out) + 0.5) * scale
             let lo = max(Int(center - support + 0.5), 0)
@@ -41,16 +47,16 @@ struct ResampleAxis: Equatable {
                 let w = total != 0 ? row[k] / total : row[k]
                 weights[out * taps + k] = Int32((w * Double(1 << Self.precisionBits) + (w < 0 ? -0.5 : 0.5)))
             }
-            first.append(Int32(lo))
-            count.append(Int32(n))
+            first[out] = Int32(lo)
+            count[out] = Int32(n)
+            (lowest, highest) = (min(lowest, lo), max(highest, lo + n))
         }
+        span = lowest..<max(lowest, highest)
     }
 
-    /// The input range any output touches.
-    var span: Range<Int> {
-        guard outputSize > 0 else { return 0..<0 }
-        let lo = Int(first.min()!)
-        let hi = zip(first, count).map { Int($0 + $1) }.max()!
-        return lo..<hi
+    deinit {
+        first.deallocate()
+        count.deallocate()
+        weights.deallocate()
     }
 }

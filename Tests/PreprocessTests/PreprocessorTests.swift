@@ -57,3 +57,23 @@ struct PreprocessorTests {
         #expect(tensor == [0, 127, 201, 255, 129, 64, 1, 2, 3])
     }
 }
+
+/// The static-shape promise: once the first image of a size has been seen, preprocessing allocates nothing.
+struct PreprocessorAllocationTests {
+    @Test(arguments: [
+        PixelEncoding.uint8, .float32(mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5)),
+    ])
+    func writesWithoutAllocatingAfterTheFirstImage(encoding: PixelEncoding) throws {
+        let spec = InputSpec(width: 300, height: 300, encoding: encoding)
+        let image = try ImageDecoder().decode(try Assets.photo("darknet_dog")).image
+        let preprocessor = Preprocessor(spec: spec)
+        let tensor = UnsafeMutableRawBufferPointer.allocate(byteCount: spec.byteCount, alignment: 16)
+        defer { tensor.deallocate() }
+        let first = countAllocations { preprocessor.write(image, into: tensor) }
+        let steady = countAllocations {
+            for _ in 0..<5 { preprocessor.write(image, into: tensor) }
+        }
+        #expect(first > 0, "the counter must see the first call's allocations, or it proves nothing")
+        #expect(steady == 0)
+    }
+}
