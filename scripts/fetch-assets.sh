@@ -23,18 +23,16 @@ url_for() {
 
 sha_ok() { [ -f "$2" ] && [ "$(sha256sum "$2" | cut -d' ' -f1)" = "$1" ]; }
 
-download() {  # download URL TARGET
-    local url=$1 target=$2 tmp
-    tmp=$(mktemp -d)
+download() {  # download URL TARGET; a zip is fetched once and kept in .assets/.downloads for its other members
+    local url=$1 target=$2
     if [[ $url == zip:* ]]; then
-        curl -fsSL --retry 2 -o "$tmp/model.zip" "${url#zip:}" && unzip -q -o "$tmp/model.zip" -d "$tmp" \
-            && cp "$tmp/$(basename "$target")" "$target"
+        local zip=$dest/.downloads/$(basename "${url#zip:}")
+        mkdir -p "$(dirname "$zip")"
+        [ -f "$zip" ] || curl -fsSL --retry 2 -o "$zip" "${url#zip:}" || { rm -f "$zip"; return 1; }
+        unzip -p "$zip" "$(basename "$target")" > "$target"
     else
         curl -fsSL --retry 2 -o "$target" "$url"
     fi
-    local status=$?
-    rm -rf "$tmp"
-    return $status
 }
 
 missing=()
