@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "ssd-detect", targets: ["ssd-detect"]),
         .library(name: "ImageIO", targets: ["ImageIO"]),
         .library(name: "Preprocess", targets: ["Preprocess"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,6 +27,8 @@ let package = Package(
 
         .target(name: "ImageIO", dependencies: ["CTurboJPEG", "CPNG"]),
         // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
+        // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
+        .target(name: "Engine"),
         .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(
             name: "ssd-detect",
@@ -44,6 +47,7 @@ let package = Package(
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .target(name: "TestSupport", dependencies: ["CAllocationCounter"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
     ]
 )
