@@ -1,3 +1,4 @@
+import CTurboJPEG
 @testable import ImageIO
 import Testing
 import TestSupport
@@ -68,5 +69,45 @@ struct JPEGDecoderTests {
         // A portrait orientation compares the target with the upright sides.
         #expect(JPEGDecoder.scale(width: 1200, height: 400, orientation: .right, ImageSize(width: 100, height: 300)) == (1, 4))
         #expect(JPEGDecoder.scale(width: 1200, height: 400, orientation: .up, ImageSize(width: 100, height: 300)) == (1, 1))
+    }
+}
+
+/// YCCK: what TurboJPEG (like Photoshop) writes for CMYK, with samples stored inverted by the Adobe convention.
+struct YCCKTests {
+    @Test func ycckDecodesToTheRGBOfItsInkValues() throws {
+        // Ink (C, M, Y, K) per quadrant; RGB = (255 - C)(255 - K) / 255 and so on.
+        let inks: [(UInt8, UInt8, UInt8, UInt8)] = [(0, 255, 255, 0), (255, 0, 255, 0), (255, 255, 0, 0), (0, 0, 0, 64)]
+        let (w, h) = (32, 32)
+        var stored = [UInt8](repeating: 0, count: w * h * 4)
+        for y in 0..<h {
+            for x in 0..<w {
+                let ink = inks[(y / 16) * 2 + x / 16]
+                // Adobe files store 255 - ink.
+                for (c, v) in [ink.0, ink.1, ink.2, ink.3].enumerated() { stored[(y * w + x) * 4 + c] = 255 - v }
+            }
+        }
+        let handle = tjInitCompress()!
+        defer { tjDestroy(handle) }
+        var output: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let status = tjCompress2(
+            handle, stored, Int32(w), Int32(w * 4), Int32(h), Int32(TJPF_CMYK.rawValue), &output, &size,
+            Int32(TJSAMP_444.rawValue), 95, 0)
+        #expect(status == 0)
+        let jpeg = Array(UnsafeBufferPointer(start: output, count: Int(size)))
+        tjFree(output)
+
+        let decoder = tjInitDecompress()!
+        defer { tjDestroy(decoder) }
+        var (width, height, subsampling, colorspace): (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+        _ = tjDecompressHeader3(decoder, jpeg, UInt(jpeg.count), &width, &height, &subsampling, &colorspace)
+        #expect(colorspace == Int32(TJCS_YCCK.rawValue))
+
+        let image = try ImageDecoder().decode(jpeg).image
+        let colors = JPEGTestImages.quadrantColors(image)
+        let expected: [[JPEGTestImages.Color]] = [[(255, 0, 0), (0, 255, 0)], [(0, 0, 255), (191, 191, 191)]]
+        for qy in 0..<2 {
+            for qx in 0..<2 { #expect(JPEGTestImages.close(colors[qy][qx], expected[qy][qx], tolerance: 6)) }
+        }
     }
 }
