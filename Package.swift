@@ -26,9 +26,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
         .target(name: "ImageIO", dependencies: ["CTurboJPEG", "CPNG"]),
-        // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
         // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
         .target(name: "Engine"),
+        // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
         .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(
             name: "ssd-detect",

@@ -29,7 +29,7 @@ download() {  # download URL TARGET; a zip is fetched once and kept in .assets/.
         local zip=$dest/.downloads/$(basename "${url#zip:}")
         mkdir -p "$(dirname "$zip")"
         [ -f "$zip" ] || curl -fsSL --retry 2 -o "$zip" "${url#zip:}" || { rm -f "$zip"; return 1; }
-        unzip -p "$zip" "$(basename "$target")" > "$target"
+        unzip -p "$zip" "$(basename "$target")" > "$target" || { rm -f "$zip"; return 1; }
     else
         curl -fsSL --retry 2 -o "$target" "$url"
     fi

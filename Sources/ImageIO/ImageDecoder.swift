@@ -15,7 +15,7 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes `bytes`, sniffing the format from its leading bytes.
     ///
-    /// - Parameter reduceTo: when set, a large JPEG is decoded at the smallest DCT scale (n/8) whose upright
+    /// - Parameter reduceTo: when set, a large JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) whose upright
     ///   result still covers this size, which is several times faster but no longer matches PIL exactly
     ///   (docs/PERFORMANCE.md measures by how much). PNG ignores it.
     public func decode(_ bytes: UnsafeRawBufferPointer, reduceTo: ImageSize? = nil) throws(ImageDecodingError)

@@ -24,10 +24,10 @@ struct PreprocessCommand: ParsableCommand {
         var failures = 0
         for path in images {
             do {
-                let clock = ContinuousClock()
-                let start = clock.now
                 guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
                 var bytes = [UInt8](data)
+                let clock = ContinuousClock()
+                let start = clock.now
                 if base64 { bytes = try Base64.decode(bytes) }
                 let decoded = try decoder.decode(bytes, reduceTo: dctScaling ? spec.size : nil)
                 let decodedAt = clock.now
