@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ImageIO", targets: ["ImageIO"]),
         .library(name: "Preprocess", targets: ["Preprocess"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "CPUBackend", targets: ["CPUBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -27,7 +28,9 @@ let package = Package(
 
         .target(name: "ImageIO", dependencies: ["CTurboJPEG", "CPNG"]),
         // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
-        .target(name: "Engine"),
+        .target(name: "Engine", linkerSettings: [.linkedLibrary("m")]),
+        // The CPU backend: OpenBLAS SGEMM and Swift SIMD kernels.
+        .target(name: "CPUBackend", dependencies: ["Engine", "COpenBLAS"]),
         // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
         .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(
@@ -48,6 +51,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CAllocationCounter"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+        .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
     ]
 )

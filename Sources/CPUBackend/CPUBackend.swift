@@ -1,0 +1,41 @@
+import COpenBLAS
+import Engine
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The CPU backend: convolutions as OpenBLAS SGEMMs, depthwise and element-wise work in Swift SIMD, all
+/// intermediates in one arena planned at load.
+///
+/// Quantized models run in float with TFLite's requantization at every op's output: stored values are the exact
+/// integers TFLite computes with, so results differ from its reference kernels only where a float rounding lands
+/// on the other side of .5 (measured: docs/PERFORMANCE.md).
+public struct CPUBackend: Backend {
+    public let name = "cpu"
+
+    public init() {}
+
+    /// Cores this process may run on.
+    public static var availableCores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
+
+    /// The OpenBLAS kernel family picked for this CPU (e.g. "Haswell", "SkylakeX").
+    public static var blasCore: String { String(cString: openblas_get_corename()) }
+
+    public func unsupportedReason(for node: Node, in graph: Graph) -> String? {
+        switch node.operation {
+        case .custom: return "custom ops run outside the engine (split them off with splittingCustomTail())"
+        case .averagePool2D, .maxPool2D:
+            let input = graph.tensors[node.inputs[0]], output = graph.tensors[node.outputs[0]]
+            return input.quantization == output.quantization ? nil : "pooling that changes the quantization"
+        default: return nil
+        }
+    }
+
+    public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        try checkSupport(graph)
+        let model = CPUModel(graph: try graph.validated(), options: options)
+        model.run()  // warm-up: first-touch of the arena, OpenBLAS's buffers and threads
+        return model
+    }
+}

@@ -1,0 +1,210 @@
+import COpenBLAS
+import Engine
+
+/// A graph planned for the CPU: its arena, packed weights and the kernels that run in order.
+final class CPUModel: PreparedModel {
+    let graph: Graph
+    let inputIndices: [Int]
+    let outputIndices: [Int]
+    /// Every buffer the model owns (arena, weights, input and output bytes), freed with it.
+    private var allocations: [UnsafeMutableRawPointer] = []
+    private var inputBuffers: [UnsafeMutableRawBufferPointer] = []
+    private var outputBuffers: [UnsafeMutableRawBufferPointer] = []
+    private var kernels: [any CPUKernel] = []
+    /// Bytes of the intermediate-tensor arena.
+    private(set) var arenaSize = 0
+
+    init(graph: Graph, options: BackendOptions) {
+        self.graph = graph
+        inputIndices = graph.inputs
+        outputIndices = graph.outputs + options.extraOutputs
+        openblas_set_num_threads(Int32(options.threads ?? CPUBackend.availableCores))
+        plan()
+    }
+
+    deinit {
+        for allocation in allocations { allocation.deallocate() }
+    }
+
+    func input(_ position: Int) -> UnsafeMutableRawBufferPointer { inputBuffers[position] }
+
+    func output(_ position: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(outputBuffers[position]) }
+
+    func run() {
+        for kernel in kernels { kernel.run() }
+    }
+
+    private func allocate(bytes: Int) -> UnsafeMutableRawPointer {
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: ArenaPlanner.alignment)
+        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))
+        allocations.append(pointer)
+        return pointer
+    }
+
+    private func allocateFloats(_ values: [Float]) -> UnsafeMutablePointer<Float> {
+        let pointer = allocate(bytes: values.count * 4).bindMemory(to: Float.self, capacity: values.count)
+        pointer.update(from: values, count: values.count)
+        return pointer
+    }
+
+    /// Lays out the arena and builds the kernels: everything `run` needs, decided once.
+    private func plan() {
+        let tensors = graph.tensors
+        // Step 0 converts the inputs, steps 1...n are the nodes, step n + 1 converts the outputs.
+        let end = graph.nodes.count + 1
+        var storageRoot = Array(tensors.indices)
+        var first = [Int](repeating: .max, count: tensors.count), last = [Int](repeating: -1, count: tensors.count)
+        func use(_ tensor: Int, at step: Int) {
+            let root = storageRoot[tensor]
+            first[root] = min(first[root], step)
+            last[root] = max(last[root], step)
+        }
+        for input in graph.inputs { use(input, at: 0) }
+        var packedInputs = Set<Int>()  // filters and biases: packed into weights, not stored as tensors
+        for (position, node) in graph.nodes.enumerated() {
+            let step = position + 1
+            switch node.operation {
+            case .reshape:
+                storageRoot[node.outputs[0]] = storageRoot[node.inputs[0]]  // same bytes, new shape
+                use(node.inputs[0], at: step)
+                continue
+            case .conv2D, .depthwiseConv2D:
+                packedInputs.formUnion(node.inputs.dropFirst())
+                use(node.inputs[0], at: step)
+            default:
+                for input in node.inputs { use(input, at: step) }
+            }
+            for output in node.outputs { use(output, at: step) }
+        }
+        for output in outputIndices { use(output, at: end) }
+
+        // Im2col scratch, one request per convolution that needs it, live during its own step.
+        var requests: [ArenaPlanner.Request] = []
+        var requestOfRoot: [Int: Int] = [:]
+        for root in tensors.indices where last[root] >= 0 && storageRoot[root] == root && !tensors[root].isConstant {
+            requestOfRoot[root] = requests.count
+            requests.append(.init(size: tensors[root].elementCount * 4, first: first[root], last: last[root]))
+        }
+        var requestOfPatches: [Int: Int] = [:]
+        for (position, node) in graph.nodes.enumerated() {
+            guard case .conv2D(let parameters) = node.operation else { continue }
+            let filter = tensors[node.inputs[1]].shape
+            guard !Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
+            else { continue }
+            requestOfPatches[position] = requests.count
+            let count = Convolution.patchCount(output: tensors[node.outputs[0]].shape, filterHeight: filter[1],
+                filterWidth: filter[2], inputChannels: filter[3])
+            requests.append(.init(size: count * 4, first: position + 1, last: position + 1))
+        }
+        let (offsets, size) = ArenaPlanner.plan(requests)
+        arenaSize = size
+        let arena = allocate(bytes: size)
+
+        // Constants read as data (not as filters) get stored copies of their own.
+        var constantStorage: [Int: UnsafeMutablePointer<Float>] = [:]
+        for (index, tensor) in tensors.enumerated() where tensor.isConstant && last[index] >= 0 && !packedInputs.contains(index) {
+            constantStorage[index] = allocateFloats(Self.storedValues(of: tensor))
+        }
+        func stored(_ index: Int) -> StoredTensor {
+            let root = storageRoot[index]
+            let pointer = constantStorage[root]
+                ?? (arena + offsets[requestOfRoot[root]!]).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
+            return StoredTensor(pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
+        }
+
+        for index in inputIndices {
+            let buffer = UnsafeMutableRawBufferPointer(start: allocate(bytes: tensors[index].byteCount),
+                count: tensors[index].byteCount)
+            inputBuffers.append(buffer)
+            kernels.append(InputConversion(source: buffer, destination: stored(index)))
+        }
+        for (position, node) in graph.nodes.enumerated() {
+            if let kernel = makeKernel(node, stored: stored,
+                patches: requestOfPatches[position].map { (arena + offsets[$0]).assumingMemoryBound(to: Float.self) })
+            {
+                kernels.append(kernel)
+            }
+        }
+        for index in outputIndices {
+            let buffer = UnsafeMutableRawBufferPointer(start: allocate(bytes: tensors[index].byteCount),
+                count: tensors[index].byteCount)
+            outputBuffers.append(buffer)
+            kernels.append(OutputConversion(source: stored(index), destination: buffer))
+        }
+    }
+
+    /// A constant's elements as stored values.
+    static func storedValues(of tensor: Tensor) -> [Float] {
+        switch tensor.dataType {
+        case .float32: return tensor.constantFloats()
+        case .uint8:
+            let zeroPoint = tensor.quantization?.zeroPoint ?? 0
+            return tensor.constantValues(UInt8.self).map { Float(Int32($0) - zeroPoint) }
+        case .int32: return tensor.constantValues(Int32.self).map { Float($0) }
+        case .int8: return tensor.constantValues(Int8.self).map { Float(Int32($0) - (tensor.quantization?.zeroPoint ?? 0)) }
+        case .int64: return tensor.constantValues(Int64.self).map { Float($0) }
+        }
+    }
+
+    private func makeKernel(_ node: Node, stored: (Int) -> StoredTensor, patches: UnsafeMutablePointer<Float>?)
+        -> (any CPUKernel)?
+    {
+        let tensors = graph.tensors
+        let input = stored(node.inputs[0]), output = stored(node.outputs[0])
+        switch node.operation {
+        case .conv2D(let parameters):
+            let filter = tensors[node.inputs[1]]
+            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+                filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
+            return Convolution(input: input, output: output, filter: allocateFloats(Self.storedValues(of: filter)),
+                patches: patches, window: parameters.window, geometry: geometry, filterHeight: filter.shape[1],
+                filterWidth: filter.shape[2],
+                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation))
+        case .depthwiseConv2D(let parameters):
+            let filter = tensors[node.inputs[1]]
+            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+                filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
+            return DepthwiseConvolution(input: input, output: output,
+                filter: allocateFloats(Self.storedValues(of: filter)), window: parameters.window, geometry: geometry,
+                filterHeight: filter.shape[1], filterWidth: filter.shape[2], depthMultiplier: parameters.depthMultiplier,
+                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation))
+        case .averagePool2D(let parameters), .maxPool2D(let parameters):
+            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+                filterHeight: parameters.filterHeight, filterWidth: parameters.filterWidth)!
+            var average = false
+            if case .averagePool2D = node.operation { average = true }
+            return Pooling(input: input, output: output, parameters: parameters, geometry: geometry, average: average)
+        case .reshape:
+            return nil
+        case .concatenation(let axis, let activation):
+            return Concatenation(inputs: node.inputs.map(stored), output: output, axis: axis, activation: activation)
+        case .add(let activation), .mul(let activation):
+            var multiply = false
+            if case .mul = node.operation { multiply = true }
+            return Arithmetic(left: input, right: stored(node.inputs[1]), output: output, activation: activation,
+                multiply: multiply)
+        case .logistic: return UnaryMap(input: input, output: output, function: UnaryMap.logistic)
+        case .relu: return UnaryMap(input: input, output: output) { max($0, 0) }
+        case .relu6: return UnaryMap(input: input, output: output) { min(max($0, 0), 6) }
+        case .quantize, .dequantize: return UnaryMap(input: input, output: output) { $0 }
+        case .custom: preconditionFailure("custom ops are refused by prepare")
+        }
+    }
+
+    /// The output stage of a convolution node: TFLite's multiplier, the bias folded in, the activation's clamp.
+    private func requantizer(_ node: Node, input: StoredTensor, output: StoredTensor, activation: FusedActivation)
+        -> Requantizer
+    {
+        let tensors = graph.tensors
+        let channels = output.shape[3]
+        let bias = allocateFloats(node.inputs.count > 2
+            ? Self.storedValues(of: tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
+        let range = output.range(activation)
+        guard let inputQ = input.quantization, let filterQ = tensors[node.inputs[1]].quantization,
+            let outputQ = output.quantization
+        else { return Requantizer(bias: bias, channels: channels, range: range) }
+        // TFLite multiplies the two scales in float, then divides in double (GetQuantizedConvolutionMultipler).
+        return Requantizer(real: Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale), bias: bias,
+            channels: channels, range: range)
+    }
+}

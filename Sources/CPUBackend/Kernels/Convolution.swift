@@ -1,0 +1,83 @@
+import COpenBLAS
+import Engine
+
+/// CONV_2D as one SGEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
+/// the requantization. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); any other gathers
+/// its patches first (im2col) into a scratch buffer, with zeros (the zero point) where the window leaves the input.
+final class Convolution: CPUKernel {
+    let input: StoredTensor
+    let output: StoredTensor
+    /// [Cout, K] row-major, stored values (filter - zero point).
+    let filter: UnsafeMutablePointer<Float>
+    /// im2col buffer, nil for 1x1 stride-1 convolutions.
+    let patches: UnsafeMutablePointer<Float>?
+    let window: Window
+    let geometry: WindowGeometry
+    let filterHeight: Int, filterWidth: Int
+    let requantizer: Requantizer
+
+    init(input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>?,
+        window: Window, geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, requantizer: Requantizer)
+    {
+        self.input = input
+        self.output = output
+        self.filter = filter
+        self.patches = patches
+        self.window = window
+        self.geometry = geometry
+        self.filterHeight = filterHeight
+        self.filterWidth = filterWidth
+        self.requantizer = requantizer
+    }
+
+    /// Whether the input itself is the patch matrix.
+    static func isPointwise(window: Window, filterHeight: Int, filterWidth: Int) -> Bool {
+        filterHeight == 1 && filterWidth == 1 && window.strideHeight == 1 && window.strideWidth == 1
+    }
+
+    /// Scratch floats an im2col of this convolution needs.
+    static func patchCount(output: [Int], filterHeight: Int, filterWidth: Int, inputChannels: Int) -> Int {
+        output[0] * output[1] * output[2] * filterHeight * filterWidth * inputChannels
+    }
+
+    func run() {
+        let inputChannels = input.shape[3]
+        let depth = filterHeight * filterWidth * inputChannels
+        let rows = output.shape[0] * output.shape[1] * output.shape[2]
+        let channels = output.shape[3]
+        let a: UnsafeMutablePointer<Float>
+        if let patches {
+            gatherPatches(into: patches)
+            a = patches
+        } else {
+            a = input.pointer
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(channels), Int32(depth), 1, a,
+            Int32(depth), filter, Int32(depth), 0, output.pointer, Int32(channels))
+        requantizer.apply(output.pointer, rows: rows)
+    }
+
+    private func gatherPatches(into patches: UnsafeMutablePointer<Float>) {
+        let (batches, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        var destination = patches
+        for b in 0..<batches {
+            for y in 0..<geometry.outputHeight {
+                for x in 0..<geometry.outputWidth {
+                    for ky in 0..<filterHeight {
+                        let iy = y * window.strideHeight - geometry.padTop + ky * window.dilationHeight
+                        for kx in 0..<filterWidth {
+                            let ix = x * window.strideWidth - geometry.padLeft + kx * window.dilationWidth
+                            if iy >= 0, iy < height, ix >= 0, ix < width {
+                                destination.update(from: input.pointer + ((b * height + iy) * width + ix) * channels,
+                                    count: channels)
+                            } else {
+                                destination.update(repeating: 0, count: channels)
+                            }
+                            destination += channels
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Engine
+
+/// A function of one real value (LOGISTIC, RELU, RELU6, QUANTIZE, DEQUANTIZE). A quantized input has only 256
+/// values, so the function is tabulated once at load and `run` is a table lookup, as in TFLite.
+final class UnaryMap: CPUKernel {
+    let input: StoredTensor
+    let output: StoredTensor
+    let function: (Float) -> Float
+    /// Output stored value per input stored value + zero point; empty for float inputs.
+    let table: [Float]
+
+    init(input: StoredTensor, output: StoredTensor, function: @escaping (Float) -> Float) {
+        self.input = input
+        self.output = output
+        self.function = function
+        if let quantization = input.quantization {
+            table = (0...255).map { output.stored(real: function(quantization.dequantize(Int32($0)))) }
+        } else {
+            table = []
+        }
+    }
+
+    static func logistic(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
+    func run() {
+        let count = output.count
+        if let quantization = input.quantization {
+            let zeroPoint = Int(quantization.zeroPoint)
+            table.withUnsafeBufferPointer { table in
+                for i in 0..<count { output.pointer[i] = table[Int(input.pointer[i]) + zeroPoint] }
+            }
+        } else {
+            for i in 0..<count { output.pointer[i] = output.stored(real: function(input.pointer[i])) }
+        }
+    }
+}
+
+/// ADD and MUL of equal shapes or with a one-element operand, in real values.
+final class Arithmetic: CPUKernel {
+    let left: StoredTensor
+    let right: StoredTensor
+    let output: StoredTensor
+    let activation: FusedActivation
+    let multiply: Bool
+
+    init(left: StoredTensor, right: StoredTensor, output: StoredTensor, activation: FusedActivation, multiply: Bool) {
+        self.left = left
+        self.right = right
+        self.output = output
+        self.activation = activation
+        self.multiply = multiply
+    }
+
+    func run() {
+        let (leftCount, rightCount) = (left.count, right.count)
+        let (leftScale, rightScale) = (left.scale, right.scale)
+        for i in 0..<output.count {
+            let a = leftScale * left.pointer[leftCount == 1 ? 0 : i]
+            let b = rightScale * right.pointer[rightCount == 1 ? 0 : i]
+            output.pointer[i] = output.stored(real: multiply ? a * b : a + b, activation: activation)
+        }
+    }
+}
+
+/// Graph inputs into stored form: uint8 to `q - zeroPoint`, float copied.
+final class InputConversion: CPUKernel {
+    let source: UnsafeMutableRawBufferPointer
+    let destination: StoredTensor
+
+    init(source: UnsafeMutableRawBufferPointer, destination: StoredTensor) {
+        self.source = source
+        self.destination = destination
+    }
+
+    func run() {
+        let count = destination.count
+        if let quantization = destination.quantization {
+            let bytes = source.bindMemory(to: UInt8.self)
+            let zeroPoint = Float(quantization.zeroPoint)
+            for i in 0..<count { destination.pointer[i] = Float(bytes[i]) - zeroPoint }
+        } else {
+            destination.pointer.update(from: source.bindMemory(to: Float.self).baseAddress!, count: count)
+        }
+    }
+}
+
+/// Stored values out to a graph output's own type.
+final class OutputConversion: CPUKernel {
+    let source: StoredTensor
+    let destination: UnsafeMutableRawBufferPointer
+
+    init(source: StoredTensor, destination: UnsafeMutableRawBufferPointer) {
+        self.source = source
+        self.destination = destination
+    }
+
+    func run() {
+        let count = source.count
+        if let quantization = source.quantization {
+            let bytes = destination.bindMemory(to: UInt8.self)
+            let zeroPoint = Float(quantization.zeroPoint)
+            for i in 0..<count { bytes[i] = UInt8(source.pointer[i] + zeroPoint) }
+        } else {
+            destination.bindMemory(to: Float.self).baseAddress!.update(from: source.pointer, count: count)
+        }
+    }
+}

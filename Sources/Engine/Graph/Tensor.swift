@@ -1,0 +1,41 @@
+/// A tensor of the graph: an activation, a graph input or output, or a constant (weights, biases, anchors).
+public struct Tensor: Sendable {
+    public var name: String
+    /// Dimensions as the model file declares them (for activations, the planner re-infers and checks them).
+    public var shape: [Int]
+    public var dataType: DataType
+    /// Nil for float tensors and for integer tensors that are not quantized (shapes, indices).
+    public var quantization: Quantization?
+    /// Little-endian element bytes of a constant; nil for activations.
+    public var data: [UInt8]?
+
+    public init(name: String, shape: [Int], dataType: DataType, quantization: Quantization? = nil, data: [UInt8]? = nil) {
+        self.name = name
+        self.shape = shape
+        self.dataType = dataType
+        self.quantization = quantization
+        self.data = data
+    }
+
+    /// Number of elements (the loader has checked that it does not overflow).
+    public var elementCount: Int { shape.reduce(1, *) }
+
+    /// Size in bytes.
+    public var byteCount: Int { elementCount * dataType.byteWidth }
+
+    public var isConstant: Bool { data != nil }
+}
+
+extension Tensor {
+    /// A constant's elements as `T`, which must have the tensor's element width.
+    public func constantValues<T: FixedWidthInteger>(_: T.Type) -> [T] {
+        guard let data else { return [] }
+        precondition(MemoryLayout<T>.size == dataType.byteWidth, "element width mismatch")
+        return data.withUnsafeBytes { raw in
+            (0..<elementCount).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+        }
+    }
+
+    /// A float32 constant's elements.
+    public func constantFloats() -> [Float] { constantValues(UInt32.self).map(Float.init(bitPattern:)) }
+}

@@ -1,0 +1,31 @@
+/// Where a sliding window lands: output size and padding before the first row and column.
+public struct WindowGeometry: Sendable, Equatable {
+    public var outputHeight: Int
+    public var outputWidth: Int
+    public var padTop: Int
+    public var padLeft: Int
+}
+
+extension Window {
+    /// TensorFlow's rule: SAME gives ceil(input / stride) with the padding split evenly, the odd one after;
+    /// VALID gives the windows that fit. Nil when no window fits.
+    public func geometry(inputHeight: Int, inputWidth: Int, filterHeight: Int, filterWidth: Int) -> WindowGeometry? {
+        func axis(_ input: Int, _ filter: Int, _ stride: Int, _ dilation: Int) -> (output: Int, padBefore: Int)? {
+            let effectiveFilter = (filter - 1) * dilation + 1
+            switch padding {
+            case .same:
+                let output = (input + stride - 1) / stride
+                let total = max((output - 1) * stride + effectiveFilter - input, 0)
+                return output > 0 ? (output, total / 2) : nil
+            case .valid:
+                let output = (input - effectiveFilter + stride) / stride
+                return input >= effectiveFilter && output > 0 ? (output, 0) : nil
+            }
+        }
+        guard let vertical = axis(inputHeight, filterHeight, strideHeight, dilationHeight),
+            let horizontal = axis(inputWidth, filterWidth, strideWidth, dilationWidth)
+        else { return nil }
+        return WindowGeometry(outputHeight: vertical.output, outputWidth: horizontal.output, padTop: vertical.padBefore,
+            padLeft: horizontal.padBefore)
+    }
+}

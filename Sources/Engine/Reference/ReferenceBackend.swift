@@ -1,0 +1,18 @@
+/// The oracle: every op as the plainest loops, quantized ops in TFLite's integer arithmetic (bit-exact with its
+/// reference kernels). Slow on purpose: every other backend is tested against it.
+public struct ReferenceBackend: Backend {
+    public let name = "reference"
+
+    public init() {}
+
+    public func unsupportedReason(for node: Node, in graph: Graph) -> String? {
+        node.operation.isCustom ? "custom ops run outside the engine (split them off with splittingCustomTail())" : nil
+    }
+
+    public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        try checkSupport(graph)
+        let model = ReferenceModel(graph: try graph.validated(), extraOutputs: options.extraOutputs)
+        model.run()
+        return model
+    }
+}

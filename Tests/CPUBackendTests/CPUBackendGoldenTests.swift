@@ -1,0 +1,47 @@
+import CPUBackend
+import Engine
+import Testing
+import TestSupport
+
+/// The CPU backend on the real model against the TFLite runtime's reference kernels (shared/reference/golden).
+struct CPUBackendGoldenTests {
+    static func preparedModel(threads: Int? = nil) throws -> any PreparedModel {
+        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+            .splittingCustomTail()
+        let logits = try #require(network.tensorIndex(named: "concat_1"))
+        return try CPUBackend().prepare(network, options: BackendOptions(threads: threads, extraOutputs: [logits]))
+    }
+
+    @Test(arguments: GoldenTensors.images)
+    func rawHeadsAgreeWithTheReferenceKernelsAsCloselyAsXNNPACK(image: String) throws {
+        let model = try Self.preparedModel()
+        model.input(0).copyBytes(from: try GoldenTensors.bytes(image, "input"))
+        try model.run()
+        for (position, head) in ["enc", "scores", "logits"].enumerated() {
+            let comparison = HeadComparison(Array(model.output(position)), try GoldenTensors.bytes(image, head))
+            print("cpu backend \(image) \(head): \(comparison)")
+            #expect(comparison.meetsTFLiteBound, "\(head): \(comparison)")
+        }
+    }
+
+    @Test func runAllocatesNothing() throws {
+        let model = try Self.preparedModel(threads: 1)
+        model.input(0).copyBytes(from: try GoldenTensors.bytes("darknet_dog", "input"))
+        try model.run()
+        var failure: RunError?
+        let allocations = countAllocations {
+            do throws(RunError) { try model.run() } catch { failure = error }
+        }
+        #expect(failure == nil)
+        #expect(allocations == 0)
+    }
+
+    @Test func repeatedRunsGiveIdenticalOutputs() throws {
+        let model = try Self.preparedModel()
+        model.input(0).copyBytes(from: try GoldenTensors.bytes("voc_000001", "input"))
+        try model.run()
+        let first = Array(model.output(1))
+        try model.run()
+        #expect(Array(model.output(1)) == first)
+    }
+}

@@ -1,0 +1,13 @@
+/// The TFLite runtime's reference-kernel tensors for the golden images (shared/reference/golden).
+public enum GoldenTensors {
+    /// Images with golden tensors.
+    public static let images = ["darknet_dog", "darknet_person", "voc_000001"]
+
+    /// The raw bytes of `tensor` ("input", "enc", "logits", "scores", ...) for `image`.
+    public static func bytes(_ image: String, _ tensor: String) throws -> [UInt8] {
+        try Assets.bytes("reference/golden/\(image).\(tensor).bin")
+    }
+
+    /// The model the golden tensors came from.
+    public static let modelPath = "models/ssd_mobilenet_v1_coco_quant/detect.tflite"
+}
