@@ -11,6 +11,7 @@ final class CPUModel: PreparedModel {
     private var inputBuffers: [UnsafeMutableRawBufferPointer] = []
     private var outputBuffers: [UnsafeMutableRawBufferPointer] = []
     private var kernels: [any CPUKernel] = []
+    private let pool: WorkerPool
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
 
@@ -18,11 +19,15 @@ final class CPUModel: PreparedModel {
         self.graph = graph
         inputIndices = graph.inputs
         outputIndices = graph.outputs + options.extraOutputs
-        openblas_set_num_threads(Int32(options.threads ?? CPUBackend.availableCores))
+        // Parallelism is ours (the pool splits each kernel); OpenBLAS runs single-threaded inside each part.
+        // Its own threading also allocates on every multithreaded call.
+        openblas_set_num_threads(1)
+        pool = WorkerPool(threads: options.threads ?? CPUBackend.availableCores)
         plan()
     }
 
     deinit {
+        pool.shutDown()
         for allocation in allocations { allocation.deallocate() }
     }
 
@@ -31,7 +36,7 @@ final class CPUModel: PreparedModel {
     func output(_ position: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(outputBuffers[position]) }
 
     func run() {
-        for kernel in kernels { kernel.run() }
+        for kernel in kernels { kernel.run(on: pool) }
     }
 
     private func allocate(bytes: Int) -> UnsafeMutableRawPointer {
@@ -159,7 +164,8 @@ final class CPUModel: PreparedModel {
             return Convolution(input: input, output: output, filter: allocateFloats(Self.storedValues(of: filter)),
                 patches: patches, window: parameters.window, geometry: geometry, filterHeight: filter.shape[1],
                 filterWidth: filter.shape[2],
-                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation))
+                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
+                threads: pool.threads)
         case .depthwiseConv2D(let parameters):
             let filter = tensors[node.inputs[1]]
             let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
@@ -167,7 +173,8 @@ final class CPUModel: PreparedModel {
             return DepthwiseConvolution(input: input, output: output,
                 filter: allocateFloats(Self.storedValues(of: filter)), window: parameters.window, geometry: geometry,
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2], depthMultiplier: parameters.depthMultiplier,
-                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation))
+                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
+                threads: pool.threads)
         case .averagePool2D(let parameters), .maxPool2D(let parameters):
             let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: parameters.filterHeight, filterWidth: parameters.filterWidth)!

@@ -5,5 +5,5 @@ struct SSDDetect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssd-detect",
         abstract: "SSD object detection: decode, preprocess and detect objects in images.",
-        subcommands: [PreprocessCommand.self])
+        subcommands: [InspectCommand.self, BenchCommand.self, PreprocessCommand.self])
 }

@@ -1,29 +1,31 @@
 /// One planned step of a CPU inference: its pointers into the arena and constants are fixed at load, so `run`
 /// only computes.
 protocol CPUKernel: AnyObject {
+    /// Runs the step; kernels worth splitting hand their parts to `pool`.
+    func run(on pool: WorkerPool)
+}
+
+/// Most kernels are small enough that one thread is best.
+protocol SerialKernel: CPUKernel {
     func run()
 }
 
-/// A tensor as the CPU backend stores it in the arena: float32 elements. Quantized tensors hold the integer
-/// `quantized - zeroPoint` (exact in float), so a convolution is a float GEMM on the very integers TFLite
-/// multiplies, and only the requantization at each op's output rounds.
-struct StoredTensor {
-    let pointer: UnsafeMutablePointer<Float>
-    let shape: [Int]
-    /// Nil for float tensors.
-    let quantization: Engine.Quantization?
-
-    var count: Int { shape.reduce(1, *) }
-
-    /// Real value = scale * stored value (1 for float tensors).
-    var scale: Float { quantization?.scale ?? 1 }
-
-    /// The stored-value range of a fused activation: TFLite's quantized range, or the real one for floats.
-    func range(_ activation: FusedActivation) -> ClosedRange<Float> {
-        guard let quantization else { return activation.range.lower...activation.range.upper }
-        let range = quantization.activationRange(activation)
-        return Float(range.lowerBound - quantization.zeroPoint)...Float(range.upperBound - quantization.zeroPoint)
-    }
+extension SerialKernel {
+    func run(on pool: WorkerPool) { run() }
 }
 
-import Engine
+extension PartitionedKernel where Self: CPUKernel {
+    func run(on pool: WorkerPool) { pool.run(self) }
+}
+
+/// How to split `rows` rows of `bytesPerRow` output bytes: enough parts to keep every thread busy and each
+/// part's output within the L2 cache, where the requantization that follows the arithmetic finds it. Each part of
+/// a convolution repacks the whole filter (OpenBLAS packs both operands per call), so `repackedRows` (about the
+/// filter's depth) bounds how small a part may get.
+func rowPartition(rows: Int, bytesPerRow: Int, threads: Int, repackedRows: Int = 0) -> (parts: Int, rowsPerPart: Int) {
+    let cacheParts = (rows * bytesPerRow + 256 * 1024 - 1) / (256 * 1024)
+    let largestParts = max(1, rows / max(8, repackedRows / 2))
+    let parts = max(min(max(cacheParts, threads), largestParts), min(threads, max(1, rows / 8)))
+    let rowsPerPart = (rows + parts - 1) / parts
+    return ((rows + rowsPerPart - 1) / rowsPerPart, rowsPerPart)
+}

@@ -1,7 +1,7 @@
 import Engine
 
 /// CONCATENATION: row copies, rescaled where an input's quantization differs from the output's.
-final class Concatenation: CPUKernel {
+final class Concatenation: SerialKernel {
     let inputs: [StoredTensor]
     let output: StoredTensor
     let axis: Int

@@ -4,7 +4,7 @@ import Engine
 /// CONV_2D as one SGEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
 /// the requantization. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); any other gathers
 /// its patches first (im2col) into a scratch buffer, with zeros (the zero point) where the window leaves the input.
-final class Convolution: CPUKernel {
+final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
     /// [Cout, K] row-major, stored values (filter - zero point).
@@ -15,9 +15,11 @@ final class Convolution: CPUKernel {
     let geometry: WindowGeometry
     let filterHeight: Int, filterWidth: Int
     let requantizer: Requantizer
+    let parts: Int
+    private let rowsPerPart: Int
 
     init(input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>?,
-        window: Window, geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, requantizer: Requantizer)
+        window: Window, geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, requantizer: Requantizer, threads: Int)
     {
         self.input = input
         self.output = output
@@ -28,6 +30,8 @@ final class Convolution: CPUKernel {
         self.filterHeight = filterHeight
         self.filterWidth = filterWidth
         self.requantizer = requantizer
+        (parts, rowsPerPart) = rowPartition(rows: output.shape[0] * output.shape[1] * output.shape[2],
+            bytesPerRow: output.shape[3] * 4, threads: threads, repackedRows: filterHeight * filterWidth * input.shape[3])
     }
 
     /// Whether the input itself is the patch matrix.
@@ -40,42 +44,43 @@ final class Convolution: CPUKernel {
         output[0] * output[1] * output[2] * filterHeight * filterWidth * inputChannels
     }
 
-    func run() {
-        let inputChannels = input.shape[3]
-        let depth = filterHeight * filterWidth * inputChannels
+    /// Rows [part * rowsPerPart, ...) of the output: their patches, their SGEMM, their requantization.
+    func run(part: Int) {
+        let depth = filterHeight * filterWidth * input.shape[3]
         let rows = output.shape[0] * output.shape[1] * output.shape[2]
         let channels = output.shape[3]
+        let first = part * rowsPerPart
+        let count = min(rowsPerPart, rows - first)
         let a: UnsafeMutablePointer<Float>
         if let patches {
-            gatherPatches(into: patches)
-            a = patches
+            a = patches + first * depth
+            gatherPatches(rows: first..<(first + count), into: a)
         } else {
-            a = input.pointer
+            a = input.pointer + first * depth
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(channels), Int32(depth), 1, a,
-            Int32(depth), filter, Int32(depth), 0, output.pointer, Int32(channels))
-        requantizer.apply(output.pointer, rows: rows)
+        let c = output.pointer + first * channels
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
+            Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
+        requantizer.apply(c, rows: count)
     }
 
-    private func gatherPatches(into patches: UnsafeMutablePointer<Float>) {
-        let (batches, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    private func gatherPatches(rows: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
+        let (height, width, channels) = (input.shape[1], input.shape[2], input.shape[3])
+        let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
         var destination = patches
-        for b in 0..<batches {
-            for y in 0..<geometry.outputHeight {
-                for x in 0..<geometry.outputWidth {
-                    for ky in 0..<filterHeight {
-                        let iy = y * window.strideHeight - geometry.padTop + ky * window.dilationHeight
-                        for kx in 0..<filterWidth {
-                            let ix = x * window.strideWidth - geometry.padLeft + kx * window.dilationWidth
-                            if iy >= 0, iy < height, ix >= 0, ix < width {
-                                destination.update(from: input.pointer + ((b * height + iy) * width + ix) * channels,
-                                    count: channels)
-                            } else {
-                                destination.update(repeating: 0, count: channels)
-                            }
-                            destination += channels
-                        }
+        for row in rows {
+            let x = row % outputWidth, y = (row / outputWidth) % outputHeight, b = row / (outputWidth * outputHeight)
+            for ky in 0..<filterHeight {
+                let iy = y * window.strideHeight - geometry.padTop + ky * window.dilationHeight
+                for kx in 0..<filterWidth {
+                    let ix = x * window.strideWidth - geometry.padLeft + kx * window.dilationWidth
+                    if iy >= 0, iy < height, ix >= 0, ix < width {
+                        destination.update(from: input.pointer + ((b * height + iy) * width + ix) * channels,
+                            count: channels)
+                    } else {
+                        destination.update(repeating: 0, count: channels)
                     }
+                    destination += channels
                 }
             }
         }

@@ -1,10 +1,10 @@
 import Engine
 
-/// DEPTHWISE_CONV_2D: each channel convolved with its own filter, eight channels at a time in SIMD registers.
+/// DEPTHWISE_CONV_2D: each channel convolved with its own filter, accumulated in the output row.
 ///
 /// On quantized models every product and sum is an integer far below 2^24, so the float accumulators are exact and
 /// only the requantization rounds, as in TFLite.
-final class DepthwiseConvolution: CPUKernel {
+final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
     /// [KH, KW, Cout], stored values.
@@ -14,9 +14,13 @@ final class DepthwiseConvolution: CPUKernel {
     let filterHeight: Int, filterWidth: Int
     let depthMultiplier: Int
     let requantizer: Requantizer
+    let parts: Int
+    private let rowsPerPart: Int
+    /// Per part: the input and filter offsets of the current pixel's taps inside the input (no heap in `run`).
+    private let tapScratch: UnsafeMutablePointer<Int>
 
     init(input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, window: Window,
-        geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer)
+        geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer, threads: Int)
     {
         self.input = input
         self.output = output
@@ -27,55 +31,68 @@ final class DepthwiseConvolution: CPUKernel {
         self.filterWidth = filterWidth
         self.depthMultiplier = depthMultiplier
         self.requantizer = requantizer
+        // Parts are output rows (y), each a few image rows wide.
+        (parts, rowsPerPart) = rowPartition(rows: output.shape[0] * output.shape[1],
+            bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
+        tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 2)
     }
 
-    func run() {
+    deinit { tapScratch.deallocate() }
+
+    /// Output rows (across batches) [part * rowsPerPart, ...).
+    func run(part: Int) {
         let (batches, height, width, inputChannels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let channels = output.shape[3]
-        // With a multiplier of 1, output channel c reads input channel c: contiguous, so SIMD; else scalar.
-        let vectorEnd = depthMultiplier == 1 ? channels & ~7 : 0
-        for b in 0..<batches {
-            for y in 0..<geometry.outputHeight {
-                let top = y * window.strideHeight - geometry.padTop
-                let row = output.pointer + (b * geometry.outputHeight + y) * geometry.outputWidth * channels
-                for x in 0..<geometry.outputWidth {
-                    let left = x * window.strideWidth - geometry.padLeft
-                    let destination = row + x * channels
-                    var c = 0
-                    while c < vectorEnd {
-                        var sum = SIMD8<Float>()
-                        for ky in 0..<filterHeight {
-                            let iy = top + ky * window.dilationHeight
-                            guard iy >= 0, iy < height else { continue }
-                            for kx in 0..<filterWidth {
-                                let ix = left + kx * window.dilationWidth
-                                guard ix >= 0, ix < width else { continue }
-                                let source = input.pointer + ((b * height + iy) * width + ix) * inputChannels + c
-                                let weights = filter + (ky * filterWidth + kx) * channels + c
-                                sum += UnsafeRawPointer(source).loadUnaligned(as: SIMD8<Float>.self)
-                                    * UnsafeRawPointer(weights).loadUnaligned(as: SIMD8<Float>.self)
-                            }
+        let (source, destinationBase, filter) = (input.pointer, output.pointer, filter)
+        let (filterHeight, filterWidth, multiplier) = (filterHeight, filterWidth, depthMultiplier)
+        let (strideY, strideX) = (window.strideHeight, window.strideWidth)
+        let (dilationY, dilationX) = (window.dilationHeight, window.dilationWidth)
+        let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
+        let (padTop, padLeft) = (geometry.padTop, geometry.padLeft)
+        let first = part * rowsPerPart
+        for line in first..<min(first + rowsPerPart, batches * outputHeight) {
+            let b = line / outputHeight, y = line % outputHeight
+            do {
+                let row = destinationBase + (b * outputHeight + y) * outputWidth * channels
+                for x in 0..<outputWidth {
+                    let sum = row + x &* channels
+                    let left = x &* strideX &- padLeft
+                    // The taps inside the input, as element offsets into the input and the filter.
+                    let inputTaps = tapScratch + part &* filterHeight &* filterWidth &* 2
+                    let filterTaps = inputTaps + filterHeight &* filterWidth
+                    var taps = 0
+                    for ky in 0..<filterHeight {
+                        let iy = y &* strideY &- padTop &+ ky &* dilationY
+                        guard iy >= 0, iy < height else { continue }
+                        for kx in 0..<filterWidth {
+                            let ix = left &+ kx &* dilationX
+                            guard ix >= 0, ix < width else { continue }
+                            inputTaps[taps] = ((b &* height &+ iy) &* width &+ ix) &* inputChannels
+                            filterTaps[taps] = (ky &* filterWidth &+ kx) &* channels
+                            taps &+= 1
                         }
-                        UnsafeMutableRawPointer(destination + c).storeBytes(of: sum, as: SIMD8<Float>.self)
-                        c += 8
                     }
-                    while c < channels {
-                        var sum: Float = 0
-                        for ky in 0..<filterHeight {
-                            let iy = top + ky * window.dilationHeight
-                            guard iy >= 0, iy < height else { continue }
-                            for kx in 0..<filterWidth {
-                                let ix = left + kx * window.dilationWidth
-                                guard ix >= 0, ix < width else { continue }
-                                sum += input.pointer[((b * height + iy) * width + ix) * inputChannels + c / depthMultiplier]
-                                    * filter[(ky * filterWidth + kx) * channels + c]
+                    if multiplier == 1 && channels % 8 == 0 {
+                        // Eight channels in a register across all taps: one store per output vector.
+                        for c in stride(from: 0, to: channels, by: 8) {
+                            var accumulator = SIMD8<Float>()
+                            for t in 0..<taps {
+                                let pixel = UnsafeRawPointer(source + (inputTaps[t] &+ c))
+                                let weights = UnsafeRawPointer(filter + (filterTaps[t] &+ c))
+                                accumulator += pixel.loadUnaligned(as: SIMD8<Float>.self)
+                                    * weights.loadUnaligned(as: SIMD8<Float>.self)
                             }
+                            UnsafeMutableRawPointer(sum + c).storeBytes(of: accumulator, as: SIMD8<Float>.self)
                         }
-                        destination[c] = sum
-                        c += 1
+                    } else {
+                        sum.update(repeating: 0, count: channels)
+                        for t in 0..<taps {
+                            let pixel = source + inputTaps[t], weights = filter + filterTaps[t]
+                            for c in 0..<channels { sum[c] += pixel[c / multiplier] * weights[c] }
+                        }
                     }
                 }
-                requantizer.apply(row, rows: geometry.outputWidth)
+                requantizer.apply(row, rows: outputWidth)
             }
         }
     }

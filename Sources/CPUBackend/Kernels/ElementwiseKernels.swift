@@ -7,7 +7,7 @@ import Engine
 
 /// A function of one real value (LOGISTIC, RELU, RELU6, QUANTIZE, DEQUANTIZE). A quantized input has only 256
 /// values, so the function is tabulated once at load and `run` is a table lookup, as in TFLite.
-final class UnaryMap: CPUKernel {
+final class UnaryMap: SerialKernel {
     let input: StoredTensor
     let output: StoredTensor
     let function: (Float) -> Float
@@ -41,7 +41,7 @@ final class UnaryMap: CPUKernel {
 }
 
 /// ADD and MUL of equal shapes or with a one-element operand, in real values.
-final class Arithmetic: CPUKernel {
+final class Arithmetic: SerialKernel {
     let left: StoredTensor
     let right: StoredTensor
     let output: StoredTensor
@@ -68,7 +68,7 @@ final class Arithmetic: CPUKernel {
 }
 
 /// Graph inputs into stored form: uint8 to `q - zeroPoint`, float copied.
-final class InputConversion: CPUKernel {
+final class InputConversion: SerialKernel {
     let source: UnsafeMutableRawBufferPointer
     let destination: StoredTensor
 
@@ -90,7 +90,7 @@ final class InputConversion: CPUKernel {
 }
 
 /// Stored values out to a graph output's own type.
-final class OutputConversion: CPUKernel {
+final class OutputConversion: SerialKernel {
     let source: StoredTensor
     let destination: UnsafeMutableRawBufferPointer
 

@@ -2,7 +2,7 @@ import Engine
 
 /// AVERAGE_POOL_2D and MAX_POOL_2D over the stored values (input and output share quantization, as TFLite
 /// requires), averaging over the taps inside the input as TFLite does.
-final class Pooling: CPUKernel {
+final class Pooling: SerialKernel {
     let input: StoredTensor
     let output: StoredTensor
     let parameters: Pool2DParameters

@@ -1,0 +1,125 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A kernel whose work splits into independent parts that may run on different threads.
+protocol PartitionedKernel: AnyObject {
+    /// How many parts `run(part:)` takes; fixed at planning.
+    var parts: Int { get }
+    func run(part: Int)
+}
+
+/// Persistent worker threads that run the parts of one kernel at a time, with the calling thread as one of them.
+///
+/// Written here rather than using Dispatch: a job is handed over without allocating (the kernels are planned
+/// objects), and workers spin briefly between the back-to-back kernels of an inference before they sleep.
+final class WorkerPool: @unchecked Sendable {
+    let threads: Int
+    private let generation = Atomic<Int>(0)
+    private let nextPart = Atomic<Int>(0)
+    private let finishedWorkers = Atomic<Int>(0)
+    private let sleepers = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// The kernel being run; written before `generation` is bumped, read by workers after they see the bump.
+    private nonisolated(unsafe) var job: (any PartitionedKernel)?
+    private var workers: [pthread_t] = []
+
+    /// Spins (each a sched_yield) a worker makes before it sleeps: about a millisecond, longer than the gap
+    /// between the kernels of one inference.
+    private static let spinsBeforeSleep = 2000
+
+    init(threads: Int) {
+        self.threads = max(threads, 1)
+        mutex.initialize(to: pthread_mutex_t())
+        wake.initialize(to: pthread_cond_t())
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(wake, nil)
+        for _ in 1..<self.threads {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            pthread_create(&thread, nil, { context in
+                let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
+                pool.workerLoop()
+                return nil
+            }, context)
+            workers.append(thread)
+        }
+    }
+
+    /// Stops and joins the workers. Needed before the pool can be freed: each worker holds a reference to it.
+    func shutDown() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(wake)
+        pthread_mutex_unlock(mutex)
+        for worker in workers { pthread_join(worker, nil) }
+        workers = []
+    }
+
+    deinit {
+        pthread_cond_destroy(wake)
+        pthread_mutex_destroy(mutex)
+        wake.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Runs every part of `kernel`, on all threads, and returns when all are done.
+    func run(_ kernel: any PartitionedKernel) {
+        let parts = kernel.parts
+        guard threads > 1, parts > 1 else {
+            for part in 0..<parts { kernel.run(part: part) }
+            return
+        }
+        job = kernel
+        nextPart.store(0, ordering: .relaxed)
+        finishedWorkers.store(0, ordering: .relaxed)
+        generation.add(1, ordering: .sequentiallyConsistent)
+        if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+            pthread_mutex_lock(mutex)
+            pthread_cond_broadcast(wake)
+            pthread_mutex_unlock(mutex)
+        }
+        takeParts(of: kernel, count: parts)
+        while finishedWorkers.load(ordering: .acquiring) < threads - 1 { sched_yield() }
+        job = nil
+    }
+
+    private func takeParts(of kernel: any PartitionedKernel, count: Int) {
+        while true {
+            let part = nextPart.add(1, ordering: .relaxed).oldValue
+            guard part < count else { return }
+            kernel.run(part: part)
+        }
+    }
+
+    private func workerLoop() {
+        var seen = 0
+        while true {
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen {
+                if stopping.load(ordering: .relaxed) { return }
+                spins += 1
+                if spins < Self.spinsBeforeSleep {
+                    sched_yield()
+                    continue
+                }
+                pthread_mutex_lock(mutex)
+                sleepers.add(1, ordering: .sequentiallyConsistent)
+                while generation.load(ordering: .sequentiallyConsistent) == seen
+                    && !stopping.load(ordering: .relaxed)
+                {
+                    pthread_cond_wait(wake, mutex)
+                }
+                sleepers.subtract(1, ordering: .sequentiallyConsistent)
+                pthread_mutex_unlock(mutex)
+            }
+            seen = generation.load(ordering: .acquiring)
+            if let kernel = job { takeParts(of: kernel, count: kernel.parts) }
+            finishedWorkers.add(1, ordering: .releasing)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// One backend's timings, as a table or JSON.
+struct BenchReport {
+    let model: String
+    let backend: String
+    let detail: String
+    let threads: Int
+    let iterations: Int
+    let loadAndPlan: Duration
+    let first: Duration
+    let samples: [Duration]
+    let peakResidentBytes: Int
+
+    private var sorted: [Double] { samples.map(Self.milliseconds).sorted() }
+
+    /// The sample at `fraction` of the sorted list (nearest rank).
+    func percentile(_ fraction: Double) -> Double {
+        let values = sorted
+        return values[min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))]
+    }
+
+    var mean: Double { samples.map(Self.milliseconds).reduce(0, +) / Double(samples.count) }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
+    }
+
+    var fields: [(String, Any)] {
+        [
+            ("model", model), ("backend", backend), ("detail", detail), ("threads", threads),
+            ("iterations", iterations), ("load_plan_ms", round3(Self.milliseconds(loadAndPlan))),
+            ("first_ms", round3(Self.milliseconds(first))), ("p50_ms", round3(percentile(0.5))),
+            ("p90_ms", round3(percentile(0.9))), ("p99_ms", round3(percentile(0.99))),
+            ("min_ms", round3(sorted[0])), ("images_per_s", round3(1000 / mean)),
+            ("peak_rss_mb", round3(Double(peakResidentBytes) / 1_048_576)),
+        ]
+    }
+
+    private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    var json: String {
+        let object = Dictionary(uniqueKeysWithValues: fields)
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    var table: String {
+        let ms = { (value: Double) in String(format: "%.2f ms", value) }
+        let rows: [(String, String)] = [
+            ("model", model), ("backend", detail), ("load + plan", ms(Self.milliseconds(loadAndPlan))),
+            ("first inference", ms(Self.milliseconds(first))),
+            ("p50 / p90 / p99", "\(ms(percentile(0.5))) / \(ms(percentile(0.9))) / \(ms(percentile(0.99)))"),
+            ("min", ms(sorted[0])), ("images/s", String(format: "%.1f", 1000 / mean)),
+            ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),
+            ("iterations", "\(iterations)"),
+        ]
+        return rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Finds the model file: a path given by the user (a .tflite file or a folder holding one), else $SSD_MODEL,
+/// else the default model that `make assets` fetches into .assets/ of the checkout.
+enum ModelLocation {
+    static let defaultModelFolder = ".assets/models/ssd_mobilenet_v1_coco_quant"
+
+    static func resolve(_ given: String?) throws -> String {
+        if let given { return try modelFile(in: given) }
+        if let environment = ProcessInfo.processInfo.environment["SSD_MODEL"], !environment.isEmpty {
+            return try modelFile(in: environment)
+        }
+        // From the working directory, then from the executable's checkout (.build/<config>/ssd-detect).
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let checkout = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for folder in [defaultModelFolder, checkout.appendingPathComponent(defaultModelFolder).path] {
+            if FileManager.default.fileExists(atPath: folder) { return try modelFile(in: folder) }
+        }
+        throw CLIError("no model given and the default model is missing (\(defaultModelFolder)); "
+            + "run `make assets` or pass --model")
+    }
+
+    /// `path` itself, or the one .tflite file in the folder `path`.
+    static func modelFile(in path: String) throws -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw CLIError("model not found: \(path)")
+        }
+        guard isFolder.boolValue else { return path }
+        let models = (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".tflite") }.sorted()
+        guard models.count == 1 else {
+            throw CLIError("expected one .tflite file in \(path), found \(models.isEmpty ? "none" : models.joined(separator: ", "))")
+        }
+        return (path as NSString).appendingPathComponent(models[0])
+    }
+}
