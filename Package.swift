@@ -7,7 +7,7 @@ import PackageDescription
 /// SSD_PORTABLE=1 builds for the baseline instead.
 var cpuKernelSettings: [SwiftSetting] {
     #if arch(x86_64)
-        if Context.environment["SSD_PORTABLE"] != "1" { return [.unsafeFlags(["-target-cpu", "haswell"])] }
+        if Context.environment["SSD_PORTABLE"] != "1" { return [.unsafeFlags(["-target-cpu", "haswell"]), .define("SSD_AVX2")] }
     #endif
     return []
 }

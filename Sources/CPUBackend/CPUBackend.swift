@@ -22,6 +22,33 @@ public struct CPUBackend: Backend {
     /// The OpenBLAS kernel family picked for this CPU (e.g. "Haswell", "SkylakeX").
     public static var blasCore: String { String(cString: openblas_get_corename()) }
 
+    /// Flags of the first processor in /proc/cpuinfo (empty where there is none).
+    public static let cpuFlags: Set<String> = {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line)
+            guard text.hasPrefix("flags") else { continue }
+            return Set(text.split(separator: ":").last?.split(separator: " ").map { String($0).trimmingNewline } ?? [])
+        }
+        return []
+    }()
+
+    /// Why this build cannot run here: its kernels were compiled for AVX2 + FMA (see Package.swift).
+    public static var unavailableReason: String? {
+        #if SSD_AVX2
+            let missing = ["avx2", "fma"].filter { !cpuFlags.contains($0) }
+            if !cpuFlags.isEmpty && !missing.isEmpty {
+                return "this build's kernels need \(missing.joined(separator: " and ")), which this CPU lacks; "
+                    + "rebuild with SSD_PORTABLE=1"
+            }
+        #endif
+        return nil
+    }
+
     public func unsupportedReason(for node: Node, in graph: Graph) -> String? {
         switch node.operation {
         case .custom: return "custom ops run outside the engine (split them off with splittingCustomTail())"
@@ -33,9 +60,14 @@ public struct CPUBackend: Backend {
     }
 
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
         try checkSupport(graph)
         let model = CPUModel(graph: try graph.validated(), options: options)
         model.run()  // warm-up: first-touch of the arena, OpenBLAS's buffers and threads
         return model
     }
+}
+
+extension String {
+    fileprivate var trimmingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
 }

@@ -51,7 +51,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Deterministic uniform noise in every input (what TFLite's own benchmark feeds).
     static func fillWithNoise(_ model: any PreparedModel) {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0)
         for position in model.inputIndices.indices {
             let buffer = model.input(position)
             if model.inputTensor(position).dataType == .float32 {
@@ -61,6 +61,19 @@ struct BenchCommand: ParsableCommand {
             } else {
                 for i in 0..<buffer.count { buffer[i] = UInt8.random(in: 0...255, using: &generator) }
             }
+        }
+    }
+
+    /// A small seeded generator: the same input on every run, and no system call per byte.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
         }
     }
 

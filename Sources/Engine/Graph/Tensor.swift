@@ -27,15 +27,23 @@ public struct Tensor: Sendable {
 }
 
 extension Tensor {
-    /// A constant's elements as `T`, which must have the tensor's element width.
+    /// A constant's elements as `T`, which must have the tensor's element width. Inlinable so that callers in
+    /// other modules get a specialized loop (unspecialized, it dominated model load time).
+    @inlinable
     public func constantValues<T: FixedWidthInteger>(_: T.Type) -> [T] {
         guard let data else { return [] }
         precondition(MemoryLayout<T>.size == dataType.byteWidth, "element width mismatch")
         return data.withUnsafeBytes { raw in
-            (0..<elementCount).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self)) }
+            [T](unsafeUninitializedCapacity: elementCount) { buffer, initialized in
+                for i in 0..<elementCount {
+                    buffer[i] = T(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
+                }
+                initialized = elementCount
+            }
         }
     }
 
     /// A float32 constant's elements.
+    @inlinable
     public func constantFloats() -> [Float] { constantValues(UInt32.self).map(Float.init(bitPattern:)) }
 }

@@ -16,6 +16,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedOperator(name: String, model: String, reason: String?)
     /// A tensor type, quantization scheme or layout the engine does not implement.
     case unsupported(String)
+    /// The backend cannot run on this machine (a missing CPU feature, no accelerator).
+    case backendUnavailable(backend: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedOperator(let name, let model, let reason):
             "unsupported op \(name) in \(model)" + (reason.map { ": \($0)" } ?? "")
         case .unsupported(let reason): "unsupported model: \(reason)"
+        case .backendUnavailable(let backend, let reason): "the \(backend) backend is unavailable: \(reason)"
         }
     }
 }
