@@ -63,7 +63,7 @@ public struct CPUBackend: Backend {
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
         try checkSupport(graph)
         let model = CPUModel(graph: try graph.validated(), options: options)
-        model.run()  // warm-up: first-touch of the arena, OpenBLAS's buffers and threads
+        model.warmUp()
         return model
     }
 }

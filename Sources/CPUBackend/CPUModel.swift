@@ -39,6 +39,23 @@ final class CPUModel: PreparedModel {
         for kernel in kernels { kernel.run(on: pool) }
     }
 
+    /// Warm-up inferences: the first touches the arena and OpenBLAS's buffers. With several threads, more follow for
+    /// a while: Linux first runs a new worker beside the caller on one core, and measured inferences stayed at
+    /// single-thread speed for about 60 ms until its load balancer moved them apart. A request should not pay that.
+    func warmUp() {
+        run()
+        guard pool.threads > 1 else { return }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var runs = 1
+        while clock.now - start < Self.multithreadedWarmUp && runs < 100 {
+            run()
+            runs += 1
+        }
+    }
+
+    static let multithreadedWarmUp = Duration.milliseconds(200)
+
     private func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: ArenaPlanner.alignment)
         pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))

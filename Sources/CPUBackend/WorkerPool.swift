@@ -22,6 +22,7 @@ final class WorkerPool: @unchecked Sendable {
     private let finishedWorkers = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    private let startedWorkers = Atomic<Int>(0)
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// The kernel being run; written before `generation` is bumped, read by workers after they see the bump.
@@ -30,7 +31,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Spins (each a sched_yield) a worker makes before it sleeps: about a millisecond, longer than the gap
     /// between the kernels of one inference.
-    private static let spinsBeforeSleep = 2000
+    private static let spinsBeforeSleep = 20000
 
     init(threads: Int) {
         self.threads = max(threads, 1)
@@ -48,6 +49,9 @@ final class WorkerPool: @unchecked Sendable {
             }, context)
             workers.append(thread)
         }
+        // Wait for every worker to be running, so that the warm-up inference runs on all of them and no worker
+        // meets its first OpenBLAS call (which maps its buffers) in a request.
+        while startedWorkers.load(ordering: .acquiring) < self.threads - 1 { sched_yield() }
     }
 
     /// Stops and joins the workers. Needed before the pool can be freed: each worker holds a reference to it.
@@ -97,6 +101,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func workerLoop() {
+        startedWorkers.add(1, ordering: .releasing)
         var seen = 0
         while true {
             var spins = 0

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Engine-only latency of the TFLite runtime (ai-edge-litert) on a model, as JSON lines.
+
+usage: tflite_bench.py MODEL --kernels xnnpack|builtin|ref --threads N --runs N
+
+Feeds seeded uniform noise, as `ssd-detect bench` does, warms up with 3 invocations, then times invoke() only.
+"xnnpack" is the runtime's default (XNNPACK delegate), "builtin" its optimized kernels without delegates, "ref"
+its reference kernels (the oracle our reference backend matches bit for bit).
+"""
+import argparse, json, statistics, time
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+RESOLVERS = {"xnnpack": OpResolverType.AUTO, "builtin": OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+             "ref": OpResolverType.BUILTIN_REF}
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    parser.add_argument("--kernels", choices=RESOLVERS, default="xnnpack")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args()
+    interpreter = Interpreter(model_path=args.model, num_threads=args.threads,
+                              experimental_op_resolver_type=RESOLVERS[args.kernels])
+    interpreter.allocate_tensors()
+    detail = interpreter.get_input_details()[0]
+    noise = np.random.default_rng(0).integers(0, 256, size=detail["shape"], dtype=np.uint8)
+    if detail["dtype"] == np.float32:
+        noise = noise.astype(np.float32) / 127.5 - 1
+    interpreter.set_tensor(detail["index"], noise)
+    for _ in range(3):
+        interpreter.invoke()
+    samples = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        interpreter.invoke()
+        samples.append((time.perf_counter() - start) * 1e3)
+    samples.sort()
+    rank = lambda q: samples[min(len(samples) - 1, max(0, int(np.ceil(q * len(samples))) - 1))]
+    print(json.dumps({"engine": "tflite-" + args.kernels, "threads": args.threads, "iterations": args.runs,
+                      "p50_ms": round(statistics.median(samples), 3), "p90_ms": round(rank(0.9), 3),
+                      "p99_ms": round(rank(0.99), 3), "min_ms": round(samples[0], 3)}))
+
+if __name__ == "__main__":
+    main()
