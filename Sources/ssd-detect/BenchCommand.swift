@@ -49,31 +49,19 @@ struct BenchCommand: ParsableCommand {
         print(json ? report.json : report.table)
     }
 
-    /// Deterministic uniform noise in every input (what TFLite's own benchmark feeds).
+    /// Deterministic noise in every input (TFLite's own benchmark feeds noise too): a multiplicative hash of the
+    /// element index, the same on every run.
     static func fillWithNoise(_ model: any PreparedModel) {
-        var generator = SplitMix64(seed: 0)
+        func noise(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: (UInt32(truncatingIfNeeded: i) &* 2_654_435_761) >> 24) }
         for position in model.inputIndices.indices {
             let buffer = model.input(position)
             if model.inputTensor(position).dataType == .float32 {
                 for i in 0..<(buffer.count / 4) {
-                    buffer.storeBytes(of: Float.random(in: -1...1, using: &generator), toByteOffset: i * 4, as: Float.self)
+                    buffer.storeBytes(of: Float(noise(i)) / 127.5 - 1, toByteOffset: i * 4, as: Float.self)
                 }
             } else {
-                for i in 0..<buffer.count { buffer[i] = UInt8.random(in: 0...255, using: &generator) }
+                for i in 0..<buffer.count { buffer[i] = noise(i) }
             }
-        }
-    }
-
-    /// A small seeded generator: the same input on every run, and no system call per byte.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 

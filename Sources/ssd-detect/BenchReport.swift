@@ -12,7 +12,7 @@ struct BenchReport {
     let samples: [Duration]
     let peakResidentBytes: Int
 
-    private var sorted: [Double] { samples.map(Self.milliseconds).sorted() }
+    private var sorted: [Double] { samples.map(millisecondValue).sorted() }
 
     /// The sample at `fraction` of the sorted list (nearest rank).
     func percentile(_ fraction: Double) -> Double {
@@ -20,17 +20,13 @@ struct BenchReport {
         return values[min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))]
     }
 
-    var mean: Double { samples.map(Self.milliseconds).reduce(0, +) / Double(samples.count) }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
-    }
+    var mean: Double { samples.map(millisecondValue).reduce(0, +) / Double(samples.count) }
 
     var fields: [(String, Any)] {
         [
             ("model", model), ("backend", backend), ("detail", detail), ("threads", threads),
-            ("iterations", iterations), ("load_plan_ms", round3(Self.milliseconds(loadAndPlan))),
-            ("first_ms", round3(Self.milliseconds(first))), ("p50_ms", round3(percentile(0.5))),
+            ("iterations", iterations), ("load_plan_ms", round3(millisecondValue(loadAndPlan))),
+            ("first_ms", round3(millisecondValue(first))), ("p50_ms", round3(percentile(0.5))),
             ("p90_ms", round3(percentile(0.9))), ("p99_ms", round3(percentile(0.99))),
             ("min_ms", round3(sorted[0])), ("images_per_s", round3(1000 / mean)),
             ("peak_rss_mb", round3(Double(peakResidentBytes) / 1_048_576)),
@@ -48,8 +44,8 @@ struct BenchReport {
     var table: String {
         let ms = { (value: Double) in String(format: "%.2f ms", value) }
         let rows: [(String, String)] = [
-            ("model", model), ("backend", detail), ("load + plan", ms(Self.milliseconds(loadAndPlan))),
-            ("first inference", ms(Self.milliseconds(first))),
+            ("model", model), ("backend", detail), ("load + plan", ms(millisecondValue(loadAndPlan))),
+            ("first inference", ms(millisecondValue(first))),
             ("p50 / p90 / p99", "\(ms(percentile(0.5))) / \(ms(percentile(0.9))) / \(ms(percentile(0.99)))"),
             ("min", ms(sorted[0])), ("images/s", String(format: "%.1f", 1000 / mean)),
             ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),

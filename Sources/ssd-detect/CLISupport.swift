@@ -11,8 +11,10 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// A duration in milliseconds with two decimals.
-func milliseconds(_ duration: Duration) -> String {
-    let ms = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
-    return String(format: "%.2f", ms)
+/// A duration in milliseconds.
+func millisecondValue(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
 }
+
+/// A duration in milliseconds with two decimals.
+func milliseconds(_ duration: Duration) -> String { String(format: "%.2f", millisecondValue(duration)) }

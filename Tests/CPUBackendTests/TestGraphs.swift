@@ -1,10 +1,11 @@
 import Engine
+import TestSupport
 
 /// Small one-op graphs with random inputs and constants, for comparing backends op by op.
 struct TestGraphs {
-    var random: SplitMix
+    var random: SplitMix64
 
-    init(seed: UInt64) { random = SplitMix(state: seed) }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
     /// A uint8 tensor quantized with `scale` and `zeroPoint`, random contents when constant.
     mutating func quantized(_ name: String, _ shape: [Int], scale: Float, zeroPoint: Int32, constant: Bool = false)
@@ -54,20 +55,4 @@ struct TestGraphs {
             }
         }
     }
-}
-
-/// SplitMix64: a tiny seeded generator, so every run of the tests sees the same data.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import Testing
+import TestSupport
 
 /// Foundation's encoder is the independent reference for every decode here.
 struct Base64Tests {
@@ -66,18 +67,5 @@ struct Base64Tests {
 
     @Test func errorMessagesNameTheOffset() {
         #expect(Base64Error.invalidCharacter(offset: 12, byte: 0x2A).description == "invalid base64 character '*' at offset 12")
-    }
-}
-
-/// A tiny deterministic generator, so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
