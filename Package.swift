@@ -41,7 +41,9 @@ let package = Package(
         // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
         .target(name: "Engine", linkerSettings: [.linkedLibrary("m")]),
         // The CPU backend: OpenBLAS SGEMM and vectorized Swift kernels.
-        .target(name: "CPUBackend", dependencies: ["Engine", "COpenBLAS"], swiftSettings: cpuKernelSettings),
+        .target(name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM"], swiftSettings: cpuKernelSettings),
+        // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
+        .target(name: "CQuantizedGEMM"),
         // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
         .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(

@@ -1,4 +1,5 @@
 import COpenBLAS
+import CQuantizedGEMM
 import Engine
 
 #if canImport(Glibc)
@@ -13,8 +14,14 @@ import Engine
 /// on the other side of .5 (measured: docs/PERFORMANCE.md).
 public struct CPUBackend: Backend {
     public let name = "cpu"
+    /// Whether quantized convolutions may use the 8-bit kernel (when the CPU has it).
+    public let integerArithmetic: Bool
 
-    public init() {}
+    /// `integerArithmetic: false` keeps quantized convolutions on float SGEMM (for comparison and tests).
+    public init(integerArithmetic: Bool = true) { self.integerArithmetic = integerArithmetic }
+
+    /// Whether this CPU runs the 8-bit kernel (AVX-512 VNNI).
+    public static let hasIntegerKernel = qgemm_available() != 0
 
     /// Cores this process may run on.
     public static var availableCores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
@@ -62,7 +69,8 @@ public struct CPUBackend: Backend {
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
         try checkSupport(graph)
-        let model = CPUModel(graph: try graph.validated(), options: options)
+        let model = CPUModel(graph: try graph.validated(), options: options,
+            integerArithmetic: integerArithmetic && Self.hasIntegerKernel)
         model.warmUp()
         return model
     }

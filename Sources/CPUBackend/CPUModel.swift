@@ -1,4 +1,5 @@
 import COpenBLAS
+import CQuantizedGEMM
 import Engine
 
 /// A graph planned for the CPU: its arena, packed weights and the kernels that run in order.
@@ -15,7 +16,14 @@ final class CPUModel: PreparedModel {
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
 
-    init(graph: Graph, options: BackendOptions) {
+    /// Whether quantized convolutions run on the 8-bit kernel.
+    let integerArithmetic: Bool
+    /// Scratch of the 8-bit kernel, shared by all convolutions: uint8 activation rows and their row terms.
+    private var integerActivations: UnsafeMutablePointer<UInt8>?
+    private var integerRowTerms: UnsafeMutablePointer<Int32>?
+
+    init(graph: Graph, options: BackendOptions, integerArithmetic: Bool) {
+        self.integerArithmetic = integerArithmetic
         self.graph = graph
         inputIndices = graph.inputs
         outputIndices = graph.outputs + options.extraOutputs
@@ -140,6 +148,7 @@ final class CPUModel: PreparedModel {
             inputBuffers.append(buffer)
             kernels.append(InputConversion(source: buffer, destination: stored(index)))
         }
+        allocateIntegerScratch()
         for (position, node) in graph.nodes.enumerated() {
             if let kernel = makeKernel(node, stored: stored,
                 patches: requestOfPatches[position].map { (arena + offsets[$0]).assumingMemoryBound(to: Float.self) })
@@ -153,6 +162,46 @@ final class CPUModel: PreparedModel {
             outputBuffers.append(buffer)
             kernels.append(OutputConversion(source: stored(index), destination: buffer))
         }
+    }
+
+    /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output.
+    private func runsOnIntegers(_ node: Node) -> Bool {
+        guard integerArithmetic, case .conv2D = node.operation else { return false }
+        return node.inputs.prefix(2).allSatisfy { graph.tensors[$0].quantization != nil }
+            && graph.tensors[node.outputs[0]].quantization != nil
+    }
+
+    /// One scratch for the largest 8-bit convolution (they run one after another).
+    private func allocateIntegerScratch() {
+        var bytes = 0, rows = 0
+        for node in graph.nodes where runsOnIntegers(node) {
+            let output = graph.tensors[node.outputs[0]].shape, filter = graph.tensors[node.inputs[1]].shape
+            let m = output[0] * output[1] * output[2]
+            bytes = max(bytes, m * Int(qgemm_padded_depth(Int32(filter[1] * filter[2] * filter[3]))))
+            rows = max(rows, m)
+        }
+        guard rows > 0 else { return }
+        integerActivations = allocate(bytes: bytes).bindMemory(to: UInt8.self, capacity: bytes)
+        integerRowTerms = allocate(bytes: rows * 4).bindMemory(to: Int32.self, capacity: rows)
+    }
+
+    /// The 8-bit form of a quantized convolution's filter and zero points.
+    private func integerGEMM(_ node: Node) -> IntegerGEMM {
+        let filter = graph.tensors[node.inputs[1]]
+        let inputZeroPoint = graph.tensors[node.inputs[0]].quantization!.zeroPoint
+        let filterZeroPoint = filter.quantization!.zeroPoint
+        let (columns, depth) = (filter.shape[0], filter.elementCount / filter.shape[0])
+        let weights = filter.constantValues(UInt8.self)
+        let size = qgemm_packed_weights_size(Int32(columns), Int32(depth))
+        let packed = allocate(bytes: size).bindMemory(to: Int8.self, capacity: size)
+        qgemm_pack_weights(Int32(columns), Int32(depth), weights, packed)
+        let columnTerms = allocate(bytes: columns * 4).bindMemory(to: Int32.self, capacity: columns)
+        for column in 0..<columns {
+            let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 + Int32($1) }
+            columnTerms[column] = -inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
+        }
+        return IntegerGEMM(packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
+            inputZeroPoint: Float(inputZeroPoint), activations: integerActivations!, rowTerms: integerRowTerms!)
     }
 
     /// A constant's elements as stored values.
@@ -178,8 +227,9 @@ final class CPUModel: PreparedModel {
             let filter = tensors[node.inputs[1]]
             let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
-            return Convolution(input: input, output: output, filter: allocateFloats(Self.storedValues(of: filter)),
-                patches: patches, window: parameters.window, geometry: geometry, filterHeight: filter.shape[1],
+            let arithmetic: Convolution.Arithmetic = runsOnIntegers(node)
+                ? .integer(integerGEMM(node)) : .float(filter: allocateFloats(Self.storedValues(of: filter)))
+            return Convolution(input: input, output: output, arithmetic: arithmetic, patches: patches, window: parameters.window, geometry: geometry, filterHeight: filter.shape[1],
                 filterWidth: filter.shape[2],
                 requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
                 threads: pool.threads)

@@ -5,21 +5,23 @@ import TestSupport
 
 /// The CPU backend on the real model against the TFLite runtime's reference kernels (shared/reference/golden).
 struct CPUBackendGoldenTests {
-    static func preparedModel(threads: Int? = nil) throws -> any PreparedModel {
+    static func preparedModel(threads: Int? = nil, integerArithmetic: Bool = true) throws -> any PreparedModel {
         let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
             .splittingCustomTail()
         let logits = try #require(network.tensorIndex(named: "concat_1"))
-        return try CPUBackend().prepare(network, options: BackendOptions(threads: threads, extraOutputs: [logits]))
+        return try CPUBackend(integerArithmetic: integerArithmetic)
+            .prepare(network, options: BackendOptions(threads: threads, extraOutputs: [logits]))
     }
 
-    @Test(arguments: GoldenTensors.images)
-    func rawHeadsAgreeWithTheReferenceKernelsAsCloselyAsXNNPACK(image: String) throws {
-        let model = try Self.preparedModel()
+    /// With the 8-bit kernel (where the CPU has it: CPUBackend.hasIntegerKernel) and with float SGEMM.
+    @Test(arguments: GoldenTensors.images, [true, false])
+    func rawHeadsAgreeWithTheReferenceKernelsAsCloselyAsXNNPACK(image: String, integerArithmetic: Bool) throws {
+        let model = try Self.preparedModel(integerArithmetic: integerArithmetic)
         model.input(0).copyBytes(from: try GoldenTensors.bytes(image, "input"))
         try model.run()
         for (position, head) in ["enc", "scores", "logits"].enumerated() {
             let comparison = HeadComparison(Array(model.output(position)), try GoldenTensors.bytes(image, head))
-            print("cpu backend \(image) \(head): \(comparison)")
+            print("cpu backend (\(integerArithmetic && CPUBackend.hasIntegerKernel ? "int8" : "float")) \(image) \(head): \(comparison)")
             #expect(comparison.meetsTFLiteBound, "\(head): \(comparison)")
         }
     }

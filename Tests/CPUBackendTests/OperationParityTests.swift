@@ -7,8 +7,10 @@ import TestSupport
 /// filters, stride 2, dilation, 7x13 images, channel counts that are not multiples of 8.
 struct OperationParityTests {
     /// Runs `graph` on both backends with the same random inputs; returns (cpu, reference) output bytes.
-    static func run(_ graph: Graph, seed: UInt64) throws -> (cpu: [UInt8], reference: [UInt8]) {
-        let cpu = try CPUBackend().prepare(graph, options: BackendOptions(threads: 2))
+    static func run(_ graph: Graph, seed: UInt64, backend: CPUBackend = CPUBackend()) throws
+        -> (cpu: [UInt8], reference: [UInt8])
+    {
+        let cpu = try backend.prepare(graph, options: BackendOptions(threads: 2))
         let reference = try ReferenceBackend().prepare(graph, options: BackendOptions())
         var inputs = TestGraphs(seed: seed &* 7919)
         inputs.fillInputs(reference)
@@ -21,9 +23,9 @@ struct OperationParityTests {
     }
 
     static func expectQuantizedAgreement(_ graph: Graph, seed: UInt64, exactAtLeast: Double = 0.97,
-        sourceLocation: SourceLocation = #_sourceLocation) throws
+        backend: CPUBackend = CPUBackend(), sourceLocation: SourceLocation = #_sourceLocation) throws
     {
-        let (cpu, reference) = try run(graph, seed: seed)
+        let (cpu, reference) = try run(graph, seed: seed, backend: backend)
         let comparison = HeadComparison(cpu, reference)
         #expect(comparison.maximumDifference <= 1, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
         #expect(comparison.exact >= exactAtLeast, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
@@ -54,10 +56,12 @@ struct OperationParityTests {
         .init(height: 9, width: 8, inputChannels: 16, outputChannels: 24, filter: 3, stride: 1, dilation: 1, padding: .valid, activation: .relu),
         .init(height: 11, width: 10, inputChannels: 7, outputChannels: 5, filter: 3, stride: 1, dilation: 2, padding: .same, activation: .none),
         .init(height: 19, width: 19, inputChannels: 64, outputChannels: 48, filter: 1, stride: 2, dilation: 1, padding: .same, activation: .reluN1To1),
+        .init(height: 5, width: 1, inputChannels: 33, outputChannels: 40, filter: 1, stride: 1, dilation: 1, padding: .same, activation: .relu6),
     ]
 
-    @Test(arguments: convolutions)
-    func quantizedConvolution(_ c: ConvolutionCase) throws {
+    /// Both arithmetics of quantized convolutions: the 8-bit kernel (where the CPU has it) and float SGEMM.
+    @Test(arguments: convolutions, [true, false])
+    func quantizedConvolution(_ c: ConvolutionCase, integerArithmetic: Bool) throws {
         var g = TestGraphs(seed: 1)
         let window = Window(padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
             dilationWidth: c.dilation)
@@ -69,7 +73,8 @@ struct OperationParityTests {
         let output = Tensor(name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, c.outputChannels],
             dataType: .uint8, quantization: Quantization(scale: 0.05 * Float(c.filter), zeroPoint: 100))
         try Self.expectQuantizedAgreement(TestGraphs.graph(.conv2D(.init(window: window, activation: c.activation)),
-            inputs: [input, filter, bias], output: output), seed: 1)
+            inputs: [input, filter, bias], output: output), seed: 1,
+            backend: CPUBackend(integerArithmetic: integerArithmetic))
     }
 
     @Test(arguments: convolutions)

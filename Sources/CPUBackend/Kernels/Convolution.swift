@@ -1,14 +1,29 @@
 import COpenBLAS
+import CQuantizedGEMM
 import Engine
 
-/// CONV_2D as one SGEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
-/// the requantization. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); any other gathers
+/// The 8-bit integer path of a quantized convolution (CQuantizedGEMM, AVX-512 VNNI): activations converted to
+/// uint8 rows, weights packed once as int8, zero points folded into per-row and per-column terms, so the
+/// accumulators equal TFLite's exactly.
+struct IntegerGEMM {
+    let packedWeights: UnsafeMutablePointer<Int8>
+    /// Per column: -inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
+    let columnTerms: UnsafeMutablePointer<Int32>
+    /// 128 - filterZeroPoint: the row sums' factor (the kernel multiplies by weight - 128).
+    let rowSumScale: Int32
+    let inputZeroPoint: Float
+    /// Shared by all convolutions (they run one at a time): uint8 rows and row terms, part by part.
+    let activations: UnsafeMutablePointer<UInt8>
+    let rowTerms: UnsafeMutablePointer<Int32>
+}
+
+/// CONV_2D as a GEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
+/// the requantization; in 8-bit integers where the CPU allows, else as OpenBLAS SGEMM. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); any other gathers
 /// its patches first (im2col) into a scratch buffer, with zeros (the zero point) where the window leaves the input.
 final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
-    /// [Cout, K] row-major, stored values (filter - zero point).
-    let filter: UnsafeMutablePointer<Float>
+    let arithmetic: Arithmetic
     /// im2col buffer, nil for 1x1 stride-1 convolutions.
     let patches: UnsafeMutablePointer<Float>?
     let window: Window
@@ -18,12 +33,21 @@ final class Convolution: CPUKernel, PartitionedKernel {
     let parts: Int
     private let rowsPerPart: Int
 
-    init(input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>?,
-        window: Window, geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, requantizer: Requantizer, threads: Int)
+    /// How the products are computed.
+    enum Arithmetic {
+        /// OpenBLAS SGEMM with the filter as [Cout, K] row-major stored values (filter - zero point).
+        case float(filter: UnsafeMutablePointer<Float>)
+        /// The 8-bit kernel, for quantized convolutions on CPUs that have it.
+        case integer(IntegerGEMM)
+    }
+
+    init(input: StoredTensor, output: StoredTensor, arithmetic: Arithmetic, patches: UnsafeMutablePointer<Float>?,
+        window: Window, geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, requantizer: Requantizer,
+        threads: Int)
     {
         self.input = input
         self.output = output
-        self.filter = filter
+        self.arithmetic = arithmetic
         self.patches = patches
         self.window = window
         self.geometry = geometry
@@ -59,8 +83,18 @@ final class Convolution: CPUKernel, PartitionedKernel {
             a = input.pointer + first * depth
         }
         let c = output.pointer + first * channels
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
-            Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
+        switch arithmetic {
+        case .integer(let integer):
+            let packed = integer.activations + first * Int(qgemm_padded_depth(Int32(depth)))
+            let rowTerms = integer.rowTerms + first
+            qgemm_pack_activations(Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
+                integer.rowSumScale, rowTerms)
+            qgemm_multiply(Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
+                integer.columnTerms, c, Int32(channels))
+        case .float(let filter):
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
+                Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
+        }
         requantizer.apply(c, rows: count)
     }
 

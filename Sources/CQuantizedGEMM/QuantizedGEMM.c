@@ -1,0 +1,150 @@
+#include "QuantizedGEMM.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+// Packed weights: blocks of 16 columns; within a block, for each group of 4 depths, 16 x 4 int8 values
+// (column-major within the group), so one 64-byte load feeds one vpdpbusd for 16 columns.
+
+int qgemm_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+}
+
+size_t qgemm_packed_weights_size(int columns, int depth) {
+    return (size_t)((columns + 15) / 16) * 16 * (size_t)qgemm_padded_depth(depth);
+}
+
+void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *packed) {
+    int padded = qgemm_padded_depth(depth);
+    int blocks = (columns + 15) / 16;
+    memset(packed, 0, qgemm_packed_weights_size(columns, depth));
+    for (int block = 0; block < blocks; block++) {
+        for (int k = 0; k < depth; k++) {
+            for (int c = 0; c < 16; c++) {
+                int column = block * 16 + c;
+                if (column >= columns) break;
+                int8_t value = (int8_t)((int)weights[(size_t)column * depth + k] - 128);
+                packed[((size_t)block * (padded / 4) + k / 4) * 64 + c * 4 + k % 4] = value;
+            }
+        }
+    }
+}
+
+VNNI static void pack_activations_vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                       uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
+    int padded = qgemm_padded_depth(depth);
+    __m512 offset = _mm512_set1_ps(zeroPoint);
+    for (int m = 0; m < rows; m++) {
+        const float *row = source + (size_t)m * stride;
+        uint8_t *destination = packed + (size_t)m * padded;
+        __m512i sum = _mm512_setzero_si512();
+        int k = 0;
+        for (; k + 16 <= depth; k += 16) {
+            __m512i values = _mm512_cvtps_epi32(_mm512_add_ps(_mm512_loadu_ps(row + k), offset));
+            sum = _mm512_add_epi32(sum, values);
+            _mm_storeu_si128((__m128i *)(destination + k), _mm512_cvtusepi32_epi8(values));
+        }
+        int32_t total = _mm512_reduce_add_epi32(sum);
+        for (; k < depth; k++) {
+            int value = (int)(row[k] + zeroPoint);
+            destination[k] = (uint8_t)value;
+            total += value;
+        }
+        for (; k < padded; k++) destination[k] = 0;
+        rowTerms[m] = total * rowSumScale;
+    }
+}
+
+void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
+                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
+    pack_activations_vnni(rows, depth, source, stride, zeroPoint, packed, rowSumScale, rowTerms);
+}
+
+// Four activation bytes as one 32-bit lane value (memcpy: the row may be unaligned).
+static inline int32_t four_bytes(const uint8_t *p) {
+    int32_t value;
+    memcpy(&value, p, 4);
+    return value;
+}
+
+// One tile: up to 4 rows by 32 columns (two 16-column blocks), accumulated over the whole depth.
+VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b0,
+                             const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms, float *output,
+                             int outputStride) {
+    __m512i c00 = _mm512_setzero_si512(), c01 = _mm512_setzero_si512();
+    __m512i c10 = _mm512_setzero_si512(), c11 = _mm512_setzero_si512();
+    __m512i c20 = _mm512_setzero_si512(), c21 = _mm512_setzero_si512();
+    __m512i c30 = _mm512_setzero_si512(), c31 = _mm512_setzero_si512();
+    // Rows past the end read row 0 again; their results are not stored.
+    const uint8_t *a0 = a, *a1 = rows > 1 ? a + aStride : a, *a2 = rows > 2 ? a + 2 * aStride : a;
+    const uint8_t *a3 = rows > 3 ? a + 3 * aStride : a;
+    for (int g = 0; g < groups; g++) {
+        __m512i w0 = _mm512_loadu_si512(b0 + g * 64);
+        __m512i w1 = _mm512_loadu_si512(b1 + g * 64);
+        __m512i x;
+        x = _mm512_set1_epi32(four_bytes(a0 + 4 * g));
+        c00 = _mm512_dpbusd_epi32(c00, x, w0); c01 = _mm512_dpbusd_epi32(c01, x, w1);
+        x = _mm512_set1_epi32(four_bytes(a1 + 4 * g));
+        c10 = _mm512_dpbusd_epi32(c10, x, w0); c11 = _mm512_dpbusd_epi32(c11, x, w1);
+        x = _mm512_set1_epi32(four_bytes(a2 + 4 * g));
+        c20 = _mm512_dpbusd_epi32(c20, x, w0); c21 = _mm512_dpbusd_epi32(c21, x, w1);
+        x = _mm512_set1_epi32(four_bytes(a3 + 4 * g));
+        c30 = _mm512_dpbusd_epi32(c30, x, w0); c31 = _mm512_dpbusd_epi32(c31, x, w1);
+    }
+    __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    __m512i t0 = _mm512_maskz_loadu_epi32(mask0, columnTerms);
+    __m512i t1 = _mm512_maskz_loadu_epi32(mask1, columnTerms + 16);
+    __m512i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    for (int r = 0; r < rows; r++) {
+        __m512i row = _mm512_set1_epi32(rowTerms[r]);
+        float *line = output + (size_t)r * outputStride;
+        _mm512_mask_storeu_ps(line, mask0,
+                              _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(accumulators[r][0], t0), row)));
+        if (mask1)
+            _mm512_mask_storeu_ps(line + 16, mask1,
+                                  _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(accumulators[r][1], t1), row)));
+    }
+}
+
+VNNI static void multiply_vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
+                               const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride) {
+    int padded = qgemm_padded_depth(depth);
+    int groups = padded / 4;
+    size_t blockSize = (size_t)groups * 64;
+    int blocks = (columns + 15) / 16;
+    for (int block = 0; block < blocks; block += 2) {
+        const int8_t *b0 = packedWeights + (size_t)block * blockSize;
+        // A lone last block pairs with itself; its second half is masked off.
+        const int8_t *b1 = block + 1 < blocks ? b0 + blockSize : b0;
+        int width = columns - block * 16 < 32 ? columns - block * 16 : 32;
+        for (int m = 0; m < rows; m += 4) {
+            int height = rows - m < 4 ? rows - m : 4;
+            tile(height, width, groups, packed + (size_t)m * padded, padded, b0, b1, rowTerms + m,
+                 columnTerms + block * 16, output + (size_t)m * outputStride + block * 16, outputStride);
+        }
+    }
+}
+
+void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
+                    const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride) {
+    multiply_vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output, outputStride);
+}
+
+#else  // Other architectures: no kernel; callers use their float path.
+
+int qgemm_available(void) { return 0; }
+size_t qgemm_packed_weights_size(int columns, int depth) { return 0; }
+void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *packed) {}
+void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
+                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {}
+void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
+                    const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride) {}
+
+#endif
