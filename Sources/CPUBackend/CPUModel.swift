@@ -265,20 +265,31 @@ final class CPUModel: PreparedModel {
         }
     }
 
-    /// The output stage of a convolution node: TFLite's multiplier, the bias folded in, the activation's clamp.
+    /// The output stage of a convolution node: TFLite's multiplier, the bias, the activation's clamp. In integers
+    /// (bit-exact with TFLite) where the 8-bit kernels run, else in float.
     private func requantizer(_ node: Node, input: StoredTensor, output: StoredTensor, activation: FusedActivation)
         -> Requantizer
     {
         let tensors = graph.tensors
         let channels = output.shape[3]
-        let bias = allocateFloats(node.inputs.count > 2
-            ? Self.storedValues(of: tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
-        let range = output.range(activation)
+        let hasBias = node.inputs.count > 2
         guard let inputQ = input.quantization, let filterQ = tensors[node.inputs[1]].quantization,
             let outputQ = output.quantization
-        else { return Requantizer(bias: bias, channels: channels, range: range) }
+        else {
+            let bias = allocateFloats(hasBias
+                ? Self.storedValues(of: tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
+            return Requantizer(bias: bias, channels: channels, range: output.range(activation))
+        }
         // TFLite multiplies the two scales in float, then divides in double (GetQuantizedConvolutionMultipler).
-        return Requantizer(real: Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale), bias: bias,
-            channels: channels, range: range)
+        let real = Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale)
+        let rawBias = hasBias ? tensors[node.inputs[2]].constantValues(Int32.self) : [Int32](repeating: 0, count: channels)
+        if integerArithmetic {
+            let bias = allocate(bytes: channels * 4).bindMemory(to: Int32.self, capacity: channels)
+            bias.update(from: rawBias, count: channels)
+            return Requantizer(real: real, integerBias: bias, channels: channels, output: outputQ,
+                range: outputQ.activationRange(activation))
+        }
+        return Requantizer(real: real, bias: allocateFloats(rawBias.map { Float($0) }), channels: channels,
+            range: output.range(activation))
     }
 }

@@ -75,7 +75,7 @@ static inline int32_t four_bytes(const uint8_t *p) {
 
 // One tile: up to 4 rows by 32 columns (two 16-column blocks), accumulated over the whole depth.
 VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b0,
-                             const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms, float *output,
+                             const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output,
                              int outputStride) {
     __m512i c00 = _mm512_setzero_si512(), c01 = _mm512_setzero_si512();
     __m512i c10 = _mm512_setzero_si512(), c11 = _mm512_setzero_si512();
@@ -104,17 +104,15 @@ VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a
     __m512i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     for (int r = 0; r < rows; r++) {
         __m512i row = _mm512_set1_epi32(rowTerms[r]);
-        float *line = output + (size_t)r * outputStride;
-        _mm512_mask_storeu_ps(line, mask0,
-                              _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(accumulators[r][0], t0), row)));
+        int32_t *line = output + (size_t)r * outputStride;
+        _mm512_mask_storeu_epi32(line, mask0, _mm512_add_epi32(_mm512_add_epi32(accumulators[r][0], t0), row));
         if (mask1)
-            _mm512_mask_storeu_ps(line + 16, mask1,
-                                  _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_add_epi32(accumulators[r][1], t1), row)));
+            _mm512_mask_storeu_epi32(line + 16, mask1, _mm512_add_epi32(_mm512_add_epi32(accumulators[r][1], t1), row));
     }
 }
 
 VNNI static void multiply_vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                               const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride) {
+                               const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
     int padded = qgemm_padded_depth(depth);
     int groups = padded / 4;
     size_t blockSize = (size_t)groups * 64;
@@ -133,8 +131,59 @@ VNNI static void multiply_vnni(int rows, int columns, int depth, const uint8_t *
 }
 
 void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride) {
+                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
     multiply_vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output, outputStride);
+}
+
+// x * significand / 2^31, rounded as gemmlowp's SaturatingRoundingDoublingHighMul (half away from zero, the
+// quotient truncated toward zero), on the 64-bit products of the even (or, shifted, odd) 32-bit lanes.
+VNNI static inline __m512i high_multiply(__m512i x, __m512i significand) {
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i product = _mm512_mul_epi32(x, significand);
+    __mmask8 negative = _mm512_cmplt_epi64_mask(product, zero);
+    product = _mm512_add_epi64(product, _mm512_mask_blend_epi64(negative, _mm512_set1_epi64(1LL << 30),
+                                                                 _mm512_set1_epi64(1 - (1LL << 30))));
+    negative = _mm512_cmplt_epi64_mask(product, zero);
+    product = _mm512_mask_add_epi64(product, negative, product, _mm512_set1_epi64((1LL << 31) - 1));
+    return _mm512_srai_epi64(product, 31);
+}
+
+VNNI static void requantize_vnni(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
+                                 int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
+    const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    const __m512i m = _mm512_set1_epi64(significand);
+    const __m128i leftCount = _mm_cvtsi32_si128(left), rightCount = _mm_cvtsi32_si128(right);
+    const __m512i remainderMask = _mm512_set1_epi32((int32_t)((1LL << right) - 1));
+    const __m512i halfMask = _mm512_srai_epi32(remainderMask, 1);
+    const __m512i one = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
+    const __m512i offset = _mm512_set1_epi32(zeroPoint);
+    const __m512i lowest = _mm512_set1_epi32(low), highest = _mm512_set1_epi32(high);
+    for (int r = 0; r < rows; r++) {
+        int32_t *integers = (int32_t *)values + (size_t)r * channels;
+        float *floats = (float *)values + (size_t)r * channels;
+        for (int c = 0; c < channels; c += 16) {
+            __mmask16 lanes = channels - c >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - c)) - 1);
+            __m512i x = floatAccumulators ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(lanes, floats + c))
+                                          : _mm512_maskz_loadu_epi32(lanes, integers + c);
+            x = _mm512_add_epi32(x, _mm512_maskz_loadu_epi32(lanes, bias + c));
+            x = _mm512_sll_epi32(x, leftCount);
+            __m512i even = high_multiply(x, m);
+            __m512i odd = high_multiply(_mm512_srli_epi64(x, 32), m);
+            x = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+            // Rounding division by 2^right, half away from zero (RoundingDivideByPOT).
+            __m512i remainder = _mm512_and_si512(x, remainderMask);
+            __m512i threshold = _mm512_mask_add_epi32(halfMask, _mm512_cmplt_epi32_mask(x, zero), halfMask, one);
+            x = _mm512_mask_add_epi32(_mm512_sra_epi32(x, rightCount), _mm512_cmpgt_epi32_mask(remainder, threshold),
+                                      _mm512_sra_epi32(x, rightCount), one);
+            x = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(x, offset), lowest), highest);
+            _mm512_mask_storeu_ps(floats + c, lanes, _mm512_cvtepi32_ps(_mm512_sub_epi32(x, offset)));
+        }
+    }
+}
+
+void qgemm_requantize(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
+                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
+    requantize_vnni(rows, channels, values, floatAccumulators, bias, significand, shift, zeroPoint, low, high);
 }
 
 #else  // Other architectures: no kernel; callers use their float path.
@@ -145,6 +194,8 @@ void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *
 void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
                             uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {}
 void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride) {}
+                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {}
+void qgemm_requantize(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
+                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {}
 
 #endif

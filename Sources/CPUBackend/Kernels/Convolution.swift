@@ -89,13 +89,15 @@ final class Convolution: CPUKernel, PartitionedKernel {
             let rowTerms = integer.rowTerms + first
             qgemm_pack_activations(Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
                 integer.rowSumScale, rowTerms)
+            let accumulators = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Int32.self)
             qgemm_multiply(Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
-                integer.columnTerms, c, Int32(channels))
+                integer.columnTerms, accumulators, Int32(channels))
+            requantizer.applyInteger(accumulators, rows: count, floatAccumulators: false)
         case .float(let filter):
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
                 Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
+            requantizer.apply(c, rows: count)
         }
-        requantizer.apply(c, rows: count)
     }
 
     private func gatherPatches(rows: Range<Int>, into patches: UnsafeMutablePointer<Float>) {

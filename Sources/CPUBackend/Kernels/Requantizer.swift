@@ -1,3 +1,4 @@
+import CQuantizedGEMM
 import Engine
 
 /// The output stage of a convolution, applied in place to its float accumulators.
@@ -19,6 +20,18 @@ struct Requantizer {
     /// 2^-rightShift for the second rounding (1 when there is none).
     let postScale: Float
     let rounds: Bool
+    /// Set where accumulators are exact integers and the 8-bit kernels are available: TFLite's integer
+    /// requantization itself (CQuantizedGEMM), bit-exact, instead of its imitation in float.
+    let integer: IntegerRequantization?
+
+    /// The parameters of TFLite's integer requantization.
+    struct IntegerRequantization {
+        /// Raw int32 biases, one per channel.
+        let bias: UnsafeMutablePointer<Int32>
+        let multiplier: QuantizedMultiplier
+        let zeroPoint: Int32
+        let range: ClosedRange<Int32>
+    }
 
     /// Right shifts up to this are imitated with two roundings; beyond it one rounding of the whole product.
     static let largestImitatedShift = 12
@@ -32,6 +45,22 @@ struct Requantizer {
         self.upper = range.upperBound
         self.postScale = 1
         self.rounds = false
+        self.integer = nil
+    }
+
+    /// TFLite's integer stage for a quantized output (`bias` holds the raw int32 biases).
+    init(real: Double, integerBias bias: UnsafeMutablePointer<Int32>, channels: Int, output: Quantization,
+        range: ClosedRange<Int32>)
+    {
+        self.multiplier = 1
+        self.bias = UnsafeMutablePointer(OpaquePointer(bias))  // unused by the integer stage
+        self.channels = channels
+        self.lower = Float(range.lowerBound - output.zeroPoint)
+        self.upper = Float(range.upperBound - output.zeroPoint)
+        self.postScale = 1
+        self.rounds = true
+        self.integer = IntegerRequantization(bias: bias, multiplier: QuantizedMultiplier(real),
+            zeroPoint: output.zeroPoint, range: range)
     }
 
     /// The stage for a quantized output with TFLite's `real` multiplier; `bias` holds the raw int32 biases and is
@@ -55,6 +84,16 @@ struct Requantizer {
         self.lower = range.lowerBound
         self.upper = range.upperBound
         self.rounds = true
+        self.integer = nil
+    }
+
+    /// Applies the integer stage in place to `rows` rows of int32 accumulators (or, with `floatAccumulators`,
+    /// floats holding exact integers), leaving stored float values.
+    func applyInteger(_ values: UnsafeMutableRawPointer, rows: Int, floatAccumulators: Bool) {
+        guard let integer else { preconditionFailure("no integer stage") }
+        qgemm_requantize(Int32(rows), Int32(channels), values, floatAccumulators ? 1 : 0, integer.bias,
+            integer.multiplier.significand, Int32(integer.multiplier.shift), integer.zeroPoint,
+            integer.range.lowerBound, integer.range.upperBound)
     }
 
     /// Applies the stage in place to `rows` rows of `channels` accumulators.
@@ -62,6 +101,7 @@ struct Requantizer {
     /// Plain scalar loops with selects rather than Swift's SIMD types: LLVM vectorizes these for whatever vector
     /// width the target has, and the generic SIMD operations measured 10x slower here.
     func apply(_ values: UnsafeMutablePointer<Float>, rows: Int) {
+        if integer != nil { return applyInteger(values, rows: rows, floatAccumulators: true) }
         let (multiplier, bias, channels, lower, upper, post) = (multiplier, bias, channels, lower, upper, postScale)
         if !rounds {
             for row in 0..<rows {

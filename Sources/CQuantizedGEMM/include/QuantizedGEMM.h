@@ -28,9 +28,16 @@ void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *
 void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
                             uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
 
-/// output[m][n] = sum_k packed[m][k] * (weight[n][k] - 128) + rowTerms[m] + columnTerms[n], as float,
-/// for `rows` rows and `columns` columns; `output` rows are `outputStride` floats apart.
+/// output[m][n] = sum_k packed[m][k] * (weight[n][k] - 128) + rowTerms[m] + columnTerms[n] (int32),
+/// for `rows` rows and `columns` columns; `output` rows are `outputStride` elements apart.
 void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, float *output, int outputStride);
+                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride);
+
+/// TFLite's requantization of `rows` rows of `channels` accumulators, in place: add bias[channel], multiply by
+/// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point,
+/// clamp to [low, high], and store (quantized - zeroPoint) as float. The accumulators are int32, or, with
+/// `floatAccumulators`, floats holding exact integers.
+void qgemm_requantize(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
+                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high);
 
 #endif
