@@ -135,26 +135,16 @@ void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, con
     multiply_vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output, outputStride);
 }
 
-// x * significand / 2^31, rounded as gemmlowp's SaturatingRoundingDoublingHighMul (half away from zero, the
-// quotient truncated toward zero), on the 64-bit products of the even (or, shifted, odd) 32-bit lanes.
-VNNI static inline __m512i high_multiply(__m512i x, __m512i significand) {
-    const __m512i zero = _mm512_setzero_si512();
-    __m512i product = _mm512_mul_epi32(x, significand);
-    __mmask8 negative = _mm512_cmplt_epi64_mask(product, zero);
-    product = _mm512_add_epi64(product, _mm512_mask_blend_epi64(negative, _mm512_set1_epi64(1LL << 30),
-                                                                 _mm512_set1_epi64(1 - (1LL << 30))));
-    negative = _mm512_cmplt_epi64_mask(product, zero);
-    product = _mm512_mask_add_epi64(product, negative, product, _mm512_set1_epi64((1LL << 31) - 1));
-    return _mm512_srai_epi64(product, 31);
-}
-
+// TFLite's MultiplyByQuantizedMultiplier on magnitudes. For a positive significand both of its roundings are
+// symmetric about zero: SaturatingRoundingDoublingHighMul is (|x| * m + 2^30 - [x < 0]) >> 31 with x's sign,
+// and RoundingDivideByPOT is (|v| + 2^(right - 1)) >> right with v's sign (half away from zero).
 VNNI static void requantize_vnni(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
                                  int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
     const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
     const __m512i m = _mm512_set1_epi64(significand);
     const __m128i leftCount = _mm_cvtsi32_si128(left), rightCount = _mm_cvtsi32_si128(right);
-    const __m512i remainderMask = _mm512_set1_epi32((int32_t)((1LL << right) - 1));
-    const __m512i halfMask = _mm512_srai_epi32(remainderMask, 1);
+    const __m512i half = _mm512_set1_epi32(right > 0 ? 1 << (right - 1) : 0);
+    const __m512i nudge = _mm512_set1_epi64(1LL << 30), low32 = _mm512_set1_epi64(0xFFFFFFFFLL);
     const __m512i one = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
     const __m512i offset = _mm512_set1_epi32(zeroPoint);
     const __m512i lowest = _mm512_set1_epi32(low), highest = _mm512_set1_epi32(high);
@@ -165,18 +155,19 @@ VNNI static void requantize_vnni(int rows, int channels, void *values, int float
             __mmask16 lanes = channels - c >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - c)) - 1);
             __m512i x = floatAccumulators ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(lanes, floats + c))
                                           : _mm512_maskz_loadu_epi32(lanes, integers + c);
-            x = _mm512_add_epi32(x, _mm512_maskz_loadu_epi32(lanes, bias + c));
-            x = _mm512_sll_epi32(x, leftCount);
-            __m512i even = high_multiply(x, m);
-            __m512i odd = high_multiply(_mm512_srli_epi64(x, 32), m);
-            x = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-            // Rounding division by 2^right, half away from zero (RoundingDivideByPOT).
-            __m512i remainder = _mm512_and_si512(x, remainderMask);
-            __m512i threshold = _mm512_mask_add_epi32(halfMask, _mm512_cmplt_epi32_mask(x, zero), halfMask, one);
-            x = _mm512_mask_add_epi32(_mm512_sra_epi32(x, rightCount), _mm512_cmpgt_epi32_mask(remainder, threshold),
-                                      _mm512_sra_epi32(x, rightCount), one);
-            x = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(x, offset), lowest), highest);
-            _mm512_mask_storeu_ps(floats + c, lanes, _mm512_cvtepi32_ps(_mm512_sub_epi32(x, offset)));
+            x = _mm512_sll_epi32(_mm512_add_epi32(x, _mm512_maskz_loadu_epi32(lanes, bias + c)), leftCount);
+            __mmask16 negative = _mm512_cmplt_epi32_mask(x, zero);
+            __m512i magnitude = _mm512_abs_epi32(x);
+            __m512i flags = _mm512_maskz_mov_epi32(negative, one);
+            __m512i even = _mm512_add_epi64(_mm512_mul_epu32(magnitude, m), nudge);
+            __m512i odd = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(magnitude, 32), m), nudge);
+            even = _mm512_srli_epi64(_mm512_sub_epi64(even, _mm512_and_si512(flags, low32)), 31);
+            odd = _mm512_srli_epi64(_mm512_sub_epi64(odd, _mm512_srli_epi64(flags, 32)), 31);
+            __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+            __m512i quotient = _mm512_srl_epi32(_mm512_add_epi32(product, half), rightCount);
+            quotient = _mm512_mask_sub_epi32(quotient, negative, zero, quotient);
+            quotient = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(quotient, offset), lowest), highest);
+            _mm512_mask_storeu_ps(floats + c, lanes, _mm512_cvtepi32_ps(_mm512_sub_epi32(quotient, offset)));
         }
     }
 }

@@ -9,18 +9,22 @@ enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
     /// The plain-loop oracle (slow; for checking).
     case reference
 
-    var backend: any Backend {
+    /// The backend; `floatConvolutions` keeps quantized convolutions on float SGEMM on the CPU.
+    func backend(floatConvolutions: Bool = false) -> any Backend {
         switch self {
-        case .cpu: CPUBackend()
+        case .cpu: CPUBackend(integerArithmetic: !floatConvolutions)
         case .reference: ReferenceBackend()
         }
     }
 
     /// What runs, for tables and logs.
-    func detail(threads: Int) -> String {
+    func detail(threads: Int, floatConvolutions: Bool = false) -> String {
+        let threadCount = "\(threads) thread\(threads == 1 ? "" : "s")"
         switch self {
-        case .cpu: "cpu (OpenBLAS \(CPUBackend.blasCore), \(threads) thread\(threads == 1 ? "" : "s"))"
-        case .reference: "reference (1 thread)"
+        case .cpu where CPUBackend.hasIntegerKernel && !floatConvolutions:
+            return "cpu (int8 AVX-512 VNNI, \(threadCount))"
+        case .cpu: return "cpu (float, OpenBLAS \(CPUBackend.blasCore), \(threadCount))"
+        case .reference: return "reference (1 thread)"
         }
     }
 }

@@ -21,6 +21,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed inferences after the first.")
     var iterations = 100
 
+    @Flag(help: "Run quantized convolutions on float SGEMM even where the 8-bit kernel would (for comparison).")
+    var floatConvolutions = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -35,7 +38,8 @@ struct BenchCommand: ParsableCommand {
         let loadStart = clock.now
         let (network, _) = try TFLiteLoader.load(contentsOf: path).splittingCustomTail()
         let threadCount = threads ?? CPUBackend.availableCores
-        let prepared = try backend.backend.prepare(network, options: BackendOptions(threads: threadCount))
+        let prepared = try backend.backend(floatConvolutions: floatConvolutions)
+            .prepare(network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
 
         Self.fillWithNoise(prepared)
@@ -44,7 +48,7 @@ struct BenchCommand: ParsableCommand {
         samples.reserveCapacity(iterations)
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
         let report = BenchReport(model: (path as NSString).lastPathComponent, backend: backend.rawValue,
-            detail: backend.detail(threads: threadCount), threads: threadCount, iterations: iterations,
+            detail: backend.detail(threads: threadCount, floatConvolutions: floatConvolutions), threads: threadCount, iterations: iterations,
             loadAndPlan: loadAndPlan, first: first, samples: samples, peakResidentBytes: Self.peakResidentBytes())
         print(json ? report.json : report.table)
     }

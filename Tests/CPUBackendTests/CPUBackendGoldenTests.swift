@@ -23,6 +23,10 @@ struct CPUBackendGoldenTests {
             let comparison = HeadComparison(Array(model.output(position)), try GoldenTensors.bytes(image, head))
             print("cpu backend (\(integerArithmetic && CPUBackend.hasIntegerKernel ? "int8" : "float")) \(image) \(head): \(comparison)")
             #expect(comparison.meetsTFLiteBound, "\(head): \(comparison)")
+            if integerArithmetic && CPUBackend.hasIntegerKernel {
+                // Integer accumulators and TFLite's integer requantization: the reference kernels' very bytes.
+                #expect(comparison.maximumDifference == 0, "\(head): \(comparison)")
+            }
         }
     }
 

@@ -22,11 +22,16 @@ struct OperationParityTests {
         return (Array(cpu.output(0)), Array(reference.output(0)))
     }
 
+    /// Within 1 LSB and mostly exact; bit-exact for convolutions on the 8-bit path (`bitExactOnIntegers`).
     static func expectQuantizedAgreement(_ graph: Graph, seed: UInt64, exactAtLeast: Double = 0.97,
-        backend: CPUBackend = CPUBackend(), sourceLocation: SourceLocation = #_sourceLocation) throws
+        backend: CPUBackend = CPUBackend(), bitExactOnIntegers: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation) throws
     {
         let (cpu, reference) = try run(graph, seed: seed, backend: backend)
         let comparison = HeadComparison(cpu, reference)
+        if bitExactOnIntegers && backend.integerArithmetic && CPUBackend.hasIntegerKernel {
+            #expect(comparison.maximumDifference == 0, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
+        }
         #expect(comparison.maximumDifference <= 1, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
         #expect(comparison.exact >= exactAtLeast, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
     }
@@ -74,7 +79,7 @@ struct OperationParityTests {
             dataType: .uint8, quantization: Quantization(scale: 0.05 * Float(c.filter), zeroPoint: 100))
         try Self.expectQuantizedAgreement(TestGraphs.graph(.conv2D(.init(window: window, activation: c.activation)),
             inputs: [input, filter, bias], output: output), seed: 1,
-            backend: CPUBackend(integerArithmetic: integerArithmetic))
+            backend: CPUBackend(integerArithmetic: integerArithmetic), bitExactOnIntegers: true)
     }
 
     @Test(arguments: convolutions)
@@ -104,7 +109,7 @@ struct OperationParityTests {
                 g.int32("bias", outputChannels, range: -500...500)],
             output: Tensor(name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, outputChannels],
                 dataType: .uint8, quantization: Quantization(scale: 0.04, zeroPoint: 0)))
-        try Self.expectQuantizedAgreement(graph, seed: 3)
+        try Self.expectQuantizedAgreement(graph, seed: 3, bitExactOnIntegers: true)
         let floatGraph = TestGraphs.graph(
             .depthwiseConv2D(.init(window: window, depthMultiplier: multiplier, activation: .none)),
             inputs: [g.float("input", [1, 7, 13, channels]),
