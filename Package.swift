@@ -14,7 +14,7 @@ var cpuKernelSettings: [SwiftSetting] {
 
 let package = Package(
     name: "ssd-detect",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ssd-detect", targets: ["ssd-detect"]),
         .library(name: "ImageIO", targets: ["ImageIO"]),
