@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Preprocess", targets: ["Preprocess"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "CPUBackend", targets: ["CPUBackend"]),
+        .library(name: "SSD", targets: ["SSD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -44,12 +45,14 @@ let package = Package(
         .target(name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM"], swiftSettings: cpuKernelSettings),
         // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
         .target(name: "CQuantizedGEMM"),
+        // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
+        .target(name: "SSD", dependencies: ["Engine", "Preprocess", "ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
         .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "SSD",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
+        .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
     ]
 )

@@ -1,0 +1,146 @@
+import Engine
+import ImageIO
+import Preprocess
+
+/// Model + backend + preprocessing + postprocess: an image in, detections out.
+///
+/// Everything is planned at construction (the network on its backend, with its warm-up; the resize; the
+/// anchors). One detector runs one image at a time; a server keeps several.
+public final class Detector {
+    /// The model file's name.
+    public let modelName: String
+    public let labels: LabelMap
+    public let inputSpec: InputSpec
+    public let postprocessor: SSDPostprocessor
+    private let model: any PreparedModel
+    private let preprocessor: Preprocessor
+    private let encodingsTensor: Tensor
+    private let scoresTensor: Tensor
+
+    /// Time spent on one image, in milliseconds.
+    public struct Timing: Sendable {
+        public var preprocess: Double
+        public var network: Double
+        public var postprocess: Double
+    }
+
+    /// Loads `modelPath` (a TFLite SSD), plans it on `backend`, and reads the labels from `labelsPath`, else from
+    /// the label file beside the model. `anchors` serve models without embedded anchors (no
+    /// TFLite_Detection_PostProcess); `postprocessOptions` likewise.
+    public init(modelPath: String, labelsPath: String? = nil, backend: any Backend,
+        options: BackendOptions = BackendOptions(), anchors: [Anchor]? = nil,
+        postprocessOptions: PostprocessOptions? = nil) throws(SSDError)
+    {
+        let graph: Graph
+        do { graph = try TFLiteLoader.load(contentsOf: modelPath) } catch { throw .model(error) }
+        modelName = graph.name
+        let (network, tail) = graph.splittingCustomTail()
+        let postprocess = try Self.postprocess(graph: graph, network: network, tail: tail, anchors: anchors,
+            options: postprocessOptions)
+        postprocessor = postprocess
+        guard network.outputs.count >= 2 else {
+            throw .invalidModel("expected box encodings and class scores, found \(network.outputs.count) outputs")
+        }
+        encodingsTensor = network.tensors[network.outputs[0]]
+        scoresTensor = network.tensors[network.outputs[1]]
+        guard encodingsTensor.elementCount == postprocess.anchors.count * 4,
+            scoresTensor.elementCount % max(postprocess.anchors.count, 1) == 0
+        else {
+            throw .invalidModel("heads \(encodingsTensor.shape) and \(scoresTensor.shape) do not fit "
+                + "\(postprocess.anchors.count) anchors")
+        }
+        inputSpec = try Self.inputSpec(network.tensors[network.inputs[0]])
+        do { model = try backend.prepare(network, options: options) } catch { throw .model(error) }
+        preprocessor = Preprocessor(spec: inputSpec)
+
+        if let labelsPath {
+            labels = try LabelMap(contentsOf: labelsPath)
+        } else if let path = LabelMap.conventionalPath(inModelDirectory: Self.directory(of: modelPath)) {
+            labels = try LabelMap(contentsOf: path)
+        } else {
+            labels = LabelMap(labels: [:])
+        }
+    }
+
+    /// Detections in `image`, best first. `scoreThreshold` and `maximumDetections` override the model's.
+    public func detect(_ image: RGBImage, scoreThreshold: Float? = nil, maximumDetections: Int? = nil)
+        throws(SSDError) -> (detections: [Detection], timing: Timing)
+    {
+        let clock = ContinuousClock()
+        let start = clock.now
+        preprocessor.write(image, into: model.input(0))
+        let preprocessed = clock.now
+        do { try model.run() } catch { throw .run(error.message) }
+        let ran = clock.now
+        let raw = postprocessor.detections(encodings: TensorValues(model.output(0), tensor: encodingsTensor),
+            scores: TensorValues(model.output(1), tensor: scoresTensor), scoreThreshold: scoreThreshold,
+            maximumDetections: maximumDetections)
+        let detections = raw.map { Detection($0, labels: labels, width: image.width, height: image.height) }
+        let done = clock.now
+        func ms(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
+        }
+        return (detections, Timing(preprocess: ms(preprocessed - start), network: ms(ran - preprocessed),
+            postprocess: ms(done - ran)))
+    }
+
+    /// The raw heads of the last `detect` (box encodings, class scores), for callers that postprocess themselves.
+    public var lastHeads: (encodings: TensorValues, scores: TensorValues) {
+        (TensorValues(model.output(0), tensor: encodingsTensor), TensorValues(model.output(1), tensor: scoresTensor))
+    }
+
+    /// The input the preprocessing writes: raw bytes for uint8 models (their quantization holds the
+    /// normalization), [-1, 1] for float ones, as the TF Object Detection API exports expect.
+    static func inputSpec(_ input: Tensor) throws(SSDError) -> InputSpec {
+        guard input.shape.count == 4, input.shape[0] == 1, input.shape[3] == 3 else {
+            throw .invalidModel("input \(input.name) has shape \(input.shape); expected [1, height, width, 3]")
+        }
+        switch input.dataType {
+        case .uint8: return InputSpec(width: input.shape[2], height: input.shape[1], encoding: .uint8)
+        case .float32:
+            return InputSpec(width: input.shape[2], height: input.shape[1],
+                encoding: .float32(mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5)))
+        default: throw .invalidModel("input \(input.name) is \(input.dataType); expected uint8 or float32")
+        }
+    }
+
+    /// Anchors and options: the model's own (TFLite_Detection_PostProcess), else the ones given.
+    static func postprocess(graph: Graph, network: Graph, tail: [Node], anchors: [Anchor]?,
+        options: PostprocessOptions?) throws(SSDError) -> SSDPostprocessor
+    {
+        if let node = tail.first, case .custom(let name, let flex) = node.operation,
+            name == "TFLite_Detection_PostProcess"
+        {
+            guard node.inputs.count == 3, graph.tensors[node.inputs[2]].isConstant else {
+                throw .invalidModel("TFLite_Detection_PostProcess without a constant anchors input")
+            }
+            let parsed: PostprocessOptions
+            if let options { parsed = options } else { parsed = try PostprocessOptions(tfliteOptions: flex) }
+            return SSDPostprocessor(anchors: try embeddedAnchors(graph.tensors[node.inputs[2]]), options: parsed)
+        }
+        if let op = tail.first { throw .invalidModel("custom op \(op.operation.name) is not an SSD postprocess") }
+        guard let anchors, let options else {
+            throw .invalidModel("the model has no TFLite_Detection_PostProcess; give anchors and postprocess options")
+        }
+        return SSDPostprocessor(anchors: anchors, options: options)
+    }
+
+    /// A model's anchors constant ([anchors, 4]: y center, x center, height, width), dequantized.
+    static func embeddedAnchors(_ tensor: Tensor) throws(SSDError) -> [Anchor] {
+        guard tensor.shape.count == 2, tensor.shape[1] == 4, tensor.dataType == .uint8 || tensor.dataType == .float32,
+            let data = tensor.data
+        else { throw .invalidModel("anchors \(tensor.name) have shape \(tensor.shape) of \(tensor.dataType)") }
+        return data.withUnsafeBytes { bytes in
+            let values = TensorValues(bytes, tensor: tensor)
+            return (0..<tensor.shape[0]).map {
+                Anchor(yCenter: values[$0 * 4], xCenter: values[$0 * 4 + 1], height: values[$0 * 4 + 2],
+                    width: values[$0 * 4 + 3])
+            }
+        }
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
+    }
+}

@@ -1,0 +1,85 @@
+/// SSD prior boxes as Caffe's PriorBox layer (and GluonCV) generate them: per layer, boxes of `minimumSizes`,
+/// sqrt(min * max) for each `maximumSizes` entry, and each aspect ratio (and its inverse with `flip`), centered
+/// on a grid of `step` pixels with `offset`. Sizes are in pixels of `imageSize`; anchors come out normalized.
+/// Order: layer, then y, then x, then box (min size, its max size, then the aspect ratios), as Caffe emits them.
+public struct PriorBoxConfiguration: Sendable, Equatable {
+    /// One layer's priors.
+    public struct Layer: Sendable, Equatable {
+        public var featureMapHeight: Int
+        public var featureMapWidth: Int
+        public var minimumSizes: [Float]
+        public var maximumSizes: [Float]
+        /// Ratios other than 1 (1 is always present through the minimum size).
+        public var aspectRatios: [Float]
+        public var flip: Bool
+        /// Cell size in pixels; nil for imageSize / featureMap size.
+        public var step: Float?
+        public var offset: Float
+
+        public init(featureMapHeight: Int, featureMapWidth: Int, minimumSizes: [Float], maximumSizes: [Float] = [],
+            aspectRatios: [Float] = [], flip: Bool = true, step: Float? = nil, offset: Float = 0.5)
+        {
+            self.featureMapHeight = featureMapHeight
+            self.featureMapWidth = featureMapWidth
+            self.minimumSizes = minimumSizes
+            self.maximumSizes = maximumSizes
+            self.aspectRatios = aspectRatios
+            self.flip = flip
+            self.step = step
+            self.offset = offset
+        }
+    }
+
+    public var layers: [Layer]
+    public var imageHeight: Float
+    public var imageWidth: Float
+    /// Clip every prior to [0, 1].
+    public var clip: Bool
+
+    public init(layers: [Layer], imageHeight: Float, imageWidth: Float, clip: Bool = false) {
+        self.layers = layers
+        self.imageHeight = imageHeight
+        self.imageWidth = imageWidth
+        self.clip = clip
+    }
+
+    public func anchors() -> [Anchor] {
+        var anchors: [Anchor] = []
+        for layer in layers {
+            var ratios: [Float] = []
+            for ratio in layer.aspectRatios where abs(ratio - 1) > 1e-6 && !ratios.contains(ratio) {
+                ratios.append(ratio)
+                if layer.flip { ratios.append(1 / ratio) }
+            }
+            let stepY = layer.step ?? imageHeight / Float(layer.featureMapHeight)
+            let stepX = layer.step ?? imageWidth / Float(layer.featureMapWidth)
+            for y in 0..<layer.featureMapHeight {
+                for x in 0..<layer.featureMapWidth {
+                    let centerY = (Float(y) + layer.offset) * stepY, centerX = (Float(x) + layer.offset) * stepX
+                    func add(_ height: Float, _ width: Float) {
+                        var anchor = Anchor(yCenter: centerY / imageHeight, xCenter: centerX / imageWidth,
+                            height: height / imageHeight, width: width / imageWidth)
+                        if clip { anchor = Self.clipped(anchor) }
+                        anchors.append(anchor)
+                    }
+                    for (index, minimum) in layer.minimumSizes.enumerated() {
+                        add(minimum, minimum)
+                        if index < layer.maximumSizes.count {
+                            let size = (minimum * layer.maximumSizes[index]).squareRoot()
+                            add(size, size)
+                        }
+                        for ratio in ratios { add(minimum / ratio.squareRoot(), minimum * ratio.squareRoot()) }
+                    }
+                }
+            }
+        }
+        return anchors
+    }
+
+    /// The anchor's corners clipped to the image, back in center-size form.
+    static func clipped(_ anchor: Anchor) -> Anchor {
+        let ymin = min(max(anchor.yCenter - anchor.height / 2, 0), 1), ymax = min(max(anchor.yCenter + anchor.height / 2, 0), 1)
+        let xmin = min(max(anchor.xCenter - anchor.width / 2, 0), 1), xmax = min(max(anchor.xCenter + anchor.width / 2, 0), 1)
+        return Anchor(yCenter: (ymin + ymax) / 2, xCenter: (xmin + xmax) / 2, height: ymax - ymin, width: xmax - xmin)
+    }
+}

@@ -1,0 +1,122 @@
+/// SSD's postprocess, as TFLite_Detection_PostProcess computes it: decode the boxes against the anchors, then
+/// non-maximum suppression, class-agnostic over each anchor's best classes (fast mode) or per class (regular).
+///
+/// Same order and ties as TFLite: candidates sorted by score, ties by anchor index (TFLite's stable sort), an
+/// anchor's best class the lowest-numbered on ties. Each candidate is compared only with the detections already
+/// kept (at most `maximumDetections`), never with every other anchor, and boxes are decoded only when needed.
+public struct SSDPostprocessor: Sendable {
+    public let anchors: [Anchor]
+    public let options: PostprocessOptions
+
+    public init(anchors: [Anchor], options: PostprocessOptions) {
+        self.anchors = anchors
+        self.options = options
+    }
+
+    /// Detections from the raw heads: `encodings` [anchors, 4] (ty, tx, th, tw) and `scores` [anchors, classes]
+    /// or [anchors, 1 + classes] (a leading background column). `scoreThreshold` and `maximumDetections`
+    /// override the model's when given (a higher threshold only drops detections below it: lower-scored boxes
+    /// never suppress higher ones).
+    public func detections(encodings: TensorValues, scores: TensorValues, scoreThreshold: Float? = nil,
+        maximumDetections: Int? = nil) -> [RawDetection]
+    {
+        let anchorCount = anchors.count
+        let columns = scores.count / max(anchorCount, 1)
+        let firstClass = columns - options.classCount  // 1 with a background column
+        let threshold = max(scoreThreshold ?? options.scoreThreshold, options.scoreThreshold)
+        let limit = max(0, maximumDetections ?? options.maximumDetections)
+        guard anchorCount > 0, encodings.count == anchorCount * 4, firstClass >= 0, limit > 0 else { return [] }
+        let context = Context(postprocessor: self, encodings: encodings, scores: scores, columns: columns,
+            firstClass: firstClass, threshold: threshold)
+        return options.useRegularNMS ? context.regular(limit: limit) : context.fast(limit: limit)
+    }
+
+    /// One call's inputs, with the two NMS modes.
+    private struct Context {
+        let postprocessor: SSDPostprocessor
+        let encodings: TensorValues
+        let scores: TensorValues
+        let columns: Int
+        let firstClass: Int
+        let threshold: Float
+        var options: PostprocessOptions { postprocessor.options }
+
+        func box(_ anchor: Int) -> BoundingBox {
+            options.boxCoder.decode(ty: encodings[anchor * 4], tx: encodings[anchor * 4 + 1],
+                th: encodings[anchor * 4 + 2], tw: encodings[anchor * 4 + 3], anchor: postprocessor.anchors[anchor])
+        }
+
+        func score(_ anchor: Int, _ classIndex: Int) -> Float { scores[anchor * columns + firstClass + classIndex] }
+
+        /// Greedy NMS over `candidates` (anchor, score), already in decreasing order: keeps a candidate unless it
+        /// overlaps a kept one by more than the IoU threshold; stops at `limit`.
+        func suppress(_ candidates: [(anchor: Int, score: Float)], limit: Int) -> [(anchor: Int, box: BoundingBox)] {
+            var kept: [(anchor: Int, box: BoundingBox)] = []
+            kept.reserveCapacity(limit)
+            for candidate in candidates {
+                let box = box(candidate.anchor)
+                if kept.allSatisfy({ $0.box.intersectionOverUnion(box) <= options.iouThreshold }) {
+                    kept.append((candidate.anchor, box))
+                    if kept.count == limit { break }
+                }
+            }
+            return kept
+        }
+
+        /// Sorted by decreasing score; ties keep their order (so lower anchor indices first).
+        func sorted(_ candidates: [(anchor: Int, score: Float)]) -> [(anchor: Int, score: Float)] {
+            candidates.enumerated().sorted { a, b in
+                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+            }.map(\.element)
+        }
+
+        /// One class-agnostic pass over each anchor's best score, then each kept anchor's best classes.
+        func fast(limit: Int) -> [RawDetection] {
+            let classesPerAnchor = min(options.maximumClassesPerDetection, options.classCount)
+            var candidates: [(anchor: Int, score: Float)] = []
+            for anchor in 0..<postprocessor.anchors.count {
+                var best = -Float.infinity
+                for classIndex in 0..<options.classCount { best = max(best, score(anchor, classIndex)) }
+                if best >= threshold { candidates.append((anchor, best)) }
+            }
+            var detections: [RawDetection] = []
+            for (anchor, box) in suppress(sorted(candidates), limit: limit) {
+                for classIndex in topClasses(of: anchor, count: classesPerAnchor) {
+                    detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
+                }
+            }
+            return detections
+        }
+
+        /// The `count` best classes of an anchor, best first, lower class first on ties.
+        func topClasses(of anchor: Int, count: Int) -> [Int] {
+            if count == 1 {
+                var best = 0
+                for classIndex in 1..<options.classCount where score(anchor, classIndex) > score(anchor, best) {
+                    best = classIndex
+                }
+                return [best]
+            }
+            return (0..<options.classCount).map { ($0, score(anchor, $0)) }
+                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0)
+        }
+
+        /// NMS per class (up to detectionsPerClass each), then the best `limit` over all classes.
+        func regular(limit: Int) -> [RawDetection] {
+            var all: [RawDetection] = []
+            for classIndex in 0..<options.classCount {
+                var candidates: [(anchor: Int, score: Float)] = []
+                for anchor in 0..<postprocessor.anchors.count {
+                    let value = score(anchor, classIndex)
+                    if value >= threshold { candidates.append((anchor, value)) }
+                }
+                guard !candidates.isEmpty else { continue }
+                let kept = suppress(sorted(candidates), limit: options.detectionsPerClass)
+                all += kept.map { RawDetection(classIndex: classIndex, score: score($0.anchor, classIndex), box: $0.box) }
+            }
+            return Array(all.enumerated().sorted { a, b in
+                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+            }.prefix(limit).map(\.element))
+        }
+    }
+}
