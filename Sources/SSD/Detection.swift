@@ -1,5 +1,5 @@
 /// One detected object.
-public struct Detection: Sendable, Equatable {
+public struct Detection: Sendable, Equatable, Codable {
     public var label: String
     /// The model's class index (0-based, background excluded).
     public var classId: Int
@@ -8,6 +8,10 @@ public struct Detection: Sendable, Equatable {
     public var box: [Float]
     /// The same box normalized to [0, 1]: xmin, ymin, xmax, ymax.
     public var normalizedBox: [Float]
+
+    enum CodingKeys: String, CodingKey {
+        case label, classId = "class_id", score, box, normalizedBox = "box_normalized"
+    }
 
     public init(label: String, classId: Int, score: Float, box: [Float], normalizedBox: [Float]) {
         self.label = label

@@ -5,5 +5,6 @@ struct SSDDetect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssd-detect",
         abstract: "SSD object detection: decode, preprocess and detect objects in images.",
-        subcommands: [InspectCommand.self, BenchCommand.self, PreprocessCommand.self])
+        subcommands: [DetectCommand.self, InspectCommand.self, BenchCommand.self, PreprocessCommand.self],
+        defaultSubcommand: DetectCommand.self)
 }

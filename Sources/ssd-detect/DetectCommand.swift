@@ -1,0 +1,147 @@
+import ArgumentParser
+import Engine
+import Foundation
+import ImageIO
+import SSD
+
+/// `ssd-detect IMAGE...` (or `ssd-detect detect IMAGE...`): detections printed, as JSON, or drawn.
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect", abstract: "Detect objects in JPEG and PNG images (the default command).")
+
+    @Argument(help: "JPEG or PNG files.")
+    var images: [String]
+
+    @Option(help: "A .tflite file or a model folder (default: the fetched default model).")
+    var model: String?
+
+    @Option(help: "A label map (.txt, one per line, or .pbtxt); default: the one beside the model.")
+    var labels: String?
+
+    @Option(help: "Minimum score to report.")
+    var threshold: Float = 0.5
+
+    @Option(help: "At most this many detections per image (default: the model's).")
+    var maxDetections: Int?
+
+    @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var backend: BackendChoice = .cpu
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Print one JSON document (schema: docs/JSON.md) instead of tables.")
+    var json = false
+
+    @Option(help: "Write the pictures with boxes and labels: a .png or .jpg file for one image, a folder for several.")
+    var draw: String?
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        if let maxDetections, maxDetections < 1 { throw ValidationError("--max-detections must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let draw, images.count == 1, !Self.isPictureFile(draw) {
+            throw ValidationError("--draw for one image needs a .png or .jpg file name")
+        }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let path = try ModelLocation.resolve(model)
+        let detector = try Detector(modelPath: path, labelsPath: labels,
+            backend: backend.backend(), options: BackendOptions(threads: threads))
+        if let draw, images.count > 1 { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
+
+        var results: [[String: Any]] = []
+        var failures = 0
+        for image in images {
+            let start = clock.now
+            do {
+                let bytes = try Self.read(image)
+                let decoded = try ImageDecoder().decode(bytes)
+                let decodedAt = clock.now
+                let (detections, timing) = try detector.detect(decoded.image, scoreThreshold: threshold,
+                    maximumDetections: maxDetections)
+                let decodeMs = millisecondValue(decodedAt - start)
+                let result = ImageDetections(path: image, width: decoded.image.width, height: decoded.image.height,
+                    detections: detections, timingMs: [
+                        "decode": decodeMs, "preprocess": timing.preprocess, "network": timing.network,
+                        "postprocess": timing.postprocess, "total": millisecondValue(clock.now - start),
+                    ])
+                if let draw {
+                    try Self.writePicture(decoded.image.annotated(with: detections), for: image, to: draw,
+                        single: images.count == 1)
+                }
+                if json { results.append(try Self.jsonObject(result)) } else { print(Self.table(result)) }
+            } catch {
+                failures += 1
+                let (code, message) = Self.describe(error)
+                if json {
+                    results.append(["path": image, "error": ["code": code, "message": message]])
+                } else {
+                    printError("\(image): \(message)")
+                }
+            }
+        }
+        if json {
+            let document: [String: Any] = ["model": detector.modelName, "backend": backend.rawValue, "images": results]
+            let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    static func isPictureFile(_ path: String) -> Bool {
+        ["png", "jpg", "jpeg"].contains((path as NSString).pathExtension.lowercased())
+    }
+
+    static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+        return [UInt8](data)
+    }
+
+    static func jsonObject(_ result: ImageDetections) throws -> [String: Any] {
+        let data = try JSONEncoder().encode(result)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// A stable error code and a message for a failed image.
+    static func describe(_ error: any Error) -> (code: String, message: String) {
+        switch error {
+        case let error as ImageDecodingError: (error.code, "\(error)")
+        case let error as SSDError: ("inference_failed", "\(error)")
+        case let error as CLIError: ("unreadable", error.description)
+        default: ("error", "\(error)")
+        }
+    }
+
+    static func writePicture(_ picture: RGBImage, for input: String, to destination: String, single: Bool) throws {
+        let path = single
+            ? destination
+            : (destination as NSString).appendingPathComponent(
+                ((input as NSString).lastPathComponent as NSString).deletingPathExtension + ".png")
+        let ext = (path as NSString).pathExtension.lowercased()
+        let bytes = ext == "png" ? try picture.pngData() : try picture.jpegData(quality: 90)
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw CLIError("cannot write \(path)")
+        }
+    }
+
+    /// A readable table of one image's detections.
+    static func table(_ result: ImageDetections) -> String {
+        let timing = result.timingMs
+        var lines = [
+            "\(result.path ?? "image")  \(result.width)x\(result.height)  "
+                + String(format: "%.1f ms (decode %.1f, preprocess %.1f, network %.1f, postprocess %.2f)",
+                    timing["total"] ?? 0, timing["decode"] ?? 0, timing["preprocess"] ?? 0, timing["network"] ?? 0,
+                    timing["postprocess"] ?? 0)
+        ]
+        if result.detections.isEmpty { lines.append("  no detections") }
+        for detection in result.detections {
+            let box = detection.box.map { String(format: "%6.0f", $0) }.joined(separator: " ")
+            lines.append("  " + detection.label.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + String(format: "%5.3f", detection.score) + "   box " + box)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
