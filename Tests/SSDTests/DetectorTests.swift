@@ -1,0 +1,86 @@
+import CPUBackend
+import Engine
+import Foundation
+import ImageIO
+import SSD
+import Testing
+import TestSupport
+
+/// The whole pipeline (decode, Pillow-exact resize, CPU backend, postprocess) against the TFLite runtime's
+/// detections on every photo (shared/reference/detections.json, reference kernels).
+struct DetectorTests {
+    struct Reference {
+        var label: String
+        var classIndex: Int
+        var score: Float
+        /// xmin, ymin, xmax, ymax, normalized and clipped.
+        var box: [Float]
+    }
+
+    static func references() throws -> [String: [Reference]] {
+        let json = try JSONSerialization.jsonObject(with: Data(try Assets.bytes("reference/detections.json")))
+        let results = ((json as? [String: Any])?["results"] as? [String: Any])?["builtin_ref"] as? [String: Any] ?? [:]
+        return results.mapValues { image in
+            (((image as? [String: Any])?["detections"] as? [[String: Any]]) ?? []).map { d in
+                let yxyx = (d["box_yxyx"] as? [Double] ?? []).map { Float(min(max($0, 0), 1)) }
+                return Reference(label: d["label"] as? String ?? "", classIndex: d["class"] as? Int ?? -1,
+                    score: Float(d["score"] as? Double ?? 0), box: [yxyx[1], yxyx[0], yxyx[3], yxyx[2]])
+            }
+        }
+    }
+
+    /// A detector per test: one runs one image at a time, and tests run in parallel.
+    static func detector() throws -> Detector {
+        try Detector(modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path, backend: CPUBackend(),
+            options: BackendOptions(threads: 1))
+    }
+
+    static func iou(_ a: [Float], _ b: [Float]) -> Float {
+        let box = { (v: [Float]) in BoundingBox(ymin: v[1], xmin: v[0], ymax: v[3], xmax: v[2]) }
+        return box(a).intersectionOverUnion(box(b))
+    }
+
+    @Test(arguments: Assets.photos.map(\.name))
+    func matchesTheRuntimesDetections(photo: String) throws {
+        let detector = try Self.detector()
+        let expected = try #require(try Self.references()["\(photo).jpg"]).filter { $0.score >= 0.5 }
+        let image = try ImageDecoder().decode(try Assets.photo(photo)).image
+        let ours = try detector.detect(image, scoreThreshold: 0.2).detections
+        // The conformance rule of the SSD issue, both ways, at score 0.5.
+        for reference in expected {
+            #expect(ours.contains { $0.label == reference.label && Self.iou($0.normalizedBox, reference.box) >= 0.7
+                && abs($0.score - reference.score) <= 0.1 }, "\(photo): missed \(reference.label) \(reference.score)")
+        }
+        for detection in ours where detection.score >= 0.5 {
+            #expect(expected.contains { $0.label == detection.label && Self.iou(detection.normalizedBox, $0.box) >= 0.7
+                && abs(detection.score - $0.score) <= 0.1 }, "\(photo): extra \(detection.label) \(detection.score)")
+        }
+    }
+
+    /// darknet_dog's 300x300 input is byte-identical to the golden one, so everything after is exact.
+    @Test func darknetDogIsExact() throws {
+        let detector = try Self.detector()
+        let expected = try #require(try Self.references()["darknet_dog.jpg"])
+        let image = try ImageDecoder().decode(try Assets.photo("darknet_dog")).image
+        let ours = try detector.detect(image, scoreThreshold: 0).detections
+        #expect(ours.count == expected.count)
+        for (a, b) in zip(ours, expected) {
+            #expect(a.classId == b.classIndex && a.label == b.label && abs(a.score - b.score) < 1e-6)
+            for k in 0..<4 { #expect(abs(a.normalizedBox[k] - b.box[k]) < 1e-5) }
+            #expect(abs(a.box[0] - a.normalizedBox[0] * 768) < 1e-3 && abs(a.box[3] - a.normalizedBox[3] * 576) < 1e-3)
+        }
+    }
+
+    @Test func aMissingModelIsATypedError() {
+        #expect {
+            _ = try Detector(modelPath: "/nonexistent.tflite", backend: CPUBackend())
+        } throws: { error in
+            guard case .model(.unreadable) = error as? SSDError else { return false }
+            return true
+        }
+    }
+
+    @Test func labelsComeFromBesideTheModel() throws {
+        #expect(try Self.detector().labels.label(for: 17) == "dog")
+    }
+}
