@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_IMAGE ?= .assets/images/darknet_dog.jpg
 
-.PHONY: deps assets assets-runtime build build-release test demo bench clean
+.PHONY: deps assets assets-runtime build build-release test conformance demo bench clean
 
 ## Install the C libraries (apt, sudo only when not root) and the Python reference tools (.venv).
 deps:
@@ -24,17 +24,25 @@ assets-runtime:
 build: deps
 	$(SWIFT) build
 
-## The test suite, after installing and fetching everything it needs. Built optimized: the reference kernels
-## are plain loops over 728M multiply-accumulates per image, minutes in a debug build, seconds optimized.
+## The test suite, after installing and fetching everything it needs, then the conformance check against the
+## TFLite runtime. Built optimized: the reference kernels are plain loops over 728M multiply-accumulates per
+## image, minutes in a debug build, seconds optimized.
 test: assets
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(MAKE) conformance
 
-## Decode and preprocess a sample photo into the model's 300x300 input (written to .out/), show the model the
-## engine loads, and time it.
+MODEL_DIR ?= .assets/models/ssd_mobilenet_v1_coco_quant
+
+## ssd-detect against the TFLite runtime's reference kernels, run live on every photo (scripts/conformance.py).
+conformance: build-release assets
+	.venv/bin/python scripts/conformance.py .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
+		$(MODEL_DIR)/labelmap.txt .assets/images/*.jpg
+
+## Detect objects in a sample photo: a table of detections, and the annotated picture in .out/.
 demo: deps assets-runtime build-release
-	.build/release/ssd-detect preprocess $(DEMO_IMAGE) --out .out
-	.build/release/ssd-detect inspect
-	.build/release/ssd-detect bench --iterations 50
+	@mkdir -p .out
+	.build/release/ssd-detect $(DEMO_IMAGE) --draw .out/demo-detections.png
+	@echo "annotated picture: .out/demo-detections.png"
 
 build-release: deps
 	$(SWIFT) build -c release --product ssd-detect
@@ -45,6 +53,7 @@ bench: assets build-release
 	$(SWIFT) build -c release --product ssd-io-bench
 	.build/release/ssd-io-bench $(ARGS)
 	scripts/bench-engine.sh
+	scripts/bench-detect.sh
 
 clean:
 	rm -rf .build .out

@@ -71,7 +71,7 @@ public struct CPUBackend: Backend {
         try checkSupport(graph)
         let model = CPUModel(graph: try graph.validated(), options: options,
             integerArithmetic: integerArithmetic && Self.hasIntegerKernel)
-        model.warmUp()
+        model.warmUp(thorough: options.thoroughWarmUp)
         return model
     }
 }

@@ -50,9 +50,9 @@ final class CPUModel: PreparedModel {
     /// Warm-up inferences: the first touches the arena and OpenBLAS's buffers. With several threads, more follow for
     /// a while: Linux first runs a new worker beside the caller on one core, and measured inferences stayed at
     /// single-thread speed for about 60 ms until its load balancer moved them apart. A request should not pay that.
-    func warmUp() {
+    func warmUp(thorough: Bool) {
         run()
-        guard pool.threads > 1 else { return }
+        guard thorough, pool.threads > 1 else { return }
         let clock = ContinuousClock()
         let start = clock.now
         var runs = 1

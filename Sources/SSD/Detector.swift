@@ -108,35 +108,15 @@ public final class Detector {
     static func postprocess(graph: Graph, network: Graph, tail: [Node], anchors: [Anchor]?,
         options: PostprocessOptions?) throws(SSDError) -> SSDPostprocessor
     {
-        if let node = tail.first, case .custom(let name, let flex) = node.operation,
-            name == "TFLite_Detection_PostProcess"
-        {
-            guard node.inputs.count == 3, graph.tensors[node.inputs[2]].isConstant else {
-                throw .invalidModel("TFLite_Detection_PostProcess without a constant anchors input")
-            }
-            let parsed: PostprocessOptions
-            if let options { parsed = options } else { parsed = try PostprocessOptions(tfliteOptions: flex) }
-            return SSDPostprocessor(anchors: try embeddedAnchors(graph.tensors[node.inputs[2]]), options: parsed)
+        if let embedded = try SSDPostprocessor(embeddedIn: graph, tail: tail) {
+            guard let options else { return embedded }
+            return SSDPostprocessor(anchors: embedded.anchors, options: options)
         }
         if let op = tail.first { throw .invalidModel("custom op \(op.operation.name) is not an SSD postprocess") }
         guard let anchors, let options else {
             throw .invalidModel("the model has no TFLite_Detection_PostProcess; give anchors and postprocess options")
         }
         return SSDPostprocessor(anchors: anchors, options: options)
-    }
-
-    /// A model's anchors constant ([anchors, 4]: y center, x center, height, width), dequantized.
-    static func embeddedAnchors(_ tensor: Tensor) throws(SSDError) -> [Anchor] {
-        guard tensor.shape.count == 2, tensor.shape[1] == 4, tensor.dataType == .uint8 || tensor.dataType == .float32,
-            let data = tensor.data
-        else { throw .invalidModel("anchors \(tensor.name) have shape \(tensor.shape) of \(tensor.dataType)") }
-        return data.withUnsafeBytes { bytes in
-            let values = TensorValues(bytes, tensor: tensor)
-            return (0..<tensor.shape[0]).map {
-                Anchor(yCenter: values[$0 * 4], xCenter: values[$0 * 4 + 1], height: values[$0 * 4 + 2],
-                    width: values[$0 * 4 + 3])
-            }
-        }
     }
 
     static func directory(of path: String) -> String {

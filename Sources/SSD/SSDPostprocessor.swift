@@ -101,22 +101,54 @@ public struct SSDPostprocessor: Sendable {
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map(\.0)
         }
 
-        /// NMS per class (up to detectionsPerClass each), then the best `limit` over all classes.
+        /// NMS per class (up to detectionsPerClass each), then the best `limit` over all classes: computed as one
+        /// walk over every (anchor, class) pair in decreasing score order, which decides each pair exactly as the
+        /// per-class passes would (only higher pairs of its class matter) and can stop at `limit` survivors.
         func regular(limit: Int) -> [RawDetection] {
-            var all: [RawDetection] = []
-            for classIndex in 0..<options.classCount {
-                var candidates: [(anchor: Int, score: Float)] = []
-                for anchor in 0..<postprocessor.anchors.count {
-                    let value = score(anchor, classIndex)
-                    if value >= threshold { candidates.append((anchor, value)) }
-                }
-                guard !candidates.isEmpty else { continue }
-                let kept = suppress(sorted(candidates), limit: options.detectionsPerClass)
-                all += kept.map { RawDetection(classIndex: classIndex, score: score($0.anchor, classIndex), box: $0.box) }
+            var kept = [[BoundingBox]](repeating: [], count: options.classCount)
+            var detections: [RawDetection] = []
+            for (anchor, classIndex) in pairsByDecreasingScore() {
+                guard kept[classIndex].count < options.detectionsPerClass else { continue }
+                let box = box(anchor)
+                guard kept[classIndex].allSatisfy({ $0.intersectionOverUnion(box) <= options.iouThreshold }) else { continue }
+                kept[classIndex].append(box)
+                detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
+                if detections.count == limit { break }
             }
-            return Array(all.enumerated().sorted { a, b in
-                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
-            }.prefix(limit).map(\.element))
+            return detections
+        }
+
+        /// Every (anchor, class) pair at or above the threshold, by decreasing score, ties by class then anchor
+        /// (the order of TFLite's per-class passes and its final sort). Quantized scores have 256 values, so a
+        /// counting sort does it in two linear passes.
+        func pairsByDecreasingScore() -> [(anchor: Int, classIndex: Int)] {
+            let anchors = postprocessor.anchors.count
+            var pairs: [(anchor: Int, classIndex: Int)] = []
+            if scores.isQuantized {
+                var counts = [Int](repeating: 0, count: 257)
+                for classIndex in 0..<options.classCount {
+                    for anchor in 0..<anchors where score(anchor, classIndex) >= threshold {
+                        counts[255 - Int(scores.code(anchor * columns + firstClass + classIndex)) + 1] += 1
+                    }
+                }
+                for code in 1...256 { counts[code] += counts[code - 1] }  // counts[k]: start of code 255 - k
+                pairs = Array(repeating: (0, 0), count: counts[256])
+                for classIndex in 0..<options.classCount {
+                    for anchor in 0..<anchors where score(anchor, classIndex) >= threshold {
+                        let slot = 255 - Int(scores.code(anchor * columns + firstClass + classIndex))
+                        pairs[counts[slot]] = (anchor, classIndex)
+                        counts[slot] += 1
+                    }
+                }
+                return pairs
+            }
+            for classIndex in 0..<options.classCount {
+                for anchor in 0..<anchors where score(anchor, classIndex) >= threshold { pairs.append((anchor, classIndex)) }
+            }
+            return pairs.enumerated().sorted { a, b in
+                let (x, y) = (score(a.element.anchor, a.element.classIndex), score(b.element.anchor, b.element.classIndex))
+                return x != y ? x > y : a.offset < b.offset
+            }.map(\.element)
         }
     }
 }

@@ -18,6 +18,13 @@ public struct TensorValues {
         count = tensor.elementCount
     }
 
+    /// Whether the elements are uint8 codes (so `code(_:)` orders them as their values).
+    public var isQuantized: Bool { quantized }
+
+    /// The uint8 code of element `index` of a quantized tensor; larger codes are larger values (scale > 0).
+    @inline(__always)
+    public func code(_ index: Int) -> UInt8 { bytes[index] }
+
     @inline(__always)
     public subscript(index: Int) -> Float {
         quantized

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPUBackend
 import Engine
 import Foundation
+import SSD
 
 /// `ssd-detect bench`: engine latency of one model on one backend.
 struct BenchCommand: ParsableCommand {
@@ -36,7 +37,8 @@ struct BenchCommand: ParsableCommand {
         let path = try ModelLocation.resolve(model)
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let (network, _) = try TFLiteLoader.load(contentsOf: path).splittingCustomTail()
+        let graph = try TFLiteLoader.load(contentsOf: path)
+        let (network, tail) = graph.splittingCustomTail()
         let threadCount = threads ?? CPUBackend.availableCores
         let prepared = try backend.backend(floatConvolutions: floatConvolutions)
             .prepare(network, options: BackendOptions(threads: threadCount))
@@ -47,10 +49,36 @@ struct BenchCommand: ParsableCommand {
         var samples: [Duration] = []
         samples.reserveCapacity(iterations)
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
+        let postprocess = try Self.timePostprocess(try SSDPostprocessor(embeddedIn: graph, tail: tail), on: prepared,
+            iterations: iterations)
         let report = BenchReport(model: (path as NSString).lastPathComponent, backend: backend.rawValue,
             detail: backend.detail(threads: threadCount, floatConvolutions: floatConvolutions), threads: threadCount, iterations: iterations,
-            loadAndPlan: loadAndPlan, first: first, samples: samples, peakResidentBytes: Self.peakResidentBytes())
+            loadAndPlan: loadAndPlan, first: first, samples: samples, peakResidentBytes: Self.peakResidentBytes(),
+            postprocessFast: postprocess?.fast, postprocessRegular: postprocess?.regular)
         print(json ? report.json : report.table)
+    }
+
+    /// Median time of the SSD postprocess on the network's last outputs (after the last timed inference, on noise:
+    /// as many candidates as the model's 1e-8 threshold lets through), in the model's mode and in regular NMS.
+    static func timePostprocess(_ postprocessor: SSDPostprocessor?, on model: any PreparedModel, iterations: Int)
+        throws -> (fast: Double, regular: Double)?
+    {
+        guard let postprocessor, model.outputIndices.count >= 2 else { return nil }
+        let encodings = TensorValues(model.output(0), tensor: model.outputTensor(0))
+        let scores = TensorValues(model.output(1), tensor: model.outputTensor(1))
+        var regularOptions = postprocessor.options
+        regularOptions.useRegularNMS = !regularOptions.useRegularNMS
+        let other = SSDPostprocessor(anchors: postprocessor.anchors, options: regularOptions)
+        let clock = ContinuousClock()
+        func median(_ p: SSDPostprocessor) -> Double {
+            var times: [Double] = []
+            for _ in 0..<max(iterations, 10) {
+                times.append(millisecondValue(clock.measure { _ = p.detections(encodings: encodings, scores: scores) }))
+            }
+            return times.sorted()[times.count / 2]
+        }
+        let (a, b) = (median(postprocessor), median(other))
+        return postprocessor.options.useRegularNMS ? (b, a) : (a, b)
     }
 
     /// Deterministic noise in every input (TFLite's own benchmark feeds noise too): a multiplicative hash of the

@@ -11,6 +11,9 @@ struct BenchReport {
     let first: Duration
     let samples: [Duration]
     let peakResidentBytes: Int
+    /// Median milliseconds of the SSD postprocess, fast (class-agnostic) and regular (per-class) NMS.
+    let postprocessFast: Double?
+    let postprocessRegular: Double?
 
     private var sorted: [Double] { samples.map(millisecondValue).sorted() }
 
@@ -30,7 +33,8 @@ struct BenchReport {
             ("p90_ms", round3(percentile(0.9))), ("p99_ms", round3(percentile(0.99))),
             ("min_ms", round3(sorted[0])), ("images_per_s", round3(1000 / mean)),
             ("peak_rss_mb", round3(Double(peakResidentBytes) / 1_048_576)),
-        ]
+        ] + (postprocessFast.map { [("postprocess_fast_ms", round3($0))] } ?? [])
+            + (postprocessRegular.map { [("postprocess_regular_ms", round3($0))] } ?? [])
     }
 
     private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
@@ -50,7 +54,8 @@ struct BenchReport {
             ("min", ms(sorted[0])), ("images/s", String(format: "%.1f", 1000 / mean)),
             ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),
             ("iterations", "\(iterations)"),
-        ]
+        ] + (postprocessFast.map { [("postprocess", String(format: "%.3f ms fast NMS", $0)
+            + (postprocessRegular.map { String(format: ", %.3f ms regular NMS", $0) } ?? ""))] } ?? [])
         return rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import SSD
 
 /// `ssd-detect inspect MODEL`: what a model holds and what one inference costs.
 struct InspectCommand: ParsableCommand {
@@ -37,5 +38,18 @@ struct InspectCommand: ParsableCommand {
             }
         }
         for index in graph.outputs { print("model output   \(graph.tensors[index].name)") }
+        if let postprocessor = try SSDPostprocessor(embeddedIn: graph, tail: tail) {
+            // The embedded anchors against the TF Object Detection API's generator for the usual SSD configuration.
+            let generated = GridAnchorConfiguration.ssdMobileNet300.anchors()
+            if generated.count == postprocessor.anchors.count {
+                let difference = zip(generated, postprocessor.anchors).map { a, b in
+                    max(abs(a.yCenter - b.yCenter), abs(a.xCenter - b.xCenter), abs(a.height - b.height), abs(a.width - b.width))
+                }.max() ?? 0
+                print("anchors        \(postprocessor.anchors.count) embedded; the SSD MobileNet 300 grid generator "
+                    + "reproduces them within \(String(format: "%.4f", difference))")
+            } else {
+                print("anchors        \(postprocessor.anchors.count) embedded")
+            }
+        }
     }
 }

@@ -9,17 +9,9 @@ struct SSDPostprocessorTests {
     static func modelPostprocess() throws -> (postprocessor: SSDPostprocessor, encodings: Tensor, scores: Tensor) {
         let graph = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
         let (network, tail) = graph.splittingCustomTail()
-        guard case .custom(_, let flex) = tail[0].operation else { throw SSDError.invalidModel("no tail") }
-        let anchorsTensor = graph.tensors[tail[0].inputs[2]]
-        let anchors = anchorsTensor.data!.withUnsafeBytes { bytes in
-            let values = TensorValues(bytes, tensor: anchorsTensor)
-            return (0..<1917).map {
-                Anchor(yCenter: values[$0 * 4], xCenter: values[$0 * 4 + 1], height: values[$0 * 4 + 2],
-                    width: values[$0 * 4 + 3])
-            }
-        }
-        return (SSDPostprocessor(anchors: anchors, options: try PostprocessOptions(tfliteOptions: flex)),
-            network.tensors[network.outputs[0]], network.tensors[network.outputs[1]])
+        let postprocessor = try #require(try SSDPostprocessor(embeddedIn: graph, tail: tail))
+        #expect(postprocessor.anchors.count == 1917)
+        return (postprocessor, network.tensors[network.outputs[0]], network.tensors[network.outputs[1]])
     }
 
     static func floats(_ bytes: [UInt8]) -> [Float] {

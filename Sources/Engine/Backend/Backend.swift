@@ -5,10 +5,14 @@ public struct BackendOptions: Sendable {
     /// Intermediate tensors to keep readable after `run` as extra outputs, after the graph's own (for tests and
     /// debugging: e.g. the logits before a LOGISTIC).
     public var extraOutputs: [Int]
+    /// Keep warming up until the first request runs at full speed (a server wants this); false for one warm-up
+    /// inference only (a command that runs a few images and exits).
+    public var thoroughWarmUp: Bool
 
-    public init(threads: Int? = nil, extraOutputs: [Int] = []) {
+    public init(threads: Int? = nil, extraOutputs: [Int] = [], thoroughWarmUp: Bool = true) {
         self.threads = threads
         self.extraOutputs = extraOutputs
+        self.thoroughWarmUp = thoroughWarmUp
     }
 }
 
