@@ -10,11 +10,16 @@ enum ModelLocation {
         if let environment = ProcessInfo.processInfo.environment["SSD_MODEL"], !environment.isEmpty {
             return try modelFile(in: environment)
         }
-        // From the working directory, then from the executable's checkout (.build/<config>/ssd-detect).
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let checkout = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for folder in [defaultModelFolder, checkout.appendingPathComponent(defaultModelFolder).path] {
-            if FileManager.default.fileExists(atPath: folder) { return try modelFile(in: folder) }
+        // From the working directory, then from the checkout the executable was built in
+        // (.build/<triple>/<configuration>/ssd-detect, a few folders up).
+        var candidates = [defaultModelFolder]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(folder.appendingPathComponent(defaultModelFolder).path)
+            folder.deleteLastPathComponent()
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
+            return try modelFile(in: candidate)
         }
         throw CLIError("no model given and the default model is missing (\(defaultModelFolder)); "
             + "run `make assets` or pass --model")
