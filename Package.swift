@@ -22,9 +22,16 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "CPUBackend", targets: ["CPUBackend"]),
         .library(name: "SSD", targets: ["SSD"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, kept at the edge: only ImageIO imports the image codecs, only the CPU backend OpenBLAS.
@@ -47,12 +54,26 @@ let package = Package(
         .target(name: "CQuantizedGEMM"),
         // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
         .target(name: "SSD", dependencies: ["Engine", "Preprocess", "ImageIO"], linkerSettings: [.linkedLibrary("m")]),
+        // The four-function handler contract (SageMaker's inference.py), typed, and the default SSD handler.
+        .target(name: "Inference", dependencies: ["SSD", "Engine", "ImageIO"]),
+        // The HTTP front (Hummingbird): /ping, /invocations, limits, request ids, graceful shutdown.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Inference",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.
         .target(name: "Preprocess", dependencies: ["ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "SSD",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "SSD", "Inference", "Server",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -69,6 +90,13 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "SSD", "CPUBackend", "TestSupport"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Inference", "CPUBackend", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         // Runs the built ssd-detect executable (built beside the tests) as a user would.
         .testTarget(name: "CommandLineTests", dependencies: ["ImageIO", "TestSupport", "ssd-detect"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct SSDDetect: ParsableCommand {
+struct SSDDetect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssd-detect",
         abstract: "SSD object detection: decode, preprocess and detect objects in images.",
-        subcommands: [DetectCommand.self, InspectCommand.self, BenchCommand.self, PreprocessCommand.self],
+        subcommands: [DetectCommand.self, ServeCommand.self, InspectCommand.self, BenchCommand.self, PreprocessCommand.self],
         defaultSubcommand: DetectCommand.self)
 }

@@ -1,0 +1,146 @@
+import Engine
+import Foundation
+import ImageIO
+import SSD
+
+/// The default handler: SSD detection with the project's JSON schema, or SageMaker's object-detection format.
+///
+/// inputFn decodes the payload and the images (on the request's task, off the inference threads); predictFn runs
+/// the detectors of the pool (preprocessing included: it writes into the detector's own input tensor);
+/// outputFn encodes.
+public struct SSDHandler: InferenceHandler {
+    /// The two response formats.
+    public enum OutputFormat: String, Sendable, CaseIterable {
+        /// The project's schema (docs/JSON.md), per image.
+        case native
+        /// SageMaker's built-in object detection: {"prediction": [[class_id, score, xmin, ymin, xmax, ymax]]},
+        /// normalized coordinates.
+        case sagemaker
+    }
+
+    public struct Configuration: Sendable {
+        /// Detectors in the pool (concurrent inferences).
+        public var workers: Int
+        /// Threads per detector; nil for the cores divided among the workers.
+        public var threadsPerWorker: Int?
+        /// Requests that may wait for a detector before 503.
+        public var maximumQueue: Int
+        /// Makes the backend of each detector.
+        public var backend: @Sendable () -> any Backend
+        /// Score threshold when a request gives none.
+        public var defaultThreshold: Float
+        /// The format for Accept: application/json (or none); the other is chosen with `format=` (docs/HTTP-API.md).
+        public var defaultFormat: OutputFormat
+        /// Images per request, at most.
+        public var maximumBatch: Int
+        public var imageLimits: ImageLimits
+
+        /// `backend` is wired in by the caller (the executable): Inference knows no backend.
+        public init(backend: @escaping @Sendable () -> any Backend, workers: Int = 1, threadsPerWorker: Int? = nil,
+            maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
+            defaultFormat: OutputFormat = .native, maximumBatch: Int = 16, imageLimits: ImageLimits = ImageLimits())
+        {
+            self.workers = workers
+            self.threadsPerWorker = threadsPerWorker
+            self.maximumQueue = maximumQueue
+            self.backend = backend
+            self.defaultThreshold = defaultThreshold
+            self.defaultFormat = defaultFormat
+            self.maximumBatch = maximumBatch
+            self.imageLimits = imageLimits
+        }
+    }
+
+    /// A decoded request.
+    public struct Input: Sendable {
+        public var images: [RGBImage]
+        /// Whether the request was a batch ("instances"), which shapes the response.
+        public var isBatch: Bool
+        public var threshold: Float?
+        public var maximumDetections: Int?
+        /// Only these labels (or class ids, as strings), when given.
+        public var classes: Set<String>?
+        /// Milliseconds spent decoding each image.
+        public var decodeMilliseconds: [Double]
+
+        public init(images: [RGBImage], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
+            classes: Set<String>? = nil, decodeMilliseconds: [Double] = [])
+        {
+            self.images = images
+            self.isBatch = isBatch
+            self.threshold = threshold
+            self.maximumDetections = maximumDetections
+            self.classes = classes
+            self.decodeMilliseconds = decodeMilliseconds
+        }
+    }
+
+    /// Detections per image.
+    public struct Prediction: Sendable {
+        public var model: String
+        public var results: [ImageDetections]
+        public var isBatch: Bool
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
+        let path = try Self.modelFile(in: modelDirectory)
+        let workers = max(1, configuration.workers)
+        let threads = configuration.threadsPerWorker ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+        var detectors: [Detector] = []
+        for _ in 0..<workers {
+            do {
+                detectors.append(try Detector(modelPath: path, backend: configuration.backend(),
+                    options: BackendOptions(threads: threads)))
+            } catch {
+                throw .internalError("cannot load \(path): \(error)")
+            }
+        }
+        return DetectorPool(detectors: detectors, maximumQueue: configuration.maximumQueue)
+    }
+
+    public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {
+        var results: [ImageDetections] = []
+        for (index, image) in input.images.enumerated() {
+            let threshold = input.threshold ?? configuration.defaultThreshold
+            let maximumDetections = input.maximumDetections
+            let outcome = try await model.withDetector { detector in
+                Result { () throws(SSDError) in
+                    try detector.detect(image, scoreThreshold: threshold, maximumDetections: maximumDetections)
+                }
+            }
+            let (detections, timing): ([Detection], Detector.Timing)
+            switch outcome {
+            case .success(let value): (detections, timing) = value
+            case .failure(let error): throw .internalError("inference failed: \(error)")
+            }
+            let kept = input.classes.map { classes in
+                detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
+            } ?? detections
+            let decode = index < input.decodeMilliseconds.count ? input.decodeMilliseconds[index] : 0
+            results.append(ImageDetections(path: nil, width: image.width, height: image.height, detections: kept,
+                timingMs: ["decode": decode, "preprocess": timing.preprocess, "network": timing.network,
+                    "postprocess": timing.postprocess,
+                    "total": decode + timing.preprocess + timing.network + timing.postprocess]))
+        }
+        return Prediction(model: model.modelName, results: results, isBatch: input.isBatch)
+    }
+
+    /// The .tflite file in `directory` (or `directory` itself when it is one).
+    static func modelFile(in directory: String) throws(InferenceError) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
+            throw .internalError("model directory \(directory) does not exist")
+        }
+        guard isFolder.boolValue else { return directory }
+        let models = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".tflite") }.sorted()
+        guard models.count == 1 else {
+            throw .internalError("expected one .tflite file in \(directory), found \(models.count)")
+        }
+        return (directory as NSString).appendingPathComponent(models[0])
+    }
+}

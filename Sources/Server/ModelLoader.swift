@@ -1,0 +1,27 @@
+import Inference
+import Logging
+import ServiceLifecycle
+
+/// Loads the model when the server starts (so /ping answers 503 meanwhile), then stays until shutdown.
+struct ModelLoader<Handler: InferenceHandler>: Service {
+    let handler: Handler
+    let directory: String
+    let state: ModelState<Handler.Model>
+    let logger: Logger
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        logger.info("loading model", metadata: ["model_dir": "\(directory)"])
+        do throws(InferenceError) {
+            state.set(try await handler.modelFn(modelDirectory: directory))
+        } catch {
+            logger.critical("cannot load the model", metadata: ["error": "\(error.message)"])
+            throw error
+        }
+        let elapsed = clock.now - start
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        logger.info("model ready", metadata: ["load_ms": "\(milliseconds)"])
+        try? await gracefulShutdown()
+    }
+}
