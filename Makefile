@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_IMAGE ?= .assets/images/darknet_dog.jpg
 
-.PHONY: deps assets assets-runtime build build-release test conformance demo bench clean
+.PHONY: deps assets assets-runtime build build-release test conformance demo serve bench clean
 
 ## Install the C libraries (apt, sudo only when not root) and the Python reference tools (.venv).
 deps:
@@ -38,6 +38,10 @@ conformance: build-release assets
 	.venv/bin/python scripts/conformance.py .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
 		$(MODEL_DIR)/labelmap.txt .assets/images/*.jpg
 
+## Serve on port 8080 (SageMaker's contract: GET /ping, POST /invocations); see docs/HTTP-API.md.
+serve: assets-runtime build-release
+	.build/release/ssd-detect serve
+
 ## Detect objects in a sample photo: a table of detections, and the annotated picture in .out/.
 demo: deps assets-runtime build-release
 	@mkdir -p .out
@@ -54,6 +58,7 @@ bench: assets build-release
 	.build/release/ssd-io-bench $(ARGS)
 	scripts/bench-engine.sh
 	scripts/bench-detect.sh
+	.venv/bin/python scripts/load-test.py --json .out/load-test.json
 
 clean:
 	rm -rf .build .out

@@ -76,6 +76,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // samples/PeopleCounter: a custom handler (only people, and their count) and a server for it.
+        .target(name: "PeopleCounter", dependencies: ["Inference", "SSD"], path: "samples/PeopleCounter/PeopleCounter"),
+        .executableTarget(
+            name: "people-counter",
+            dependencies: ["PeopleCounter", "Inference", "Server", "CPUBackend", .product(name: "Logging", package: "swift-log")],
+            path: "samples/PeopleCounter/people-counter"),
         .executableTarget(
             name: "ssd-io-bench",
             dependencies: [
@@ -90,7 +96,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "SSD", "CPUBackend", "TestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "SSD", "CPUBackend", "TestSupport", "PeopleCounter"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

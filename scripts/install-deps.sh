@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(pkg-config libturbojpeg0-dev libpng-dev libopenblas-dev curl unzip)
+packages=(pkg-config libturbojpeg0-dev libpng-dev libopenblas-dev curl unzip wrk)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

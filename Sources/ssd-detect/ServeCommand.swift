@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Model folder or file (default: $SM_MODEL_DIR, else /opt/ml/model if present, else the default model).")
     var modelDir: String?
 
-    @Option(help: "Detectors running at once (default: one per two cores).")
+    @Option(help: "Detectors running at once (default: one per core, one thread each).")
     var workers: Int?
 
     @Option(help: "Threads per detector (default: the cores divided among the workers).")
@@ -65,7 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
         } ?? 8080
         let directory = try modelDirectory(environment)
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let workerCount = workers ?? max(1, cores / 2)
+        // One single-threaded detector per core: measured 148 vs 125 requests/s at concurrency 4 on 2 cores against
+        // one two-threaded detector, for 2.8 ms more latency alone (docs/PERFORMANCE.md, "Serving").
+        let workerCount = workers ?? cores
         let choice = backend
         var logger = Logger(label: "ssd-detect")
         logger.logLevel = logLevel

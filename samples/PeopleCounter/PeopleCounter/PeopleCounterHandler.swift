@@ -1,0 +1,46 @@
+import Foundation
+import Inference
+import SSD
+
+/// A custom handler: the default SSD handler's model, input and prediction, with its own output — only the
+/// people, and how many there are: {"people": 2, "boxes": [[xmin, ymin, xmax, ymax], ...]} (pixels).
+///
+/// This is the pattern for overriding any of the four functions: implement the protocol, delegate what you keep
+/// to `SSDHandler`, write what you change.
+public struct PeopleCounterHandler: InferenceHandler {
+    public let base: SSDHandler
+
+    public init(base: SSDHandler) { self.base = base }
+
+    public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
+        try await base.modelFn(modelDirectory: modelDirectory)
+    }
+
+    public func inputFn(body: [UInt8], contentType: String?) async throws(InferenceError) -> SSDHandler.Input {
+        var input = try await base.inputFn(body: body, contentType: contentType)
+        input.classes = ["person"]  // whatever the client asked, only people
+        return input
+    }
+
+    public func predictFn(input: SSDHandler.Input, model: DetectorPool) async throws(InferenceError)
+        -> SSDHandler.Prediction
+    {
+        try await base.predictFn(input: input, model: model)
+    }
+
+    public func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError)
+        -> (body: [UInt8], contentType: String)
+    {
+        struct Count: Encodable {
+            let people: Int
+            let boxes: [[Float]]
+        }
+        let counts = prediction.results.map { Count(people: $0.detections.count, boxes: $0.detections.map(\.box)) }
+        do {
+            let body = prediction.isBatch ? try JSONEncoder().encode(counts) : try JSONEncoder().encode(counts[0])
+            return ([UInt8](body), "application/json")
+        } catch {
+            throw .internalError("cannot encode the count: \(error)")
+        }
+    }
+}
