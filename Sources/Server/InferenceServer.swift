@@ -6,13 +6,14 @@ import NIOCore
 import ServiceLifecycle
 
 /// The HTTP front of an `InferenceHandler`, following SageMaker's container contract: `GET /ping` (200 once the
-/// model is loaded and warmed, 503 before) and `POST /invocations`.
+/// model is loaded and warmed, 503 before) and `POST /invocations`; plus `GET /metrics` (Prometheus).
 public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     public let handler: Handler
     public let configuration: ServerConfiguration
     public let logger: Logger
     /// Shared with the routes; public so that tests and embedders can wait for readiness.
     public let state = ModelState<Handler.Model>()
+    public let metrics = ServerMetrics()
 
     public init(handler: Handler, configuration: ServerConfiguration, logger: Logger) {
         self.handler = handler
@@ -50,6 +51,10 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
         router.post("/invocations") { request, context -> Response in
             await invocation(request, context: context)
         }
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.text(ready: state.current != nil))))
+        }
         return router
     }
 
@@ -57,6 +62,7 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let requestID = request.headers[.requestID] ?? request.headers[.amazonRequestID] ?? Self.newRequestID()
+        metrics.begin()
         var logger = context.logger
         logger[metadataKey: "request_id"] = "\(requestID)"
         let response: Response
@@ -67,6 +73,7 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
         }
         let milliseconds = Double((clock.now - start).components.attoseconds) * 1e-15
             + Double((clock.now - start).components.seconds) * 1e3
+        metrics.end(status: Int(response.status.code), seconds: milliseconds / 1000)
         let metadata: Logger.Metadata = ["status": "\(response.status.code)", "ms": "\((milliseconds * 10).rounded() / 10)"]
         if response.status.code >= 500 {
             logger.warning("invocation failed", metadata: metadata)

@@ -103,6 +103,12 @@ struct InferenceServerTests {
                 #expect(response.headers[.contentType] == "application/json")
             }
             #expect(try await client.execute(uri: "/nothing", method: .get).status == .notFound)
+
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains("ssd_invocations_total{status=\"400\"} 4"))
+            #expect(metrics.contains("ssd_invocations_total{status=\"413\"} 1"))
+            #expect(metrics.contains("ssd_invocation_duration_seconds_count 7"))
+            #expect(metrics.contains("ssd_invocations_in_flight 0") && metrics.contains("ssd_model_ready 1"))
         }
     }
 
