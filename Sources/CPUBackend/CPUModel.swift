@@ -278,7 +278,7 @@ final class CPUModel: PreparedModel {
         else {
             let bias = allocateFloats(hasBias
                 ? Self.storedValues(of: tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
-            return Requantizer(bias: bias, channels: channels, range: output.range(activation))
+            return .float(.init(bias: bias, channels: channels, range: output.range(activation)))
         }
         // TFLite multiplies the two scales in float, then divides in double (GetQuantizedConvolutionMultipler).
         let real = Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale)
@@ -286,10 +286,10 @@ final class CPUModel: PreparedModel {
         if integerArithmetic {
             let bias = allocate(bytes: channels * 4).bindMemory(to: Int32.self, capacity: channels)
             bias.update(from: rawBias, count: channels)
-            return Requantizer(real: real, integerBias: bias, channels: channels, output: outputQ,
-                range: outputQ.activationRange(activation))
+            return .integer(.init(bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
+                zeroPoint: outputQ.zeroPoint, range: outputQ.activationRange(activation)))
         }
-        return Requantizer(real: real, bias: allocateFloats(rawBias.map { Float($0) }), channels: channels,
-            range: output.range(activation))
+        return .imitated(.init(real: real, bias: allocateFloats(rawBias.map { Float($0) }), channels: channels,
+            range: output.range(activation)))
     }
 }

@@ -92,7 +92,8 @@ final class Convolution: CPUKernel, PartitionedKernel {
             let accumulators = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Int32.self)
             qgemm_multiply(Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
                 integer.columnTerms, accumulators, Int32(channels))
-            requantizer.applyInteger(accumulators, rows: count, floatAccumulators: false)
+            guard case .integer(let stage) = requantizer else { preconditionFailure("8-bit GEMM without an integer stage") }
+            stage.apply(accumulators, rows: count, floatAccumulators: false)
         case .float(let filter):
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
                 Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
