@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Preprocess", targets: ["Preprocess"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "CPUBackend", targets: ["CPUBackend"]),
+        .library(name: "CUDABackend", targets: ["CUDABackend"]),
         .library(name: "SSD", targets: ["SSD"]),
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "Server", targets: ["Server"]),
@@ -50,6 +51,8 @@ let package = Package(
         .target(name: "Engine", linkerSettings: [.linkedLibrary("m")]),
         // The CPU backend: OpenBLAS SGEMM and vectorized Swift kernels.
         .target(name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM"], swiftSettings: cpuKernelSettings),
+        // The accelerator backend: the CUDA driver and NVRTC opened at run time (no CUDA needed to build).
+        .target(name: "CUDABackend", dependencies: ["Engine"]),
         // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
         .target(name: "CQuantizedGEMM"),
         // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
@@ -72,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "SSD", "Inference", "Server",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "Inference", "Server",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -96,6 +99,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "SSD", "CPUBackend", "TestSupport", "PeopleCounter"]),
         .testTarget(
             name: "ServerTests",

@@ -80,65 +80,27 @@ final class CPUModel: PreparedModel {
     /// Lays out the arena and builds the kernels: everything `run` needs, decided once.
     private func plan() {
         let tensors = graph.tensors
-        // Step 0 converts the inputs, steps 1...n are the nodes, step n + 1 converts the outputs.
-        let end = graph.nodes.count + 1
-        var storageRoot = Array(tensors.indices)
-        var first = [Int](repeating: .max, count: tensors.count), last = [Int](repeating: -1, count: tensors.count)
-        func use(_ tensor: Int, at step: Int) {
-            let root = storageRoot[tensor]
-            first[root] = min(first[root], step)
-            last[root] = max(last[root], step)
-        }
-        for input in graph.inputs { use(input, at: 0) }
-        var packedInputs = Set<Int>()  // filters and biases: packed into weights, not stored as tensors
-        for (position, node) in graph.nodes.enumerated() {
-            let step = position + 1
-            switch node.operation {
-            case .reshape:
-                storageRoot[node.outputs[0]] = storageRoot[node.inputs[0]]  // same bytes, new shape
-                use(node.inputs[0], at: step)
-                continue
-            case .conv2D, .depthwiseConv2D:
-                packedInputs.formUnion(node.inputs.dropFirst())
-                use(node.inputs[0], at: step)
-            default:
-                for input in node.inputs { use(input, at: step) }
-            }
-            for output in node.outputs { use(output, at: step) }
-        }
-        for output in outputIndices { use(output, at: end) }
-
-        // Im2col scratch, one request per convolution that needs it, live during its own step.
-        var requests: [ArenaPlanner.Request] = []
-        var requestOfRoot: [Int: Int] = [:]
-        for root in tensors.indices where last[root] >= 0 && storageRoot[root] == root && !tensors[root].isConstant {
-            requestOfRoot[root] = requests.count
-            requests.append(.init(size: tensors[root].elementCount * 4, first: first[root], last: last[root]))
-        }
-        var requestOfPatches: [Int: Int] = [:]
-        for (position, node) in graph.nodes.enumerated() {
-            guard case .conv2D(let parameters) = node.operation else { continue }
+        // Im2col scratch for the convolutions that need it, live during their own step.
+        let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4) { _, node in
+            guard case .conv2D(let parameters) = node.operation else { return 0 }
             let filter = tensors[node.inputs[1]].shape
             guard !Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
-            else { continue }
-            requestOfPatches[position] = requests.count
-            let count = Convolution.patchCount(output: tensors[node.outputs[0]].shape, filterHeight: filter[1],
+            else { return 0 }
+            return 4 * Convolution.patchCount(output: tensors[node.outputs[0]].shape, filterHeight: filter[1],
                 filterWidth: filter[2], inputChannels: filter[3])
-            requests.append(.init(size: count * 4, first: position + 1, last: position + 1))
         }
-        let (offsets, size) = ArenaPlanner.plan(requests)
-        arenaSize = size
-        let arena = allocate(bytes: size)
+        arenaSize = layout.size
+        let arena = allocate(bytes: layout.size)
 
         // Constants read as data (not as filters) get stored copies of their own.
         var constantStorage: [Int: UnsafeMutablePointer<Float>] = [:]
-        for (index, tensor) in tensors.enumerated() where tensor.isConstant && last[index] >= 0 && !packedInputs.contains(index) {
-            constantStorage[index] = allocateFloats(Self.storedValues(of: tensor))
+        for index in layout.constantsReadAsData {
+            constantStorage[index] = allocateFloats(Self.storedValues(of: tensors[index]))
         }
         func stored(_ index: Int) -> StoredTensor {
-            let root = storageRoot[index]
+            let root = layout.storageRoot[index]
             let pointer = constantStorage[root]
-                ?? (arena + offsets[requestOfRoot[root]!]).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
+                ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
             return StoredTensor(pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
         }
 
@@ -151,7 +113,7 @@ final class CPUModel: PreparedModel {
         allocateIntegerScratch()
         for (position, node) in graph.nodes.enumerated() {
             if let kernel = makeKernel(node, stored: stored,
-                patches: requestOfPatches[position].map { (arena + offsets[$0]).assumingMemoryBound(to: Float.self) })
+                patches: layout.scratchOffsets[position].map { (arena + $0).assumingMemoryBound(to: Float.self) })
             {
                 kernels.append(kernel)
             }
@@ -205,17 +167,7 @@ final class CPUModel: PreparedModel {
     }
 
     /// A constant's elements as stored values.
-    static func storedValues(of tensor: Tensor) -> [Float] {
-        switch tensor.dataType {
-        case .float32: return tensor.constantFloats()
-        case .uint8:
-            let zeroPoint = tensor.quantization?.zeroPoint ?? 0
-            return tensor.constantValues(UInt8.self).map { Float(Int32($0) - zeroPoint) }
-        case .int32: return tensor.constantValues(Int32.self).map { Float($0) }
-        case .int8: return tensor.constantValues(Int8.self).map { Float(Int32($0) - (tensor.quantization?.zeroPoint ?? 0)) }
-        case .int64: return tensor.constantValues(Int64.self).map { Float($0) }
-        }
-    }
+    static func storedValues(of tensor: Tensor) -> [Float] { StoredValues.of(tensor) }
 
     private func makeKernel(_ node: Node, stored: (Int) -> StoredTensor, patches: UnsafeMutablePointer<Float>?)
         -> (any CPUKernel)?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPUBackend
+import CUDABackend
 import Engine
 import Foundation
 import SSD
@@ -13,7 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A .tflite file or a folder holding one (default: the fetched default model).")
     var model: String?
 
-    @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")) (all: one row per backend that works here).")
     var backend: BackendChoice = .cpu
 
     @Option(help: "Worker threads (default: all cores).")
@@ -35,12 +36,30 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let path = try ModelLocation.resolve(model)
+        var choices = [backend]
+        if backend == .all {
+            choices = [.cpu]
+            switch CUDABackend().probe() {
+            case .success: choices.append(.accelerator)
+            case .failure(let error): printError("accelerator: not available (\(error))")
+            }
+        }
+        let reports = try choices.map { try measure($0, path: path) }
+        if reports.count == 1 {
+            print(json ? reports[0].json : reports[0].table)
+        } else {
+            print(json ? "[" + reports.map(\.json).joined(separator: ",") + "]" : BenchReport.comparison(reports))
+        }
+    }
+
+    /// Loads, plans and times the model on one backend.
+    func measure(_ choice: BackendChoice, path: String) throws -> BenchReport {
         let clock = ContinuousClock()
         let loadStart = clock.now
         let graph = try TFLiteLoader.load(contentsOf: path)
         let (network, tail) = graph.splittingCustomTail()
         let threadCount = threads ?? CPUBackend.availableCores
-        let prepared = try backend.backend(floatConvolutions: floatConvolutions)
+        let prepared = try choice.backend(floatConvolutions: floatConvolutions)
             .prepare(network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
 
@@ -51,11 +70,11 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
         let postprocess = try Self.timePostprocess(try SSDPostprocessor(embeddedIn: graph, tail: tail), on: prepared,
             iterations: iterations)
-        let report = BenchReport(model: (path as NSString).lastPathComponent, backend: backend.rawValue,
-            detail: backend.detail(threads: threadCount, floatConvolutions: floatConvolutions), threads: threadCount, iterations: iterations,
-            loadAndPlan: loadAndPlan, first: first, samples: samples, peakResidentBytes: Self.peakResidentBytes(),
-            postprocessFast: postprocess?.fast, postprocessRegular: postprocess?.regular)
-        print(json ? report.json : report.table)
+        return BenchReport(model: (path as NSString).lastPathComponent, backend: choice.resolved.rawValue,
+            detail: choice.detail(threads: threadCount, floatConvolutions: floatConvolutions), threads: threadCount,
+            iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
+            peakResidentBytes: Self.peakResidentBytes(), postprocessFast: postprocess?.fast,
+            postprocessRegular: postprocess?.regular)
     }
 
     /// Median time of the SSD postprocess on the network's last outputs (after the last timed inference, on noise:

@@ -58,4 +58,19 @@ struct BenchReport {
             + (postprocessRegular.map { String(format: ", %.3f ms regular NMS", $0) } ?? ""))] } ?? [])
         return rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
+
+    /// Several backends, one row each, with the speed-up over the first (the CPU).
+    static func comparison(_ reports: [BenchReport]) -> String {
+        let baseline = reports[0].percentile(0.5)
+        var lines = ["backend".padding(toLength: 40, withPad: " ", startingAt: 0)
+            + "load+plan ms  first ms  p50 ms  p90 ms  p99 ms  images/s  vs cpu"]
+        for report in reports {
+            let p50 = report.percentile(0.5)
+            lines.append(report.detail.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format:
+                "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx", millisecondValue(report.loadAndPlan),
+                millisecondValue(report.first), p50, report.percentile(0.9), report.percentile(0.99),
+                1000 / report.mean, baseline / p50))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

@@ -37,6 +37,7 @@ struct DetectCommand: ParsableCommand {
     var draw: String?
 
     func validate() throws {
+        guard backend != .all else { throw ValidationError("--backend all is for bench") }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
         if let maxDetections, maxDetections < 1 { throw ValidationError("--max-detections must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -50,6 +51,10 @@ struct DetectCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let path = try ModelLocation.resolve(model)
+        if backend == .auto {
+            let automatic = BackendChoice.automatic
+            printError("backend auto: \(automatic.choice.rawValue) (\(automatic.reason))")
+        }
         let detector = try Detector(modelPath: path, labelsPath: labels,
             backend: backend.backend(), options: BackendOptions(threads: threads, thoroughWarmUp: false))
         if let draw, images.count > 1 { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }

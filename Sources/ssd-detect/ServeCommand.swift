@@ -47,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        guard backend != .all else { throw ValidationError("--backend all is for bench") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let threadsPerWorker, threadsPerWorker < 1 { throw ValidationError("--threads-per-worker must be at least 1") }
         guard maxBodyMb > 0, maxQueue >= 0, gracePeriod >= 0 else {
@@ -75,7 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
             threadsPerWorker: threadsPerWorker, maximumQueue: maxQueue, defaultThreshold: threshold, defaultFormat: format))
         logger.info("starting", metadata: [
             "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(workerCount)",
-            "backend": "\(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount)))",
+            "backend": .string(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount))
+                + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
         ])
         let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
             modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod)),

@@ -15,10 +15,6 @@ struct StoredTensor {
     var scale: Float { quantization?.scale ?? 1 }
 
     /// The stored-value range of a fused activation: TFLite's quantized range, or the real one for floats.
-    func range(_ activation: FusedActivation) -> ClosedRange<Float> {
-        guard let quantization else { return activation.range.lower...activation.range.upper }
-        let range = quantization.activationRange(activation)
-        return Float(range.lowerBound - quantization.zeroPoint)...Float(range.upperBound - quantization.zeroPoint)
-    }
+    func range(_ activation: FusedActivation) -> ClosedRange<Float> { StoredValues.range(quantization, activation) }
 }
 

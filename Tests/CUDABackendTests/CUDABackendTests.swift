@@ -1,0 +1,78 @@
+import CPUBackend
+import CUDABackend
+import Engine
+import Foundation
+import Testing
+import TestSupport
+
+/// The accelerator backend. Where no GPU is present (CI, most machines) these check the loading, the reasons and
+/// the fallback; the GPU parts say that they were skipped.
+struct CUDABackendTests {
+    static let gpu: CUDABackend.Device? = try? CUDABackend().probe().get()
+
+    @Test func withoutAGPUTheBackendSaysWhatItLookedForAndWhy() throws {
+        guard Self.gpu == nil else {
+            print("CUDABackendTests: a GPU is present; the no-GPU path is not checked here")
+            return
+        }
+        guard case .failure(let error) = CUDABackend().probe() else { Issue.record("probe succeeded"); return }
+        let message = error.description
+        #expect(message.contains("libcuda.so.1") || message.contains("libnvrtc") || message.contains("cuInit")
+            || message.contains("no CUDA device"), "\(message)")
+        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+            .splittingCustomTail()
+        #expect {
+            _ = try CUDABackend().prepare(network, options: BackendOptions())
+        } throws: { error in
+            guard case .backendUnavailable(let backend, let reason) = error as? ModelError else { return false }
+            return backend == "cuda" && reason == message
+        }
+    }
+
+    @Test func aFileThatIsNotALibraryIsReportedWithTheLoadersMessage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cuda-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("not an ELF file".utf8).write(to: folder.appendingPathComponent("libnvrtc.so.12"))
+        let error = CUDABackend.probeCompiler(folders: [folder.path])
+        #expect(error?.description.contains(folder.path) == true, "\(String(describing: error))")
+        #expect(error?.description.contains("SSD_CUDA_LIBRARY_PATH") == true)
+    }
+
+    /// NVRTC turns the kernels into PTX where it can be found (CUDA installed, or SSD_CUDA_LIBRARY_PATH pointing
+    /// at a folder with libnvrtc, e.g. from PyPI's nvidia-cuda-nvrtc-cu12); no GPU is needed for that.
+    @Test func kernelsCompileWithNVRTC() throws {
+        guard let ptx = try CUDABackend.compileKernels(major: 8, minor: 0) else {
+            print("CUDABackendTests: NVRTC not found; kernel compilation not checked (set SSD_CUDA_LIBRARY_PATH)")
+            return
+        }
+        for name in ["input_u8", "output_u8", "conv2d", "depthwise", "pool", "copy_rescale", "lut_map", "unary_float",
+            "binary"]
+        {
+            #expect(ptx.contains(".entry \(name)"), "\(name)")
+        }
+    }
+
+    /// On a GPU: the raw heads agree with the CPU backend within the engine issue's bounds.
+    @Test(arguments: GoldenTensors.images)
+    func rawHeadsMatchTheCPUBackend(image: String) throws {
+        guard Self.gpu != nil else {
+            print("CUDABackendTests: no GPU; \(image) parity skipped")
+            return
+        }
+        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+            .splittingCustomTail()
+        let cuda = try CUDABackend().prepare(network, options: BackendOptions())
+        let cpu = try CPUBackend().prepare(network, options: BackendOptions(threads: 1))
+        let input = try GoldenTensors.bytes(image, "input")
+        cuda.input(0).copyBytes(from: input)
+        cpu.input(0).copyBytes(from: input)
+        try cuda.run()
+        try cpu.run()
+        for position in 0..<2 {
+            let comparison = HeadComparison(Array(cuda.output(position)), Array(cpu.output(position)))
+            print("cuda vs cpu \(image) output \(position): \(comparison)")
+            #expect(comparison.meetsTFLiteBound, "\(comparison)")
+        }
+    }
+}
