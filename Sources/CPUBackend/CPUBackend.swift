@@ -57,13 +57,7 @@ public struct CPUBackend: Backend {
     }
 
     public func unsupportedReason(for node: Node, in graph: Graph) -> String? {
-        switch node.operation {
-        case .custom: return "custom ops run outside the engine (split them off with splittingCustomTail())"
-        case .averagePool2D, .maxPool2D:
-            let input = graph.tensors[node.inputs[0]], output = graph.tensors[node.outputs[0]]
-            return input.quantization == output.quantization ? nil : "pooling that changes the quantization"
-        default: return nil
-        }
+        StoredValues.unsupportedReason(for: node, in: graph)
     }
 
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {

@@ -29,4 +29,16 @@ public enum StoredValues {
         case .int64: return tensor.constantValues(Int64.self).map { Float($0) }
         }
     }
+
+    /// What a stored-value backend cannot run: custom ops (their owners run them), and pooling that changes
+    /// the quantization (TFLite requires it not to; the stored values would need rescaling).
+    public static func unsupportedReason(for node: Node, in graph: Graph) -> String? {
+        switch node.operation {
+        case .custom: return "custom ops run outside the engine (split them off with splittingCustomTail())"
+        case .averagePool2D, .maxPool2D:
+            let input = graph.tensors[node.inputs[0]], output = graph.tensors[node.outputs[0]]
+            return input.quantization == output.quantization ? nil : "pooling that changes the quantization"
+        default: return nil
+        }
+    }
 }
