@@ -14,6 +14,8 @@ struct BenchReport {
     /// Median milliseconds of the SSD postprocess, fast (class-agnostic) and regular (per-class) NMS.
     let postprocessFast: Double?
     let postprocessRegular: Double?
+    /// Median milliseconds of a whole detection of a photo (decode, preprocess, network, postprocess).
+    let endToEnd: Double?
 
     private var sorted: [Double] { samples.map(millisecondValue).sorted() }
 
@@ -35,6 +37,7 @@ struct BenchReport {
             ("peak_rss_mb", round3(Double(peakResidentBytes) / 1_048_576)),
         ] + (postprocessFast.map { [("postprocess_fast_ms", round3($0))] } ?? [])
             + (postprocessRegular.map { [("postprocess_regular_ms", round3($0))] } ?? [])
+            + (endToEnd.map { [("end_to_end_ms", round3($0))] } ?? [])
     }
 
     private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
@@ -56,6 +59,7 @@ struct BenchReport {
             ("iterations", "\(iterations)"),
         ] + (postprocessFast.map { [("postprocess", String(format: "%.3f ms fast NMS", $0)
             + (postprocessRegular.map { String(format: ", %.3f ms regular NMS", $0) } ?? ""))] } ?? [])
+            + (endToEnd.map { [("end to end", String(format: "%.2f ms per photo (decode + preprocess + network + postprocess)", $0))] } ?? [])
         return rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 
@@ -63,13 +67,13 @@ struct BenchReport {
     static func comparison(_ reports: [BenchReport]) -> String {
         let baseline = reports[0].percentile(0.5)
         var lines = ["backend".padding(toLength: 40, withPad: " ", startingAt: 0)
-            + "load+plan ms  first ms  p50 ms  p90 ms  p99 ms  images/s  vs cpu"]
+            + "load+plan ms  first ms  p50 ms  p90 ms  p99 ms  images/s  vs cpu  end-to-end ms"]
         for report in reports {
             let p50 = report.percentile(0.5)
             lines.append(report.detail.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format:
-                "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx", millisecondValue(report.loadAndPlan),
+                "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx %14.2f", millisecondValue(report.loadAndPlan),
                 millisecondValue(report.first), p50, report.percentile(0.9), report.percentile(0.99),
-                1000 / report.mean, baseline / p50))
+                1000 / report.mean, baseline / p50, report.endToEnd ?? .nan))
         }
         return lines.joined(separator: "\n")
     }

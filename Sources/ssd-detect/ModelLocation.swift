@@ -10,19 +10,22 @@ enum ModelLocation {
         if let environment = ProcessInfo.processInfo.environment["SSD_MODEL"], !environment.isEmpty {
             return try modelFile(in: environment)
         }
-        // From the working directory, then from the checkout the executable was built in
-        // (.build/<triple>/<configuration>/ssd-detect, a few folders up).
-        var candidates = [defaultModelFolder]
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(folder.appendingPathComponent(defaultModelFolder).path)
-            folder.deleteLastPathComponent()
-        }
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
-            return try modelFile(in: candidate)
-        }
+        if let folder = checkoutPath(defaultModelFolder) { return try modelFile(in: folder) }
         throw CLIError("no model given and the default model is missing (\(defaultModelFolder)); "
             + "run `make assets` or pass --model")
+    }
+
+    /// `relative` (a path in the checkout, such as .assets/images/darknet_dog.jpg) from the working directory, else
+    /// from the checkout the executable was built in (.build/<triple>/<configuration>/ssd-detect, a few folders
+    /// up); nil when neither exists.
+    static func checkoutPath(_ relative: String) -> String? {
+        var candidates = [relative]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(folder.appendingPathComponent(relative).path)
+            folder.deleteLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// `path` itself, or the one .tflite file in the folder `path`.
