@@ -95,7 +95,7 @@ final class CPUModel: PreparedModel {
         // Constants read as data (not as filters) get stored copies of their own.
         var constantStorage: [Int: UnsafeMutablePointer<Float>] = [:]
         for index in layout.constantsReadAsData {
-            constantStorage[index] = allocateFloats(Self.storedValues(of: tensors[index]))
+            constantStorage[index] = allocateFloats(StoredValues.of(tensors[index]))
         }
         func stored(_ index: Int) -> StoredTensor {
             let root = layout.storageRoot[index]
@@ -166,9 +166,6 @@ final class CPUModel: PreparedModel {
             inputZeroPoint: Float(inputZeroPoint), activations: integerActivations!, rowTerms: integerRowTerms!)
     }
 
-    /// A constant's elements as stored values.
-    static func storedValues(of tensor: Tensor) -> [Float] { StoredValues.of(tensor) }
-
     private func makeKernel(_ node: Node, stored: (Int) -> StoredTensor, patches: UnsafeMutablePointer<Float>?)
         -> (any CPUKernel)?
     {
@@ -180,7 +177,7 @@ final class CPUModel: PreparedModel {
             let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             let arithmetic: Convolution.Arithmetic = runsOnIntegers(node)
-                ? .integer(integerGEMM(node)) : .float(filter: allocateFloats(Self.storedValues(of: filter)))
+                ? .integer(integerGEMM(node)) : .float(filter: allocateFloats(StoredValues.of(filter)))
             return Convolution(input: input, output: output, arithmetic: arithmetic, patches: patches, window: parameters.window, geometry: geometry, filterHeight: filter.shape[1],
                 filterWidth: filter.shape[2],
                 requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
@@ -190,7 +187,7 @@ final class CPUModel: PreparedModel {
             let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             return DepthwiseConvolution(input: input, output: output,
-                filter: allocateFloats(Self.storedValues(of: filter)), window: parameters.window, geometry: geometry,
+                filter: allocateFloats(StoredValues.of(filter)), window: parameters.window, geometry: geometry,
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2], depthMultiplier: parameters.depthMultiplier,
                 requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
                 threads: pool.threads)
@@ -209,10 +206,8 @@ final class CPUModel: PreparedModel {
             if case .mul = node.operation { multiply = true }
             return Arithmetic(left: input, right: stored(node.inputs[1]), output: output, activation: activation,
                 multiply: multiply)
-        case .logistic: return UnaryMap(input: input, output: output, function: UnaryMap.logistic)
-        case .relu: return UnaryMap(input: input, output: output) { max($0, 0) }
-        case .relu6: return UnaryMap(input: input, output: output) { min(max($0, 0), 6) }
-        case .quantize, .dequantize: return UnaryMap(input: input, output: output) { $0 }
+        case .logistic, .relu, .relu6, .quantize, .dequantize:
+            return UnaryMap(input: input, output: output, function: StoredValues.realFunction(of: node.operation)!)
         case .custom: preconditionFailure("custom ops are refused by prepare")
         }
     }
@@ -229,7 +224,7 @@ final class CPUModel: PreparedModel {
             let outputQ = output.quantization
         else {
             let bias = allocateFloats(hasBias
-                ? Self.storedValues(of: tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
+                ? StoredValues.of(tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
             return .float(.init(bias: bias, channels: channels, range: output.range(activation)))
         }
         // TFLite multiplies the two scales in float, then divides in double (GetQuantizedConvolutionMultipler).

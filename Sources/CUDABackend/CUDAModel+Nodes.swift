@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Engine
 
 extension CUDAModel {
@@ -66,20 +63,18 @@ extension CUDAModel {
                 $0.add(range.lowerBound); $0.add(range.upperBound)
             }
         case .logistic, .relu, .relu6, .quantize, .dequantize:
-            let function: (Float) -> Float
+            // The kernel's own codes for the float path: 0 identity, 1 logistic, 2 relu, 3 relu6.
             let code: Int32
             switch node.operation {
-            case .logistic: (function, code) = ({ 1 / (1 + expf(-$0)) }, 1)
-            case .relu: (function, code) = ({ max($0, 0) }, 2)
-            case .relu6: (function, code) = ({ min(max($0, 0), 6) }, 3)
-            default: (function, code) = ({ $0 }, 0)
+            case .logistic: code = 1
+            case .relu: code = 2
+            case .relu6: code = 3
+            default: code = 0
             }
             if let quantization = input.quantization {
                 // 256 possible inputs: tabulate on the host, as TFLite and the CPU backend do.
-                let table = (0...255).map {
-                    StoredValues.value(real: function(quantization.dequantize(Int32($0))), quantization: output.quantization)
-                }
-                let device = try uploadTable(table)
+                let device = try uploadTable(StoredValues.table(input: quantization, output: output.quantization,
+                    StoredValues.realFunction(of: node.operation)!))
                 addLaunch("lut_map", elements: count) {
                     $0.add(device: address(node.inputs[0])); $0.add(device: address(node.outputs[0])); $0.add(device: device)
                     $0.add(Int32(count)); $0.add(Int32(quantization.zeroPoint))

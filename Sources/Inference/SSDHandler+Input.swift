@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import ImageIO
 
@@ -96,8 +97,7 @@ extension SSDHandler {
         let start = clock.now
         do {
             let image = try ImageDecoder(limits: configuration.imageLimits).decode(bytes).image
-            let elapsed = clock.now - start
-            return (image, Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1e3)
+            return (image, (clock.now - start).milliseconds)
         } catch {
             throw .badRequest(error.code, "\(what): \(error)")
         }

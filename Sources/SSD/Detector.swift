@@ -77,16 +77,8 @@ public final class Detector {
             maximumDetections: maximumDetections)
         let detections = raw.map { Detection($0, labels: labels, width: image.width, height: image.height) }
         let done = clock.now
-        func ms(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
-        }
-        return (detections, Timing(preprocess: ms(preprocessed - start), network: ms(ran - preprocessed),
-            postprocess: ms(done - ran)))
-    }
-
-    /// The raw heads of the last `detect` (box encodings, class scores), for callers that postprocess themselves.
-    public var lastHeads: (encodings: TensorValues, scores: TensorValues) {
-        (TensorValues(model.output(0), tensor: encodingsTensor), TensorValues(model.output(1), tensor: scoresTensor))
+        return (detections, Timing(preprocess: (preprocessed - start).milliseconds,
+            network: (ran - preprocessed).milliseconds, postprocess: (done - ran).milliseconds))
     }
 
     /// The input the preprocessing writes: raw bytes for uint8 models (their quantization holds the

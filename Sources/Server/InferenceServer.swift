@@ -1,3 +1,4 @@
+import Engine
 import HTTPTypes
 import Hummingbird
 import Inference
@@ -71,8 +72,7 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
         } catch {
             response = Self.errorResponse(error, requestID: requestID)
         }
-        let milliseconds = Double((clock.now - start).components.attoseconds) * 1e-15
-            + Double((clock.now - start).components.seconds) * 1e3
+        let milliseconds = (clock.now - start).milliseconds
         metrics.end(status: Int(response.status.code), seconds: milliseconds / 1000)
         let metadata: Logger.Metadata = ["status": "\(response.status.code)", "ms": "\((milliseconds * 10).rounded() / 10)"]
         if response.status.code >= 500 {

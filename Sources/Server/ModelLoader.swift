@@ -1,3 +1,4 @@
+import Engine
 import Inference
 import Logging
 import ServiceLifecycle
@@ -19,9 +20,7 @@ struct ModelLoader<Handler: InferenceHandler>: Service {
             logger.critical("cannot load the model", metadata: ["error": "\(error.message)"])
             throw error
         }
-        let elapsed = clock.now - start
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-        logger.info("model ready", metadata: ["load_ms": "\(milliseconds)"])
+        logger.info("model ready", metadata: ["load_ms": "\(Int((clock.now - start).milliseconds))"])
         try? await gracefulShutdown()
     }
 }

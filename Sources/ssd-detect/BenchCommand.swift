@@ -96,9 +96,7 @@ struct BenchCommand: ParsableCommand {
         let clock = ContinuousClock()
         var times: [Double] = []
         for _ in 0..<max(iterations / 2, 10) {
-            times.append(millisecondValue(try clock.measure {
-                _ = try detector.detect(try ImageDecoder().decode(bytes).image)
-            }))
+            times.append(try clock.measure { _ = try detector.detect(try ImageDecoder().decode(bytes).image) }.milliseconds)
         }
         return times.sorted()[times.count / 2]
     }
@@ -118,7 +116,7 @@ struct BenchCommand: ParsableCommand {
         func median(_ p: SSDPostprocessor) -> Double {
             var times: [Double] = []
             for _ in 0..<max(iterations, 10) {
-                times.append(millisecondValue(clock.measure { _ = p.detections(encodings: encodings, scores: scores) }))
+                times.append(clock.measure { _ = p.detections(encodings: encodings, scores: scores) }.milliseconds)
             }
             return times.sorted()[times.count / 2]
         }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One backend's timings, as a table or JSON.
@@ -17,7 +18,7 @@ struct BenchReport {
     /// Median milliseconds of a whole detection of a photo (decode, preprocess, network, postprocess).
     let endToEnd: Double?
 
-    private var sorted: [Double] { samples.map(millisecondValue).sorted() }
+    private var sorted: [Double] { samples.map(\.milliseconds).sorted() }
 
     /// The sample at `fraction` of the sorted list (nearest rank).
     func percentile(_ fraction: Double) -> Double {
@@ -25,13 +26,13 @@ struct BenchReport {
         return values[min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))]
     }
 
-    var mean: Double { samples.map(millisecondValue).reduce(0, +) / Double(samples.count) }
+    var mean: Double { samples.map(\.milliseconds).reduce(0, +) / Double(samples.count) }
 
     var fields: [(String, Any)] {
         [
             ("model", model), ("backend", backend), ("detail", detail), ("threads", threads),
-            ("iterations", iterations), ("load_plan_ms", round3(millisecondValue(loadAndPlan))),
-            ("first_ms", round3(millisecondValue(first))), ("p50_ms", round3(percentile(0.5))),
+            ("iterations", iterations), ("load_plan_ms", round3(loadAndPlan.milliseconds)),
+            ("first_ms", round3(first.milliseconds)), ("p50_ms", round3(percentile(0.5))),
             ("p90_ms", round3(percentile(0.9))), ("p99_ms", round3(percentile(0.99))),
             ("min_ms", round3(sorted[0])), ("images_per_s", round3(1000 / mean)),
             ("peak_rss_mb", round3(Double(peakResidentBytes) / 1_048_576)),
@@ -51,8 +52,8 @@ struct BenchReport {
     var table: String {
         let ms = { (value: Double) in String(format: "%.2f ms", value) }
         let rows: [(String, String)] = [
-            ("model", model), ("backend", detail), ("load + plan", ms(millisecondValue(loadAndPlan))),
-            ("first inference", ms(millisecondValue(first))),
+            ("model", model), ("backend", detail), ("load + plan", ms(loadAndPlan.milliseconds)),
+            ("first inference", ms(first.milliseconds)),
             ("p50 / p90 / p99", "\(ms(percentile(0.5))) / \(ms(percentile(0.9))) / \(ms(percentile(0.99)))"),
             ("min", ms(sorted[0])), ("images/s", String(format: "%.1f", 1000 / mean)),
             ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),
@@ -71,8 +72,8 @@ struct BenchReport {
         for report in reports {
             let p50 = report.percentile(0.5)
             lines.append(report.detail.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format:
-                "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx %14.2f", millisecondValue(report.loadAndPlan),
-                millisecondValue(report.first), p50, report.percentile(0.9), report.percentile(0.99),
+                "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx %14.2f", report.loadAndPlan.milliseconds,
+                report.first.milliseconds, p50, report.percentile(0.9), report.percentile(0.99),
                 1000 / report.mean, baseline / p50, report.endToEnd ?? .nan))
         }
         return lines.joined(separator: "\n")

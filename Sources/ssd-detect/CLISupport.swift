@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// A command-line failure with a message for people.
@@ -11,10 +12,5 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// A duration in milliseconds.
-func millisecondValue(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
-}
-
 /// A duration in milliseconds with two decimals.
-func milliseconds(_ duration: Duration) -> String { String(format: "%.2f", millisecondValue(duration)) }
+func milliseconds(_ duration: Duration) -> String { String(format: "%.2f", duration.milliseconds) }

@@ -69,11 +69,11 @@ struct DetectCommand: ParsableCommand {
                 let decodedAt = clock.now
                 let (detections, timing) = try detector.detect(decoded.image, scoreThreshold: threshold,
                     maximumDetections: maxDetections)
-                let decodeMs = millisecondValue(decodedAt - start)
+                let decodeMs = (decodedAt - start).milliseconds
                 let result = ImageDetections(path: image, width: decoded.image.width, height: decoded.image.height,
                     detections: detections, timingMs: [
                         "decode": decodeMs, "preprocess": timing.preprocess, "network": timing.network,
-                        "postprocess": timing.postprocess, "total": millisecondValue(clock.now - start),
+                        "postprocess": timing.postprocess, "total": (clock.now - start).milliseconds,
                     ])
                 if let draw {
                     try Self.writePicture(decoded.image.annotated(with: detections), for: image, to: draw,

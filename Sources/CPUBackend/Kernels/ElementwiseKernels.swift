@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Engine
 
 /// A function of one real value (LOGISTIC, RELU, RELU6, QUANTIZE, DEQUANTIZE). A quantized input has only 256
@@ -18,14 +13,8 @@ final class UnaryMap: SerialKernel {
         self.input = input
         self.output = output
         self.function = function
-        if let quantization = input.quantization {
-            table = (0...255).map { output.stored(real: function(quantization.dequantize(Int32($0)))) }
-        } else {
-            table = []
-        }
+        table = input.quantization.map { StoredValues.table(input: $0, output: output.quantization, function) } ?? []
     }
-
-    static func logistic(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
     func run() {
         let count = output.count

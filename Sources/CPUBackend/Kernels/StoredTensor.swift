@@ -16,5 +16,9 @@ struct StoredTensor {
 
     /// The stored-value range of a fused activation: TFLite's quantized range, or the real one for floats.
     func range(_ activation: FusedActivation) -> ClosedRange<Float> { StoredValues.range(quantization, activation) }
-}
 
+    /// The stored value of `real` after `activation`: quantized (rounded, clamped to the uint8 range) or float.
+    func stored(real: Float, activation: FusedActivation = .none) -> Float {
+        StoredValues.value(real: real, quantization: quantization, activation: activation)
+    }
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The stored-value convention shared by the float-computing backends (CPU and CUDA): a float tensor stores its
 /// real values; a quantized one stores `quantized - zeroPoint`, the exact integers TFLite computes with.
 public enum StoredValues {
@@ -40,5 +46,22 @@ public enum StoredValues {
             return input.quantization == output.quantization ? nil : "pooling that changes the quantization"
         default: return nil
         }
+    }
+
+    /// The real-valued function of a one-input op (LOGISTIC, RELU, RELU6, QUANTIZE, DEQUANTIZE); nil for others.
+    public static func realFunction(of operation: Operation) -> (@Sendable (Float) -> Float)? {
+        switch operation {
+        case .logistic: { 1 / (1 + expf(-$0)) }
+        case .relu: { max($0, 0) }
+        case .relu6: { min(max($0, 0), 6) }
+        case .quantize, .dequantize: { $0 }
+        default: nil
+        }
+    }
+
+    /// `function` tabulated for every value of a quantized input, by stored value + zero point: a quantized input
+    /// has only 256 values, so TFLite (and the backends) look the op up rather than compute it.
+    public static func table(input: Quantization, output: Quantization?, _ function: (Float) -> Float) -> [Float] {
+        (0...255).map { value(real: function(input.dequantize(Int32($0))), quantization: output) }
     }
 }
