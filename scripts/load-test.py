@@ -34,6 +34,11 @@ def wait_ready(url, seconds=60):
             time.sleep(0.05)
     sys.exit("the server did not become ready")
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process and all its threads."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def milliseconds(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 1e-3, "ms": 1, "s": 1e3}[unit]
@@ -101,7 +106,16 @@ def main():
         concurrency = list(map(int, args.concurrency.split(",")))
         run_wrk(url, body.name, max(concurrency), 3)
         rss_before = rss_mb(server.pid)
-        rows = [run_wrk(url, body.name, c, args.duration) for c in concurrency]
+        rows = []
+        for c in concurrency:
+            cpu_start = cpu_seconds(server.pid)
+            row = run_wrk(url, body.name, c, args.duration)
+            cpu = cpu_seconds(server.pid) - cpu_start
+            # How busy the server kept the cores, and what each request cost it: where the cores are all busy,
+            # throughput can only rise by making requests cheaper.
+            row["server_cores_busy"] = round(cpu / args.duration, 2)
+            row["server_cpu_ms_per_request"] = round(cpu * 1e3 / max(row["requests"], 1), 2)
+            rows.append(row)
         rss_after = rss_mb(server.pid)
     finally:
         server.terminate()
@@ -110,10 +124,12 @@ def main():
     cli = cli_per_image_ms(args.threads_per_worker or cores)
     engine = engine_images_per_s(cores)
     print(f"server: {' '.join(command[1:])}")
-    print(f"{'concurrency':>11} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
+    print(f"{'concurrency':>11} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}"
+          f" {'server cores busy':>18} {'server CPU ms/req':>18}")
     for r in rows:
         print(f"{r['concurrency']:>11} {r['requests_per_s']:>8.1f} {r['p50_ms']:>8.2f} {r['p90_ms']:>8.2f} "
-              f"{r['p99_ms']:>8.2f} {r['requests']:>9} {r['errors']:>7}")
+              f"{r['p99_ms']:>8.2f} {r['requests']:>9} {r['errors']:>7} {r['server_cores_busy']:>18.2f}"
+              f" {r['server_cpu_ms_per_request']:>18.2f}")
     growth = (rss_after - rss_before) / rss_before * 100 if rss_before else 0
     print(f"RSS {rss_cold:.1f} MB once ready, {rss_before:.1f} MB after warm-up, {rss_after:.1f} MB after the run "
           f"({growth:+.1f}%; target under 10%)")
@@ -125,6 +141,12 @@ def main():
     if c4:
         print(f"throughput at concurrency 4: {c4['requests_per_s']:.1f}/s vs the engine alone on {cores} cores "
               f"{engine:.1f}/s ({c4['requests_per_s'] / engine * 100:.0f}%; target at least 80%)")
+        # The engine's CPU time per image against the server's per request: with every core busy, the server's
+        # throughput is at most that fraction of the engine's, whatever the HTTP layer does.
+        network_ms = cores * 1e3 / engine
+        print(f"  server CPU per request {c4['server_cpu_ms_per_request']:.2f} ms, of which the network "
+              f"{network_ms:.2f} ms: with all {cores} cores busy, at most "
+              f"{network_ms / c4['server_cpu_ms_per_request'] * 100:.0f}% of the engine alone")
     if args.json:
         json.dump({"command": command, "rows": rows, "rss_ready_mb": rss_cold, "rss_before_mb": rss_before,
                    "rss_after_mb": rss_after,
