@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
-        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "CPUBackend", "Engine", "TestSupport"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "CPUBackend", "Engine", "SSD", "ImageIO", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "SSD", "CPUBackend", "TestSupport", "PeopleCounter"]),
         .testTarget(
             name: "ServerTests",

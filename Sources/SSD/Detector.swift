@@ -81,6 +81,13 @@ public final class Detector {
             network: (ran - preprocessed).milliseconds, postprocess: (done - ran).milliseconds))
     }
 
+    /// The heads of the last `detect` as the backend wrote them (box encodings, then class scores), where the
+    /// network's outputs are quantized: for comparing backends step by step (`ssd-detect bench --backend all`).
+    public var lastQuantizedHeads: [UnsafeRawBufferPointer]? {
+        guard encodingsTensor.dataType == .uint8, scoresTensor.dataType == .uint8 else { return nil }
+        return [model.output(0), model.output(1)]
+    }
+
     /// The input the preprocessing writes: raw bytes for uint8 models (their quantization holds the
     /// normalization), [-1, 1] for float ones, as the TF Object Detection API exports expect.
     static func inputSpec(_ input: Tensor) throws(SSDError) -> InputSpec {

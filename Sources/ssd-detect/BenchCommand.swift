@@ -48,16 +48,30 @@ struct BenchCommand: ParsableCommand {
             case .failure(let error): printError("accelerator: not available (\(error))")
             }
         }
-        let reports = try choices.map { try measure($0, path: path) }
-        if reports.count == 1 {
+        let measured = try choices.map { try measure($0, path: path) }
+        var reports = measured.map(\.report)
+        guard reports.count > 1 else {
             print(json ? reports[0].json : reports[0].table)
-        } else {
-            print(json ? "[" + reports.map(\.json).joined(separator: ",") + "]" : BenchReport.comparison(reports))
+            return
         }
+        // Each backend's detections of the photo against the CPU's (the first), so that one run shows both how
+        // fast and how faithful an accelerator is.
+        if let baseline = measured[0].photoRun {
+            for index in 1..<measured.count {
+                guard let run = measured[index].photoRun else { continue }
+                reports[index].agreement = try DetectorAgreement(run.detector, against: baseline.detector,
+                    image: run.image)
+            }
+        }
+        print(json ? "[" + reports.map(\.json).joined(separator: ",") + "]" : BenchReport.comparison(reports))
+        if reports.contains(where: { $0.agreement?.holds == false }) { throw ExitCode.failure }
     }
 
+    /// A detector that has timed the end-to-end path, and the decoded photo it ran on.
+    typealias PhotoRun = (detector: Detector, image: RGBImage)
+
     /// Loads, plans and times the model on one backend.
-    func measure(_ choice: BackendChoice, path: String) throws -> BenchReport {
+    func measure(_ choice: BackendChoice, path: String) throws -> (report: BenchReport, photoRun: PhotoRun?) {
         let clock = ContinuousClock()
         let loadStart = clock.now
         let graph = try TFLiteLoader.load(contentsOf: path)
@@ -77,16 +91,20 @@ struct BenchCommand: ParsableCommand {
         // Read before the end-to-end part, which loads a second copy of the model for its Detector.
         let peakResident = Self.peakResidentBytes()
         let endToEnd = try timeEndToEnd(choice, path: path, threads: threadCount, hasPostprocess: postprocess != nil)
-        return BenchReport(model: (path as NSString).lastPathComponent, backend: choice.resolved.rawValue,
+        let report = BenchReport(model: (path as NSString).lastPathComponent, backend: choice.resolved.rawValue,
             detail: choice.detail(threads: threadCount, floatConvolutions: floatConvolutions), threads: threadCount,
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
-            postprocessRegular: postprocess?.regular, endToEnd: endToEnd)
+            postprocessRegular: postprocess?.regular, endToEnd: endToEnd?.milliseconds,
+            photo: endToEnd.map { ($0.path as NSString).lastPathComponent })
+        return (report, endToEnd.map { ($0.detector, $0.image) })
     }
 
-    /// Median time of a whole detection of the photo (file bytes in memory to detections), or nil without a photo
-    /// or without an SSD postprocess.
-    func timeEndToEnd(_ choice: BackendChoice, path: String, threads: Int, hasPostprocess: Bool) throws -> Double? {
+    /// Median time of a whole detection of the photo (file bytes in memory to detections), with the detector and
+    /// the photo; nil without a photo or without an SSD postprocess.
+    func timeEndToEnd(_ choice: BackendChoice, path: String, threads: Int, hasPostprocess: Bool) throws
+        -> (milliseconds: Double, detector: Detector, image: RGBImage, path: String)?
+    {
         guard hasPostprocess, let photo = image ?? ModelLocation.checkoutPath(".assets/images/darknet_dog.jpg") else {
             return nil
         }
@@ -98,7 +116,7 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<max(iterations / 2, 10) {
             times.append(try clock.measure { _ = try detector.detect(try ImageDecoder().decode(bytes).image) }.milliseconds)
         }
-        return times.sorted()[times.count / 2]
+        return (times.sorted()[times.count / 2], detector, try ImageDecoder().decode(bytes).image, photo)
     }
 
     /// Median time of the SSD postprocess on the network's last outputs (after the last timed inference, on noise:

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import SSD
 
 /// One backend's timings, as a table or JSON.
 struct BenchReport {
@@ -17,6 +18,10 @@ struct BenchReport {
     let postprocessRegular: Double?
     /// Median milliseconds of a whole detection of a photo (decode, preprocess, network, postprocess).
     let endToEnd: Double?
+    /// The photo of the end-to-end time.
+    let photo: String?
+    /// Agreement with the CPU backend on that photo, for the other rows of `--backend all`.
+    var agreement: DetectorAgreement?
 
     private var sorted: [Double] { samples.map(\.milliseconds).sorted() }
 
@@ -38,7 +43,18 @@ struct BenchReport {
             ("peak_rss_mb", round3(Double(peakResidentBytes) / 1_048_576)),
         ] + (postprocessFast.map { [("postprocess_fast_ms", round3($0))] } ?? [])
             + (postprocessRegular.map { [("postprocess_regular_ms", round3($0))] } ?? [])
-            + (endToEnd.map { [("end_to_end_ms", round3($0))] } ?? [])
+            + (endToEnd.map { [("end_to_end_ms", round3($0))] } ?? []) + (photo.map { [("photo", $0)] } ?? [])
+            + (agreement.map { [("agreement_with_cpu", Self.fields(of: $0))] } ?? [])
+    }
+
+    private static func fields(of agreement: DetectorAgreement) -> [String: Any] {
+        [
+            "agrees": agreement.holds, "detections": agreement.detections,
+            "baseline_detections": agreement.baselineDetections, "unmatched_detections": agreement.unmatched,
+            "heads": agreement.heads.map {
+                ["max_lsb": $0.maximumDifference, "within_one": $0.withinOne, "exact": $0.exact] as [String: Any]
+            },
+        ]
     }
 
     private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
@@ -75,6 +91,10 @@ struct BenchReport {
                 "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx %14.2f", report.loadAndPlan.milliseconds,
                 report.first.milliseconds, p50, report.percentile(0.9), report.percentile(0.99),
                 1000 / report.mean, baseline / p50, report.endToEnd ?? .nan))
+        }
+        for report in reports.dropFirst() {
+            guard let agreement = report.agreement, let photo = report.photo else { continue }
+            lines.append("\n\(report.detail) vs \(reports[0].detail) on \(photo): \(agreement.summary)")
         }
         return lines.joined(separator: "\n")
     }

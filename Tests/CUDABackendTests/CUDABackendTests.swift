@@ -2,6 +2,8 @@ import CPUBackend
 import CUDABackend
 import Engine
 import Foundation
+import ImageIO
+import SSD
 import Testing
 import TestSupport
 
@@ -74,5 +76,21 @@ struct CUDABackendTests {
             print("cuda vs cpu \(image) output \(position): \(comparison)")
             #expect(comparison.meetsTFLiteBound, "\(comparison)")
         }
+    }
+
+    /// On a GPU: every photo gives the same detections as on the CPU backend (and heads within the bound).
+    @Test(arguments: Assets.photos.map(\.name))
+    func detectionsMatchTheCPUBackend(photo: String) throws {
+        guard Self.gpu != nil else {
+            print("CUDABackendTests: no GPU; \(photo) detections not compared")
+            return
+        }
+        let path = Assets.root.appendingPathComponent(GoldenTensors.modelPath).path
+        let cuda = try Detector(modelPath: path, backend: CUDABackend())
+        let cpu = try Detector(modelPath: path, backend: CPUBackend(), options: BackendOptions(threads: 1))
+        let image = try ImageDecoder().decode(try Assets.photo(photo)).image
+        let agreement = try DetectorAgreement(cuda, against: cpu, image: image)
+        print("cuda vs cpu \(photo): \(agreement.summary)")
+        #expect(agreement.holds, "\(agreement.summary)")
     }
 }

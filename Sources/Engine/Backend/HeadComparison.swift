@@ -1,10 +1,14 @@
-/// How closely two uint8 tensors agree, in quantization steps (LSB).
-public struct HeadComparison: CustomStringConvertible {
+/// How far one backend's quantized outputs are from another's (or from the TFLite runtime's), element by element,
+/// in units of the last place (one step of the uint8 scale).
+public struct HeadComparison: Sendable, CustomStringConvertible {
     public let count: Int
     public let maximumDifference: Int
+    /// Fraction of the elements within one step.
     public let withinOne: Double
+    /// Fraction of the elements equal.
     public let exact: Double
 
+    /// Compares two outputs of the same size.
     public init(_ actual: some Collection<UInt8>, _ expected: some Collection<UInt8>) {
         precondition(actual.count == expected.count, "sizes differ: \(actual.count) vs \(expected.count)")
         var maximum = 0, withinOne = 0, exact = 0
@@ -20,19 +24,18 @@ public struct HeadComparison: CustomStringConvertible {
         self.exact = Double(exact) / Double(max(count, 1))
     }
 
-    /// The engine issue's bound: within 6 LSB everywhere, within 1 LSB on at least 95% of the elements.
+    /// The engine issue's bound, what XNNPACK itself meets against the reference kernels: within 6 steps
+    /// everywhere, within 1 step on at least 95% of the elements.
     public var meetsTFLiteBound: Bool { maximumDifference <= 6 && withinOne >= 0.95 }
 
     public var description: String {
-        "max \(maximumDifference) LSB, \(String(format1: withinOne * 100))% within 1, "
-            + "\(String(format1: exact * 100))% exact over \(count)"
+        "max \(maximumDifference) LSB, \(Self.oneDecimal(withinOne * 100))% within 1, "
+            + "\(Self.oneDecimal(exact * 100))% exact over \(count)"
     }
-}
 
-extension String {
-    /// `value` with one decimal, without Foundation.
-    init(format1 value: Double) {
+    /// `value` with one decimal, without Foundation (Engine does not import it).
+    private static func oneDecimal(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(abs(tenths % 10))"
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 }
