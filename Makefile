@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_IMAGE ?= .assets/images/darknet_dog.jpg
 
-.PHONY: deps assets assets-runtime build build-release test conformance demo serve bench clean
+.PHONY: deps assets assets-runtime build build-release test conformance demo serve bench package-gpu clean
 
 ## Install the C libraries (apt, sudo only when not root) and the Python reference tools (.venv).
 deps:
@@ -50,6 +50,10 @@ demo: deps assets-runtime build-release
 
 build-release: deps
 	$(SWIFT) build -c release --product ssd-detect
+
+## One archive to run and check the CUDA backend on a GPU host without Swift (docs/GPU.md).
+package-gpu: assets
+	scripts/package-gpu.sh
 
 ## Benchmarks (tables; add ARGS=--json for JSON), recorded in docs/PERFORMANCE.md: image I/O, then the engine
 ## side by side with the TFLite runtime.
