@@ -2,6 +2,7 @@
 """Bounded load test of `ssd-detect serve` on 127.0.0.1 with wrk.
 
 usage: load-test.py [--duration SECONDS] [--workers N] [--threads-per-worker N] [--concurrency 1,4,16] [--json OUT]
+                    [--server-option=OPTION ...]
 
 Starts the server, warms it up at the highest concurrency, posts darknet_dog.jpg as base64 JSON at each
 concurrency for a fixed time, and prints requests/s, p50/p90/p99 latency, errors, and the server's RSS when ready,
@@ -84,6 +85,8 @@ def main():
     parser.add_argument("--threads-per-worker", type=int)
     parser.add_argument("--concurrency", default="1,4,16")
     parser.add_argument("--json")
+    parser.add_argument("--server-option", action="append", default=[],
+                        help="passed to ssd-detect serve (repeat for several), e.g. --server-option=--no-all-cores-when-idle")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     port = free_port()
@@ -93,6 +96,7 @@ def main():
         command += ["--workers", str(args.workers)]
     if args.threads_per_worker:
         command += ["--threads-per-worker", str(args.threads_per_worker)]
+    command += args.server_option
     import base64
     body = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
     json.dump({"image": base64.b64encode(open(IMAGE, "rb").read()).decode()}, body)

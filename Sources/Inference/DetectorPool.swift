@@ -6,29 +6,42 @@ import SSD
 /// A request takes an idle detector, or waits in a queue of at most `maximumQueue` requests; past that it is
 /// refused at once with 503 (`InferenceError.overloaded`) rather than left to time out. Inference runs on the
 /// detector's own dispatch queue, off the threads that serve HTTP and decode images.
+///
+/// The pool may also hold a detector on all cores for lone requests: one that arrives while no other is being
+/// inferred takes it, and gets its answer as fast as the machine allows; under load the single-threaded
+/// detectors give the most throughput (docs/PERFORMANCE.md, "Serving").
 public actor DetectorPool {
     /// One detector and the serial queue it runs on; used by one request at a time, which the pool guarantees.
     final class Worker: @unchecked Sendable {
         let detector: Detector
         let queue: DispatchQueue
+        /// Position in the pool; `workerCount` for the lone-request detector.
+        let index: Int
 
         init(detector: Detector, index: Int) {
             self.detector = detector
+            self.index = index
             queue = DispatchQueue(label: "ssd-detect.worker.\(index)", qos: .userInitiated)
         }
     }
 
     private var idle: [Worker]
+    /// The all-cores detector, when the pool has one and it is not in use.
+    private var idleLoneRequestWorker: Worker?
+    /// Requests holding a detector.
+    private var busy = 0
     private var waiting: [CheckedContinuation<Worker, Never>] = []
     public nonisolated let workerCount: Int
     public nonisolated let maximumQueue: Int
     /// The model's name, labels and input size, for responses.
     public nonisolated let modelName: String
 
-    /// A pool of `detectors` (at least one).
-    public init(detectors: [Detector], maximumQueue: Int) {
+    /// A pool of `detectors` (at least one), and `loneRequestDetector` for requests that arrive while no other
+    /// is being inferred (nil: none).
+    public init(detectors: [Detector], loneRequestDetector: Detector? = nil, maximumQueue: Int) {
         precondition(!detectors.isEmpty, "a pool needs a detector")
         idle = detectors.enumerated().map { Worker(detector: $0.element, index: $0.offset) }
+        idleLoneRequestWorker = loneRequestDetector.map { Worker(detector: $0, index: detectors.count) }
         workerCount = detectors.count
         self.maximumQueue = max(0, maximumQueue)
         modelName = detectors[0].modelName
@@ -48,14 +61,28 @@ public actor DetectorPool {
     }
 
     private func acquire() async throws(InferenceError) -> Worker {
-        if let worker = idle.popLast() { return worker }
+        if busy == 0, let worker = idleLoneRequestWorker {
+            idleLoneRequestWorker = nil
+            busy += 1
+            return worker
+        }
+        if let worker = idle.popLast() {
+            busy += 1
+            return worker
+        }
         guard waiting.count < maximumQueue else { throw .overloaded() }
+        // Counted busy by the releaser that hands it over.
         return await withCheckedContinuation { waiting.append($0) }
     }
 
     private func release(_ worker: Worker) {
-        if waiting.isEmpty {
+        if worker.index == workerCount {
+            // The lone-request detector goes back; waiters are served by the single-threaded ones.
+            idleLoneRequestWorker = worker
+            busy -= 1
+        } else if waiting.isEmpty {
             idle.append(worker)
+            busy -= 1
         } else {
             waiting.removeFirst().resume(returning: worker)
         }

@@ -23,6 +23,9 @@ public struct SSDHandler: InferenceHandler {
         public var workers: Int
         /// Threads per detector; nil for the cores divided among the workers.
         public var threadsPerWorker: Int?
+        /// Adds a detector on all cores, for requests that arrive while no other is being inferred (where the
+        /// workers have fewer threads than there are cores).
+        public var allCoresWhenIdle: Bool
         /// Requests that may wait for a detector before 503.
         public var maximumQueue: Int
         /// Makes the backend of each detector.
@@ -37,11 +40,12 @@ public struct SSDHandler: InferenceHandler {
 
         /// `backend` is wired in by the caller (the executable): Inference knows no backend.
         public init(backend: @escaping @Sendable () -> any Backend, workers: Int = 1, threadsPerWorker: Int? = nil,
-            maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
+            allCoresWhenIdle: Bool = false, maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
             defaultFormat: OutputFormat = .native, maximumBatch: Int = 16, imageLimits: ImageLimits = ImageLimits())
         {
             self.workers = workers
             self.threadsPerWorker = threadsPerWorker
+            self.allCoresWhenIdle = allCoresWhenIdle
             self.maximumQueue = maximumQueue
             self.backend = backend
             self.defaultThreshold = defaultThreshold
@@ -89,17 +93,22 @@ public struct SSDHandler: InferenceHandler {
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         let path = try Self.modelFile(in: modelDirectory)
         let workers = max(1, configuration.workers)
-        let threads = configuration.threadsPerWorker ?? max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let threads = configuration.threadsPerWorker ?? max(1, cores / workers)
         var detectors: [Detector] = []
-        for _ in 0..<workers {
-            do {
-                detectors.append(try Detector(modelPath: path, backend: configuration.backend(),
-                    options: BackendOptions(threads: threads)))
-            } catch {
-                throw .internalError("cannot load \(path): \(error)")
-            }
+        for _ in 0..<workers { detectors.append(try detector(path, threads: threads)) }
+        let loneRequestDetector = configuration.allCoresWhenIdle && threads < cores
+            ? try detector(path, threads: cores) : nil
+        return DetectorPool(detectors: detectors, loneRequestDetector: loneRequestDetector,
+            maximumQueue: configuration.maximumQueue)
+    }
+
+    private func detector(_ path: String, threads: Int) throws(InferenceError) -> Detector {
+        do {
+            return try Detector(modelPath: path, backend: configuration.backend(), options: BackendOptions(threads: threads))
+        } catch {
+            throw .internalError("cannot load \(path): \(error)")
         }
-        return DetectorPool(detectors: detectors, maximumQueue: configuration.maximumQueue)
     }
 
     public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {

@@ -25,6 +25,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads per detector (default: the cores divided among the workers).")
     var threadsPerWorker: Int?
 
+    @Flag(inversion: .prefixedNo,
+        help: "Add a detector on all cores for requests that arrive while no other is being inferred (CPU backends).")
+    var allCoresWhenIdle = true
+
     @Option(help: "Largest request body in MB.")
     var maxBodyMb: Double = 6
 
@@ -67,15 +71,17 @@ struct ServeCommand: AsyncParsableCommand {
         let directory = try modelDirectory(environment)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // One single-threaded detector per core: measured 148 vs 125 requests/s at concurrency 4 on 2 cores against
-        // one two-threaded detector, for 2.8 ms more latency alone (docs/PERFORMANCE.md, "Serving").
+        // one two-threaded detector. The all-cores detector for lone requests wins back the latency alone (9.2 vs
+        // 12.3 ms p50 at concurrency 1) without a measurable cost under load (docs/PERFORMANCE.md, "Serving").
         let workerCount = workers ?? cores
         let choice = backend
+        let lonesOnAllCores = allCoresWhenIdle && choice.resolved != .accelerator
         var logger = Logger(label: "ssd-detect")
         logger.logLevel = logLevel
         let handler = SSDHandler(configuration: .init(backend: { choice.backend() }, workers: workerCount,
-            threadsPerWorker: threadsPerWorker, maximumQueue: maxQueue, defaultThreshold: threshold, defaultFormat: format))
+            threadsPerWorker: threadsPerWorker, allCoresWhenIdle: lonesOnAllCores, maximumQueue: maxQueue, defaultThreshold: threshold, defaultFormat: format))
         logger.info("starting", metadata: [
-            "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(workerCount)",
+            "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(workerCount)", "all_cores_when_idle": "\(lonesOnAllCores)",
             "backend": .string(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount))
                 + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
         ])
