@@ -34,14 +34,14 @@ public struct SSDHandler: InferenceHandler {
         public var defaultThreshold: Float
         /// The format for Accept: application/json (or none); the other is chosen with `format=` (docs/HTTP-API.md).
         public var defaultFormat: OutputFormat
-        /// Images per request, at most.
-        public var maximumBatch: Int
+        /// What one JSON request may ask for (images per request, classes).
+        public var requestLimits: SSDRequest.Limits
         public var imageLimits: ImageLimits
 
         /// `backend` is wired in by the caller (the executable): Inference knows no backend.
         public init(backend: @escaping @Sendable () -> any Backend, workers: Int = 1, threadsPerWorker: Int? = nil,
             allCoresWhenIdle: Bool = false, maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
-            defaultFormat: OutputFormat = .native, maximumBatch: Int = 16, imageLimits: ImageLimits = ImageLimits())
+            defaultFormat: OutputFormat = .native, requestLimits: SSDRequest.Limits = .init(), imageLimits: ImageLimits = ImageLimits())
         {
             self.workers = workers
             self.threadsPerWorker = threadsPerWorker
@@ -50,7 +50,7 @@ public struct SSDHandler: InferenceHandler {
             self.backend = backend
             self.defaultThreshold = defaultThreshold
             self.defaultFormat = defaultFormat
-            self.maximumBatch = maximumBatch
+            self.requestLimits = requestLimits
             self.imageLimits = imageLimits
         }
     }

@@ -12,7 +12,7 @@ struct SSDHandlerTests {
 
     static func handler(limits: ImageLimits = ImageLimits(), format: SSDHandler.OutputFormat = .native) -> SSDHandler {
         SSDHandler(configuration: .init(backend: { CPUBackend() }, workers: 1, threadsPerWorker: 1, maximumQueue: 4,
-            defaultFormat: format, maximumBatch: 4, imageLimits: limits))
+            defaultFormat: format, requestLimits: .init(maximumBatch: 4), imageLimits: limits))
     }
 
     static func json(_ object: [String: Any]) -> [UInt8] { [UInt8](try! JSONSerialization.data(withJSONObject: object)) }
