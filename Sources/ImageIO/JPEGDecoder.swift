@@ -11,26 +11,13 @@ struct JPEGDecoder {
     func decode(_ bytes: UnsafeRawBufferPointer, reduceTo target: ImageSize?) throws(ImageDecodingError)
         -> DecodedImage
     {
-        let metadata = JPEGMetadata(bytes)
-        guard metadata.scanCount <= Self.maxScans else {
-            throw .corrupt(format: .jpeg, detail: "\(metadata.scanCount) scans (at most \(Self.maxScans) accepted)")
-        }
-        let handle = try TurboJPEGHandle(decompress: ())
-        var width: Int32 = 0
-        var height: Int32 = 0
-        var subsampling: Int32 = 0
-        var colorspace: Int32 = 0
+        let (header, metadata, colorspace, handle) = try self.header(bytes)
+        let (width, height) = (header.width, header.height)
         let source = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        if tjDecompressHeader3(handle.raw, source, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
-            throw handle.error(whileDecoding: bytes)
-        }
-        // libjpeg-turbo stops at a fake end of image when the data runs out, and reports no frame rather than fail.
-        if width == 0 || height == 0 { throw .truncated(format: .jpeg, detail: "no image frame before the data ends") }
-        try limits.check(width: Int(width), height: Int(height), format: .jpeg)
 
-        let scale = Self.scale(width: Int(width), height: Int(height), orientation: metadata.orientation, target)
-        let scaledWidth = (Int(width) * scale.numerator + scale.denominator - 1) / scale.denominator
-        let scaledHeight = (Int(height) * scale.numerator + scale.denominator - 1) / scale.denominator
+        let scale = Self.scale(width: width, height: height, orientation: metadata.orientation, target)
+        let scaledWidth = (width * scale.numerator + scale.denominator - 1) / scale.denominator
+        let scaledHeight = (height * scale.numerator + scale.denominator - 1) / scale.denominator
 
         // libjpeg converts CMYK to nothing but CMYK, so those are converted here.
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
@@ -55,8 +42,42 @@ struct JPEGDecoder {
         let swaps = metadata.orientation.swapsDimensions
         return DecodedImage(
             image: stored.applying(metadata.orientation), format: .jpeg,
-            originalSize: ImageSize(width: Int(swaps ? height : width), height: Int(swaps ? width : height)),
+            originalSize: ImageSize(width: swaps ? height : width, height: swaps ? width : height),
             orientation: metadata.orientation, scale: scale)
+    }
+
+    /// The header, checked against the limits and the scan bound, with what decoding needs next: the metadata,
+    /// the colour space, and the TurboJPEG handle that read it.
+    func header(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError)
+        -> (header: ImageHeader, metadata: JPEGMetadata, colorspace: Int32, handle: TurboJPEGHandle)
+    {
+        let metadata = JPEGMetadata(bytes)
+        guard metadata.scanCount <= Self.maxScans else {
+            throw .corrupt(format: .jpeg, detail: "\(metadata.scanCount) scans (at most \(Self.maxScans) accepted)")
+        }
+        let handle = try TurboJPEGHandle(decompress: ())
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var subsampling: Int32 = 0
+        var colorspace: Int32 = 0
+        let source = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        if tjDecompressHeader3(handle.raw, source, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
+            throw handle.error(whileDecoding: bytes)
+        }
+        // libjpeg-turbo stops at a fake end of image when the data runs out, and reports no frame rather than fail.
+        if width == 0 || height == 0 { throw .truncated(format: .jpeg, detail: "no image frame before the data ends") }
+        try limits.check(width: Int(width), height: Int(height), format: .jpeg)
+
+        let pixels = Int(width) * Int(height)
+        let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+        let components = isCMYK ? 4 : colorspace == Int32(TJCS_GRAY.rawValue) ? 1 : 3
+        var bytesPerPixel = isCMYK ? 4 + 3 : 3
+        if metadata.orientation != .up { bytesPerPixel += 3 }
+        // A progressive file is decoded from a coefficient buffer of the whole image: 2 bytes a sample, at most.
+        if metadata.isProgressive { bytesPerPixel += 2 * components }
+        let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
+            decodingBytes: pixels * bytesPerPixel)
+        return (header, metadata, colorspace, handle)
     }
 
     /// The smallest of 1/2, 1/4, 1/8 whose upright output still covers `target`; 1/1 without one or when none does.

@@ -8,6 +8,8 @@ struct JPEGMetadata: Equatable {
     var orientation: Orientation = .up
     /// An Adobe APP14 segment was present (CMYK/YCCK samples are then stored inverted, as Photoshop writes them).
     var hasAdobeMarker = false
+    /// A progressive (or lossless, or hierarchical) frame: decoded from a coefficient buffer of the whole image.
+    var isProgressive = false
     /// Start-of-scan markers in the file (1 for baseline, about 10 for a typical progressive JPEG).
     var scanCount = 0
 
@@ -25,6 +27,7 @@ struct JPEGMetadata: Equatable {
             switch marker {
             case 0xE1: if let value = Self.exifOrientation(segment) { orientation = value }
             case 0xEE: if segment.starts(with: Array("Adobe".utf8)) { hasAdobeMarker = true }
+            case 0xC2, 0xC3, 0xC6, 0xC7, 0xCA, 0xCB, 0xCE, 0xCF: isProgressive = true
             case 0xDA:
                 scanCount = Self.countScans(bytes, from: i)
                 return

@@ -6,18 +6,8 @@ struct PNGDecoder {
     var limits: ImageLimits
 
     func decode(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> DecodedImage {
-        var png = png_image()
-        png.version = UInt32(PNG_IMAGE_VERSION)
-        guard png_image_begin_read_from_memory(&png, bytes.baseAddress, bytes.count) != 0 else {
-            throw Self.error(png)
-        }
+        var png = try begin(bytes)
         let (width, height) = (Int(png.width), Int(png.height))
-        do {
-            try limits.check(width: width, height: height, format: .png)
-        } catch {
-            png_image_free(&png)
-            throw error
-        }
         // Without this libpng takes 16-bit samples as linear light and gamma-encodes them on the way to 8 bits;
         // PIL keeps the encoding as stored, so 16-bit reduces to 8-bit plainly. (begin_read resets the flags.)
         png.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
@@ -36,6 +26,33 @@ struct PNGDecoder {
         return DecodedImage(
             image: RGBImage(width: width, height: height, pixels: pixels), format: .png,
             originalSize: ImageSize(width: width, height: height), orientation: .up, scale: (1, 1))
+    }
+
+    /// The header (libpng reads IHDR and the chunks before the image data), checked against the limits.
+    func header(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> ImageHeader {
+        var png = try begin(bytes)
+        defer { png_image_free(&png) }
+        let (width, height) = (Int(png.width), Int(png.height))
+        // Four channels read, then three kept, where the file has alpha.
+        let hasAlpha = png.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
+        return ImageHeader(format: .png, width: width, height: height,
+            decodingBytes: width * height * (hasAlpha ? 4 + 3 : 3))
+    }
+
+    /// libpng's reader after IHDR, its size checked against the limits; the caller frees it (finish_read does).
+    private func begin(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> png_image {
+        var png = png_image()
+        png.version = UInt32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_memory(&png, bytes.baseAddress, bytes.count) != 0 else {
+            throw Self.error(png)
+        }
+        do {
+            try limits.check(width: Int(png.width), height: Int(png.height), format: .png)
+        } catch {
+            png_image_free(&png)
+            throw error
+        }
+        return png
     }
 
     static func droppingAlpha(_ rgba: [UInt8]) -> [UInt8] {
