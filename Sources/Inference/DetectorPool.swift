@@ -35,6 +35,8 @@ public actor DetectorPool {
     public nonisolated let maximumQueue: Int
     /// The model's name, labels and input size, for responses.
     public nonisolated let modelName: String
+    /// The most detections a request may ask for: the model's anchors.
+    public nonisolated let maximumDetections: Int
 
     /// A pool of `detectors` (at least one), and `loneRequestDetector` for requests that arrive while no other
     /// is being inferred (nil: none).
@@ -45,6 +47,7 @@ public actor DetectorPool {
         workerCount = detectors.count
         self.maximumQueue = max(0, maximumQueue)
         modelName = detectors[0].modelName
+        maximumDetections = detectors[0].postprocessor.anchors.count
     }
 
     /// Requests waiting for a detector.
@@ -58,6 +61,18 @@ public actor DetectorPool {
         }
         release(worker)
         return result
+    }
+
+    /// Runs `body` on every detector in turn (the lone-request one too), each on its own thread: for warm-up,
+    /// before the pool serves requests.
+    public func forEachDetector<T: Sendable>(_ body: @escaping @Sendable (Detector) -> T) async -> [T] {
+        var results: [T] = []
+        for worker in idle + [idleLoneRequestWorker].compactMap({ $0 }) {
+            results.append(await withCheckedContinuation { continuation in
+                worker.queue.async { continuation.resume(returning: body(worker.detector)) }
+            })
+        }
+        return results
     }
 
     private func acquire() async throws(InferenceError) -> Worker {

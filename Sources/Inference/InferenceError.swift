@@ -48,6 +48,15 @@ public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertibl
             retryAfterSeconds: retryAfterSeconds)
     }
 
+    /// 408: the client was too slow to send its request.
+    public static func requestTimeout(_ message: String) -> InferenceError {
+        InferenceError(status: 408, code: "request_timeout", message: message)
+    }
+
+    /// 503: the server is draining before it stops; another instance will answer.
+    public static let shuttingDown = InferenceError(status: 503, code: "shutting_down",
+        message: "the server is shutting down; retry on another instance", retryAfterSeconds: 1)
+
     /// 503: the model is not loaded yet.
     public static let notReady = InferenceError(status: 503, code: "not_ready", message: "the model is still loading",
         retryAfterSeconds: 1)

@@ -37,12 +37,20 @@ public struct SSDHandler: InferenceHandler {
         /// What one JSON request may ask for (images per request, classes).
         public var requestLimits: SSDRequest.Limits
         public var imageLimits: ImageLimits
+        /// Bytes that the images of requests in flight may take to decode, together (`ImageMemoryBudget`).
+        public var imageMemoryBytes: Int
+
+        /// 384 MB: with the detectors, the bodies being read and the runtime, the default server stays under
+        /// about 1 GB whatever the load (docs/RELIABILITY.md).
+        public static let defaultImageMemoryBytes = 384 << 20
 
         /// `backend` is wired in by the caller (the executable): Inference knows no backend.
         public init(backend: @escaping @Sendable () -> any Backend, workers: Int = 1, threadsPerWorker: Int? = nil,
             allCoresWhenIdle: Bool = false, maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
-            defaultFormat: OutputFormat = .native, requestLimits: SSDRequest.Limits = .init(), imageLimits: ImageLimits = ImageLimits())
+            defaultFormat: OutputFormat = .native, requestLimits: SSDRequest.Limits = .init(), imageLimits: ImageLimits = ImageLimits(),
+            imageMemoryBytes: Int = Configuration.defaultImageMemoryBytes)
         {
+            self.imageMemoryBytes = imageMemoryBytes
             self.workers = workers
             self.threadsPerWorker = threadsPerWorker
             self.allCoresWhenIdle = allCoresWhenIdle
@@ -57,6 +65,8 @@ public struct SSDHandler: InferenceHandler {
 
     /// A decoded request.
     public struct Input: Sendable {
+        /// The decoded images' share of the image memory budget, given back when the input is dropped.
+        public var reservation: ImageMemoryBudget.Reservation?
         public var images: [RGBImage]
         /// Whether the request was a batch ("instances"), which shapes the response.
         public var isBatch: Bool
@@ -68,8 +78,10 @@ public struct SSDHandler: InferenceHandler {
         public var decodeMilliseconds: [Double]
 
         public init(images: [RGBImage], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
-            classes: Set<String>? = nil, decodeMilliseconds: [Double] = [])
+            classes: Set<String>? = nil, decodeMilliseconds: [Double] = [],
+            reservation: ImageMemoryBudget.Reservation? = nil)
         {
+            self.reservation = reservation
             self.images = images
             self.isBatch = isBatch
             self.threshold = threshold
@@ -87,8 +99,13 @@ public struct SSDHandler: InferenceHandler {
     }
 
     public let configuration: Configuration
+    /// Shared by all requests: the decoded images of those in flight stay within it.
+    public let imageMemory: ImageMemoryBudget
 
-    public init(configuration: Configuration) { self.configuration = configuration }
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        imageMemory = ImageMemoryBudget(capacity: configuration.imageMemoryBytes)
+    }
 
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         let path = try Self.modelFile(in: modelDirectory)
@@ -99,8 +116,10 @@ public struct SSDHandler: InferenceHandler {
         for _ in 0..<workers { detectors.append(try detector(path, threads: threads)) }
         let loneRequestDetector = configuration.allCoresWhenIdle && threads < cores
             ? try detector(path, threads: cores) : nil
-        return DetectorPool(detectors: detectors, loneRequestDetector: loneRequestDetector,
+        let pool = DetectorPool(detectors: detectors, loneRequestDetector: loneRequestDetector,
             maximumQueue: configuration.maximumQueue)
+        try await warmUp(pool)
+        return pool
     }
 
     private func detector(_ path: String, threads: Int) throws(InferenceError) -> Detector {
@@ -112,6 +131,10 @@ public struct SSDHandler: InferenceHandler {
     }
 
     public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {
+        if let maximum = input.maximumDetections, maximum > model.maximumDetections {
+            throw .badRequest("invalid_max_detections",
+                "max_detections \(maximum) is over \(model.maximumDetections), the model's anchors")
+        }
         var results: [ImageDetections] = []
         for (index, image) in input.images.enumerated() {
             let threshold = input.threshold ?? configuration.defaultThreshold
