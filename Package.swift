@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
@@ -59,15 +60,18 @@ let package = Package(
         .target(name: "SSD", dependencies: ["Engine", "Preprocess", "ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         // The four-function handler contract (SageMaker's inference.py), typed, and the default SSD handler.
         .target(name: "Inference", dependencies: ["SSD", "Engine", "ImageIO"]),
-        // The HTTP front (Hummingbird): /ping, /invocations, limits, request ids, graceful shutdown.
+        // The HTTP front (Hummingbird): /ping, /invocations, admission, connection bounds, request ids, drain.
         .target(
             name: "Server",
             dependencies: [
                 "Inference",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Rounding in Swift's stdlib lowers to libm calls, which nothing else links without Foundation.

@@ -13,6 +13,7 @@ public final class ServerMetrics: Sendable {
         var count = 0
         var sum = 0.0
         var inFlight = 0
+        var cutOff = 0
     }
 
     private let state = Mutex(State())
@@ -22,16 +23,20 @@ public final class ServerMetrics: Sendable {
     /// A request started.
     func begin() { state.withLock { $0.inFlight += 1 } }
 
-    /// A request finished with `status` after `seconds`.
-    func end(status: Int, seconds: Double) {
+    /// A request finished with `status` after `seconds`; `cutOff` when the shutdown's grace period ran out first.
+    func end(status: Int, seconds: Double, cutOff: Bool = false) {
         state.withLock { state in
             state.inFlight -= 1
+            if cutOff { state.cutOff += 1 }
             state.requestsByStatus[status, default: 0] += 1
             state.count += 1
             state.sum += seconds
             for (index, bound) in Self.buckets.enumerated() where seconds <= bound { state.bucketCounts[index] += 1 }
         }
     }
+
+    /// Invocations that the shutdown's grace period cut off.
+    public var cutOffInvocations: Int { state.withLock { $0.cutOff } }
 
     /// The exposition text; `ready` is whether the model is loaded.
     func text(ready: Bool) -> String {

@@ -29,11 +29,32 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Add a detector on all cores for requests that arrive while no other is being inferred (CPU backends).")
     var allCoresWhenIdle = true
 
-    @Option(help: "Largest request body in MB.")
+    @Option(help: "Largest request body in MB (at most 1024); a larger one gets 413 and the connection closes.")
     var maxBodyMb: Double = 6
 
-    @Option(help: "Requests that may wait for a detector before 503.")
+    @Option(help: "Requests that may wait for a detector; more are refused with 503 as they arrive (at most 4096).")
     var maxQueue = 16
+
+    @Option(help: "Memory for decoding the images of requests in flight, together, in MB; more wait (1...65536).")
+    var imageMemoryMb = SSDHandler.Configuration.defaultImageMemoryBytes >> 20
+
+    @Option(help: "Open connections at once; more wait in the listen backlog (at most the open-files limit less 64).")
+    var maxConnections = 512
+
+    @Option(help: "Largest request line and headers in KB; more gets 431 (1...64).")
+    var maxHeaderKb = 16
+
+    @Option(help: "Seconds for a new connection to send its first request head (408 after; 1...3600).")
+    var headerTimeout = 10
+
+    @Option(help: "Seconds for a request body to arrive whole after its head (408 after; 1...3600).")
+    var bodyTimeout = 30
+
+    @Option(help: "Seconds an idle kept-alive connection stays open (1...3600).")
+    var keepAliveTimeout = 75
+
+    @Option(help: "Seconds idle connections stay open after SIGTERM, answering 503 rather than reset (0...grace period).")
+    var drainLinger = 2
 
     @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backend: BackendChoice = .cpu
@@ -44,20 +65,43 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Score threshold when a request gives none.")
     var threshold: Float = 0.5
 
-    @Option(help: "Seconds in-flight requests get to finish after SIGTERM/SIGINT.")
+    @Option(help: "Seconds in-flight requests get to finish after SIGTERM/SIGINT (0...3600); exit status 3 if any is cut off.")
     var gracePeriod = 30
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    /// Detectors at most: each holds its own arena and threads.
+    static let maximumWorkers = 64
+    /// Threads per detector at most.
+    static let maximumThreads = 256
+
     func validate() throws {
         guard backend != .all else { throw ValidationError("--backend all is for bench") }
-        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if let threadsPerWorker, threadsPerWorker < 1 { throw ValidationError("--threads-per-worker must be at least 1") }
-        guard maxBodyMb > 0, maxQueue >= 0, gracePeriod >= 0 else {
-            throw ValidationError("--max-body-mb must be positive; --max-queue and --grace-period not negative")
+        if let port { try Self.check("--port", port, 1...65535) }
+        if let workers { try Self.check("--workers", workers, 1...Self.maximumWorkers) }
+        if let threadsPerWorker { try Self.check("--threads-per-worker", threadsPerWorker, 1...Self.maximumThreads) }
+        guard maxBodyMb.isFinite, maxBodyMb > 0, maxBodyMb <= 1024 else {
+            throw ValidationError("--max-body-mb must be more than 0 and at most 1024")
         }
+        try Self.check("--max-queue", maxQueue, 0...4096)
+        try Self.check("--image-memory-mb", imageMemoryMb, 1...65536)
+        try Self.check("--max-connections", maxConnections, 1...1_000_000)
+        try Self.check("--max-header-kb", maxHeaderKb, 1...64)
+        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
+            ("--keep-alive-timeout", keepAliveTimeout)]
+        {
+            try Self.check(name, value, 1...3600)
+        }
+        try Self.check("--grace-period", gracePeriod, 0...3600)
+        try Self.check("--drain-linger", drainLinger, 0...gracePeriod)
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+    }
+
+    static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound); got \(value)")
+        }
     }
 
     func run() async throws {
@@ -79,17 +123,56 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "ssd-detect")
         logger.logLevel = logLevel
         let handler = SSDHandler(configuration: .init(backend: { choice.backend() }, workers: workerCount,
-            threadsPerWorker: threadsPerWorker, allCoresWhenIdle: lonesOnAllCores, maximumQueue: maxQueue, defaultThreshold: threshold, defaultFormat: format))
+            threadsPerWorker: threadsPerWorker, allCoresWhenIdle: lonesOnAllCores, maximumQueue: maxQueue,
+            defaultThreshold: threshold, defaultFormat: format, imageMemoryBytes: imageMemoryMb << 20))
+        let connections = try Self.connectionLimit(maxConnections)
         logger.info("starting", metadata: [
             "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(workerCount)", "all_cores_when_idle": "\(lonesOnAllCores)",
             "backend": .string(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount))
                 + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
         ])
+        // Every detector busy (the lone-request one included) and the queue full: the next is refused on arrival.
+        let admitted = workerCount + (lonesOnAllCores ? 1 : 0) + maxQueue
         let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
-            modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod)),
+            modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod),
+            maximumInvocations: admitted, maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,
+            headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+            keepAliveTimeout: .seconds(keepAliveTimeout), drainLinger: .seconds(drainLinger)),
             logger: logger)
-        try await server.run()
+        let report = try await server.run()
+        guard report.cutOffInvocations == 0 else {
+            logger.error("stopped: the grace period cut off accepted requests",
+                metadata: ["cut_off": "\(report.cutOffInvocations)", "grace_period_s": "\(gracePeriod)"])
+            throw ExitCode(Self.cutOffExitCode)
+        }
         logger.info("stopped")
+    }
+
+    /// The exit status when the grace period cut off accepted requests (docs/HTTP-API.md, "Shutdown").
+    static let cutOffExitCode: Int32 = 3
+
+    /// Raises the open-files limit to its hard limit (the default soft limit, 1024, is exhausted by idle sockets
+    /// alone), and checks that `requested` connections fit under it with room for the model and logs.
+    #if os(Linux)
+        static let openFiles = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+        static let openFiles = RLIMIT_NOFILE
+    #endif
+
+    static func connectionLimit(_ requested: Int) throws -> Int {
+        var limit = rlimit()
+        guard getrlimit(Self.openFiles, &limit) == 0 else { return requested }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Self.openFiles, &raised) == 0 { limit = raised }
+        }
+        let available = Int(clamping: limit.rlim_cur) - 64
+        guard requested <= available else {
+            throw ValidationError("--max-connections \(requested) does not fit the open-files limit (\(limit.rlim_cur)); "
+                + "at most \(available)")
+        }
+        return requested
     }
 
     /// --model-dir, else SM_MODEL_DIR, else /opt/ml/model if it exists, else the default model.

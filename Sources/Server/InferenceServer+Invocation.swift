@@ -1,0 +1,75 @@
+import Engine
+import HTTPTypes
+import Hummingbird
+import Inference
+import Logging
+import NIOCore
+
+extension InferenceServer {
+    /// One `POST /invocations`: admitted or refused as it arrives, then read, transformed, logged and counted.
+    func invocation(_ request: Request, context: BasicRequestContext) async -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let requestID = RequestID.sanitized(request.headers[.requestID] ?? request.headers[.amazonRequestID])
+        metrics.begin()
+        var logger = context.logger
+        logger[metadataKey: "request_id"] = "\(requestID)"
+        var bodyRead = false
+        var response: Response
+        do throws(InferenceError) {
+            response = try await respond(to: request, bodyRead: &bodyRead)
+        } catch {
+            response = error.response
+            // Unread, a body is discarded before the next request on the connection: fine while it is declared
+            // and within the limit; anything else (chunked, oversized, partly read) closes the connection instead.
+            let declared = request.headers[.contentLength].flatMap(Int.init)
+            if error.status == 413 || (!bodyRead && (declared ?? .max) > configuration.maximumBodyBytes) {
+                response.headers[.connection] = "close"
+            }
+        }
+        response.headers[.requestID] = requestID
+        let cutOff = Task.isCancelled
+        let milliseconds = (clock.now - start).milliseconds
+        metrics.end(status: Int(response.status.code), seconds: milliseconds / 1000, cutOff: cutOff)
+        let metadata: Logger.Metadata = ["status": "\(response.status.code)", "ms": "\((milliseconds * 10).rounded() / 10)"]
+        if cutOff {
+            logger.error("invocation cut off by the shutdown grace period", metadata: metadata)
+        } else if response.status.code >= 500 {
+            logger.warning("invocation failed", metadata: metadata)
+        } else {
+            logger.info("invocation", metadata: metadata)
+        }
+        return response
+    }
+
+    private func respond(to request: Request, bodyRead: inout Bool) async throws(InferenceError) -> Response {
+        guard let model = state.current else { throw .notReady }
+        guard admission.tryEnter() else { throw .overloaded() }
+        defer { admission.leave() }
+        let limit = configuration.maximumBodyBytes
+        // Refuse a declared oversized body before reading any of it.
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw .payloadTooLarge(limit: limit)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw .payloadTooLarge(limit: limit)
+        } catch {
+            throw .badRequest("unreadable_body", "cannot read the request body: \(error)")
+        }
+        bodyRead = true
+        let (bytes, contentType) = try await handler.transform(body: Array(buffer: body),
+            contentType: request.headers[.contentType], accept: request.headers[.accept], model: model)
+        return Response(status: .ok, headers: [.contentType: contentType],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+extension HTTPField.Name {
+    /// The request id echoed in responses and logged with each request.
+    static var requestID: Self { Self("X-Request-Id")! }
+    /// The id SageMaker puts on requests it forwards.
+    static var amazonRequestID: Self { Self("X-Amzn-RequestId")! }
+}
