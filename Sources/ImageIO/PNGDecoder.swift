@@ -6,7 +6,8 @@ struct PNGDecoder {
     var limits: ImageLimits
 
     func decode(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> DecodedImage {
-        var png = try begin(bytes)
+        var png = png_image()
+        try begin(&png, bytes)
         let (width, height) = (Int(png.width), Int(png.height))
         // Without this libpng takes 16-bit samples as linear light and gamma-encodes them on the way to 8 bits;
         // PIL keeps the encoding as stored, so 16-bit reduces to 8-bit plainly. (begin_read resets the flags.)
@@ -30,7 +31,8 @@ struct PNGDecoder {
 
     /// The header (libpng reads IHDR and the chunks before the image data), checked against the limits.
     func header(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> ImageHeader {
-        var png = try begin(bytes)
+        var png = png_image()
+        try begin(&png, bytes)
         defer { png_image_free(&png) }
         let (width, height) = (Int(png.width), Int(png.height))
         // Four channels read, then three kept, where the file has alpha.
@@ -39,9 +41,10 @@ struct PNGDecoder {
             decodingBytes: width * height * (hasAlpha ? 4 + 3 : 3))
     }
 
-    /// libpng's reader after IHDR, its size checked against the limits; the caller frees it (finish_read does).
-    private func begin(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) -> png_image {
-        var png = png_image()
+    /// Starts libpng's reader on `png` and reads up to the image data, checking the size against the limits; the
+    /// caller frees it (finish_read does). In place: libpng keeps the address of `png` to report errors into, so
+    /// the struct must never move while libpng holds it.
+    private func begin(_ png: inout png_image, _ bytes: UnsafeRawBufferPointer) throws(ImageDecodingError) {
         png.version = UInt32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_memory(&png, bytes.baseAddress, bytes.count) != 0 else {
             throw Self.error(png)
@@ -52,7 +55,6 @@ struct PNGDecoder {
             png_image_free(&png)
             throw error
         }
-        return png
     }
 
     static func droppingAlpha(_ rgba: [UInt8]) -> [UInt8] {

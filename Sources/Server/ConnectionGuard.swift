@@ -13,7 +13,8 @@ import NIOHTTPTypes
 ///   reads it or discards it after an early response;
 /// - a head over the decoder's limits gets 431 (Hummingbird would answer 400);
 /// - a response that says `Connection: close` (413, say) closes the connection once written, so that the rest of
-///   an unwanted body is never read;
+///   an unwanted body is never read; the rest of a body answered early otherwise is dropped here, unparsed by
+///   Hummingbird;
 /// - draining (SIGTERM): responses in progress gain `Connection: close`; a request that arrives on an idle
 ///   kept-alive connection within `drainLinger` gets a clean 503 rather than a reset; then the connection closes.
 ///
@@ -40,6 +41,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var readingBody = false
     /// A response's head was written, its end not yet.
     private var writingResponse = false
+    /// The request being read was answered already (an early 503, say): the rest of its body is dropped here
+    /// rather than handed to Hummingbird, which would discard it part by part, a task switch each, at the cost of
+    /// the requests it can serve.
+    private var discardingBody = false
     /// The response being written closes the connection.
     private var closeAfterResponse = false
     /// A response was written on this connection: the next head is awaited under the keep-alive timeout.
@@ -80,9 +85,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
             schedule(timeouts.body, context: context)
         case .body:
-            break
+            if discardingBody { return }
         case .end:
             readingBody = false
+            discardingBody = false
             updateTimer(context: context)
         }
         context.fireChannelRead(data)
@@ -105,6 +111,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             writingResponse = false
             openRequests -= 1
             servedAny = true
+            if readingBody, openRequests == 0 { discardingBody = true }
             guard closeAfterResponse else {
                 context.write(data, promise: promise)
                 updateTimer(context: context)

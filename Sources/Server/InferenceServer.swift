@@ -4,6 +4,7 @@ import Inference
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// The HTTP front of an `InferenceHandler`, following SageMaker's container contract: `GET /ping` (200 once the
 /// model is loaded and warmed, 503 before) and `POST /invocations`; plus `GET /metrics` (Prometheus).
@@ -32,8 +33,11 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
         public var cutOffInvocations: Int
     }
 
-    /// The application: routes, connection bounds, and the service that loads the model.
-    public func application() -> some ApplicationProtocol {
+    /// The application: routes, connection bounds, and the service that loads the model. `onServerRunning` is
+    /// called with the listening channel (its local address tells the port when the configuration gave 0).
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
         let timeouts = ConnectionGuard.Timeouts(header: .init(configuration.headerTimeout),
             body: .init(configuration.bodyTimeout), keepAlive: .init(configuration.keepAliveTimeout),
             drainLinger: .init(configuration.drainLinger))
@@ -45,7 +49,7 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                 serverName: "ssd-detect",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
-            logger: logger)
+            onServerRunning: onServerRunning, logger: logger)
         application.addServices(ModelLoader(handler: handler, directory: configuration.modelDirectory, state: state,
             logger: logger))
         return application
@@ -54,10 +58,18 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     /// Serves until SIGTERM or SIGINT, then stops accepting connections and lets in-flight requests finish (up
     /// to the grace period) before returning what the grace period cut off.
     public func run() async throws -> ShutdownReport {
-        var group = ServiceGroupConfiguration(services: [application()], gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
-        group.maximumGracefulShutdownDuration = configuration.gracePeriod
-        try await ServiceGroup(configuration: group).run()
+        try await serviceGroup(signals: [.sigterm, .sigint]).run()
         return ShutdownReport(cutOffInvocations: metrics.cutOffInvocations)
+    }
+
+    /// The application in a service group that drains on `signals` (or on `triggerGracefulShutdown()`) for at
+    /// most the grace period.
+    public func serviceGroup(signals: [UnixSignal],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> ServiceGroup
+    {
+        var group = ServiceGroupConfiguration(services: [application(onServerRunning: onServerRunning)],
+            gracefulShutdownSignals: signals, logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.gracePeriod
+        return ServiceGroup(configuration: group)
     }
 }

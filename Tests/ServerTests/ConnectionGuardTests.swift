@@ -1,0 +1,137 @@
+import Inference
+import Server
+import Testing
+import TestSupport
+
+/// What one connection can hold, over real sockets: each case fails on a server without `ConnectionGuard`.
+/// Serialized, and with generous bounds on time: the point is that a connection is closed at all (a server
+/// without these bounds holds it for ever), not how fast on a busy machine.
+@Suite(.serialized) struct ConnectionGuardTests {
+    /// A live server with short timeouts; `body` gets its port.
+    static func withServer<H: InferenceHandler>(_ handler: H, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: (Int) async throws -> Void) async throws
+    {
+        let live = try await LiveServer.start(handler) { configuration in
+            configuration.headerTimeout = .seconds(2)
+            configuration.bodyTimeout = .seconds(2)
+            configuration.keepAliveTimeout = .seconds(2)
+            configure(&configuration)
+        }
+        do {
+            try await body(live.port)
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+
+    static let handler = InferenceServerTests.ssdHandler()
+
+    @Test func aHeadSentAByteAtATimeGets408ThenTheConnectionCloses() async throws {
+        try await Self.withServer(Self.handler) { port in
+            let connection = try RawHTTPConnection(port: port)
+            let clock = ContinuousClock()
+            let start = clock.now
+            connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\n")
+            var answered: RawHTTPConnection.Response?
+            for _ in 0..<40 where answered == nil {
+                try await Task.sleep(for: .milliseconds(250))
+                if !connection.write("X-Slow: y\r\n") { answered = connection.readResponse() }
+            }
+            let response = answered ?? connection.readResponse()
+            #expect(response?.status == 408)
+            #expect(response?.headers["connection"] == "close")
+            #expect(response?.bodyText.contains("request_timeout") == true)
+            #expect(clock.now - start < .seconds(8), "held \(clock.now - start)")
+        }
+    }
+
+    @Test func aBodyThatStallsGets408ThenTheConnectionCloses() async throws {
+        try await Self.withServer(Self.handler) { port in
+            let connection = try RawHTTPConnection(port: port)
+            connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000000\r\n\r\n")
+            connection.write([UInt8](repeating: 0xFF, count: 1024))
+            let response = connection.readResponse()
+            #expect(response?.status == 408)
+            #expect(response?.bodyText.contains("body") == true)
+            #expect(connection.isClosedByServer())
+        }
+    }
+
+    @Test func anIdleKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout() async throws {
+        try await Self.withServer(Self.handler) { port in
+            let connection = try RawHTTPConnection(port: port, timeout: 9)
+            connection.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(connection.readResponse()?.status == 200)
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(connection.isClosedByServer())
+            #expect(clock.now - start < .seconds(8))
+        }
+    }
+
+    @Test func oversizedHeadersGet431() async throws {
+        try await Self.withServer(Self.handler) { port in
+            let connection = try RawHTTPConnection(port: port)
+            connection.write("GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
+            let response = connection.readResponse()
+            #expect(response?.status == 431)
+            #expect(response?.bodyText.contains("headers_too_large") == true)
+            #expect(connection.isClosedByServer())
+        }
+    }
+
+    @Test func a413ClosesTheConnectionWithoutReadingTheBody() async throws {
+        try await Self.withServer(Self.handler) { port in
+            let declared = try RawHTTPConnection(port: port)
+            declared.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000000\r\n\r\n")
+            let response = declared.readResponse()
+            #expect(response?.status == 413 && response?.headers["connection"] == "close")
+            #expect(declared.isClosedByServer())
+
+            // Chunked, with no length declared: refused once over the limit, and closed too.
+            let chunked = try RawHTTPConnection(port: port)
+            chunked.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let chunk = [UInt8]("100000\r\n".utf8) + [UInt8](repeating: 0x41, count: 0x100000) + [13, 10]
+            for _ in 0..<8 where chunked.write(chunk) {}
+            let refused = chunked.readResponse()
+            #expect(refused?.status == 413 && refused?.headers["connection"] == "close")
+        }
+    }
+
+    @Test func overloadIsRefusedBeforeTheBodyIsRead() async throws {
+        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
+        try await Self.withServer(handler, configure: { $0.maximumInvocations = 1 }) { port in
+            let photo = try Assets.photo("darknet_person")
+            let busy = try RawHTTPConnection(port: port)
+            busy.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n")
+            busy.write(photo)
+            try await Task.sleep(for: .milliseconds(100))  // it holds the one admission for 400 ms
+
+            // Only the head: a server that reads the body first never answers within the timeout.
+            let refused = try RawHTTPConnection(port: port, timeout: 0.3)
+            refused.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 200000\r\n\r\n")
+            let response = refused.readResponse()
+            #expect(response?.status == 503)
+            #expect(response?.headers["retry-after"] == "1")
+            #expect(response?.bodyText.contains("overloaded") == true)
+            #expect(busy.readResponse()?.status == 200)
+        }
+    }
+
+    @Test func connectionsPastTheMaximumWaitUntilOneCloses() async throws {
+        try await Self.withServer(Self.handler, configure: { $0.maximumConnections = 2; $0.keepAliveTimeout = .seconds(30) }) { port in
+            var held = [try RawHTTPConnection(port: port), try RawHTTPConnection(port: port)]
+            for connection in held {
+                connection.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(connection.readResponse()?.status == 200)
+            }
+            let third = try RawHTTPConnection(port: port, timeout: 0.5)
+            third.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(third.readResponse() == nil, "a third connection was served while two were open")
+            held.removeFirst()  // closes it
+            #expect(third.readResponse()?.status == 200, "the waiting connection was not served once one closed")
+        }
+    }
+}
