@@ -111,6 +111,59 @@ struct SSDHandlerTests {
         #expect(rows?[1].isEmpty == true)  // a bus only
     }
 
+    @Test func maxDetectionsOverTheModelsAnchorsIs400NotACrash() async throws {
+        let handler = Self.handler()
+        let model = try await handler.modelFn(modelDirectory: Self.modelDirectory)
+        for maximum in [1_099_511_627_776, 1918, Int.max] {
+            let body = Self.json(["image": try Self.base64("darknet_dog"), "max_detections": maximum])
+            await Self.expectError("invalid_max_detections", status: 400) {
+                _ = try await handler.transform(body: body, contentType: "application/json", accept: nil, model: model)
+            }
+        }
+        let widest = Self.json(["image": try Self.base64("darknet_dog"), "max_detections": 1917, "threshold": 0])
+        let (response, _) = try await handler.transform(body: widest, contentType: "application/json", accept: nil, model: model)
+        let detections = (try JSONSerialization.jsonObject(with: Data(response)) as? [String: Any])?["detections"] as? [Any]
+        #expect((detections?.count ?? 0) > 10)
+    }
+
+    /// A batch whose decoding could never fit the budget is refused from the headers alone, and the budget is
+    /// whole again after every request, failed or not.
+    @Test func imagesAreDecodedOnlyWithinTheMemoryBudget() async throws {
+        let handler = SSDHandler(configuration: .init(backend: { CPUBackend() }, requestLimits: .init(maximumBatch: 16),
+            imageMemoryBytes: 64 << 20))
+        // 16 pictures of 8 MP: 2 MB of PNG, but 384 MB to decode.
+        let large = try RGBImage(width: 4000, height: 2000, pixels: [UInt8](repeating: 90, count: 4000 * 2000 * 3)).pngData()
+        let batch = Self.json(["instances": Array(repeating: ["b64": Data(large).base64EncodedString()], count: 16)])
+        let clock = ContinuousClock()
+        let start = clock.now
+        await Self.expectError("images_too_large", status: 413) {
+            _ = try await handler.inputFn(body: batch, contentType: "application/json")
+        }
+        #expect(clock.now - start < .seconds(1), "the batch was decoded before it was refused")
+        #expect(handler.imageMemory.available == 64 << 20)
+
+        let truncatedSecond = Self.json(["instances": [["b64": try Self.base64("darknet_dog")],
+            ["b64": Data(try Assets.photo("darknet_dog").prefix(9000)).base64EncodedString()]]])
+        await Self.expectError("truncated_image", status: 400) {
+            _ = try await handler.inputFn(body: truncatedSecond, contentType: "application/json")
+        }
+        #expect(handler.imageMemory.available == 64 << 20)
+
+        var input: SSDHandler.Input? = try await handler.inputFn(body: try Assets.photo("darknet_dog"), contentType: "image/jpeg")
+        #expect(handler.imageMemory.available == (64 << 20) - 768 * 576 * 3, "a decoded image holds its pixels")
+        input = nil
+        #expect(handler.imageMemory.available == 64 << 20)
+        _ = input
+    }
+
+    /// The warm-up sends a real request through every step, so a server that could not answer one never says ready.
+    @Test func modelFnFailsWhenTheWarmUpRequestCannotBeServed() async throws {
+        let handler = Self.handler(limits: ImageLimits(maxPixels: 100))
+        await Self.expectError("internal_error", status: 500) {
+            _ = try await handler.modelFn(modelDirectory: Self.modelDirectory)
+        }
+    }
+
     @Test func aFullQueueIsRefusedWith503() async throws {
         let handler = SSDHandler(configuration: .init(backend: { CPUBackend() }, workers: 1, threadsPerWorker: 1, maximumQueue: 0))
         let pool = try await handler.modelFn(modelDirectory: Self.modelDirectory)
