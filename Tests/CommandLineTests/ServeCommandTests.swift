@@ -65,4 +65,64 @@ struct ServeCommandTests {
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
+
+    /// Every number a flag or the environment carries is bounded: a usage error (64) names it, before anything
+    /// starts (`--threads-per-worker 100000` used to start 100,000 threads).
+    @Test(arguments: [
+        ["--threads-per-worker", "100000"], ["--workers", "0"], ["--workers", "100000"], ["--port", "70000"],
+        ["--max-body-mb", "inf"], ["--max-body-mb", "nan"], ["--max-queue", "-1"], ["--image-memory-mb", "0"],
+        ["--max-header-kb", "100000"], ["--header-timeout", "0"], ["--body-timeout", "999999"],
+        ["--grace-period", "-5"], ["--drain-linger", "60", "--grace-period", "5"], ["--threshold", "nan"],
+        ["--max-connections", "100000000"],
+    ])
+    func anOutOfRangeFlagIsAUsageError(_ flags: [String]) throws {
+        let result = try DetectCommandTests.run(["serve", "--model-dir", DetectCommandTests.model] + flags)
+        #expect(result.status == 64, "\(flags): \(result.errors)")
+        #expect(result.errors.contains(flags[0]), "\(flags): \(result.errors)")
+    }
+
+    @Test func aBadPortInTheEnvironmentIsRefused() throws {
+        let process = Process()
+        process.executableURL = DetectCommandTests.executable
+        process.arguments = ["serve", "--model-dir", DetectCommandTests.model]
+        process.environment = ["SAGEMAKER_BIND_TO_PORT": "99999999999999999999"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64 && text.contains("SAGEMAKER_BIND_TO_PORT"), "\(text)")
+    }
+
+    /// A request still running when the grace period ends is cut off: logged, and the exit status says so.
+    @Test func requestsCutOffByTheGracePeriodMakeTheExitStatus3() async throws {
+        let port = Int.random(in: 20_000..<40_000)
+        let process = Process()
+        process.executableURL = DetectCommandTests.executable
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--model-dir", DetectCommandTests.model,
+            "--workers", "1", "--threads-per-worker", "1", "--no-all-cores-when-idle", "--grace-period", "0",
+            "--drain-linger", "0", "--log-level", "error"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        #expect(try await Self.waitUntilReady(base), "the server never answered /ping")
+
+        // 16 photos on one single-threaded detector: well over a second of work.
+        let image = Data(try Assets.photo("darknet_dog")).base64EncodedString()
+        let body = try JSONSerialization.data(withJSONObject: ["instances": Array(repeating: ["b64": image], count: 16)])
+        let request = Task { try? await Self.post(base.appendingPathComponent("invocations"), body: body) }
+        for _ in 0..<100 {
+            let (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("metrics"))
+            if String(decoding: data, as: UTF8.self).contains("ssd_invocations_in_flight 1") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        _ = await request.value
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 3, "\(log)")
+        #expect(log.contains("cut_off=1"), "\(log)")
+    }
 }
