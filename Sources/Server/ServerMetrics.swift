@@ -2,7 +2,7 @@ import Synchronization
 
 /// Request counts and latencies in Prometheus' text format (`GET /metrics`), for autoscaling and dashboards.
 ///
-/// Written here rather than with swift-prometheus: four series, one lock, no registry to wire.
+/// Written here rather than with swift-prometheus: five series, one lock, no registry to wire.
 public final class ServerMetrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -62,6 +62,9 @@ public final class ServerMetrics: Sendable {
             "# HELP ssd_invocations_in_flight Requests being answered now.",
             "# TYPE ssd_invocations_in_flight gauge",
             "ssd_invocations_in_flight \(snapshot.inFlight)",
+            "# HELP ssd_invocations_cut_off_total Requests the shutdown's grace period cut off.",
+            "# TYPE ssd_invocations_cut_off_total counter",
+            "ssd_invocations_cut_off_total \(snapshot.cutOff)",
             "# HELP ssd_model_ready Whether the model is loaded (1) or not yet (0).",
             "# TYPE ssd_model_ready gauge",
             "ssd_model_ready \(ready ? 1 : 0)",
