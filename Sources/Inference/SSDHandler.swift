@@ -135,20 +135,23 @@ public struct SSDHandler: InferenceHandler {
             throw .badRequest("invalid_max_detections",
                 "max_detections \(maximum) is over \(model.maximumDetections), the model's anchors")
         }
-        var results: [ImageDetections] = []
-        for (index, image) in input.images.enumerated() {
-            let threshold = input.threshold ?? configuration.defaultThreshold
-            let maximumDetections = input.maximumDetections
-            let outcome = try await model.withDetector { detector in
-                Result { () throws(SSDError) in
+        let threshold = input.threshold ?? configuration.defaultThreshold
+        let (images, maximumDetections) = (input.images, input.maximumDetections)
+        // One detector for the whole batch: a request admitted is never refused half-way for want of a detector.
+        let outcome = try await model.withDetector { detector in
+            Result { () throws(SSDError) in
+                try images.map { (image) throws(SSDError) in
                     try detector.detect(image, scoreThreshold: threshold, maximumDetections: maximumDetections)
                 }
             }
-            let (detections, timing): ([Detection], Detector.Timing)
-            switch outcome {
-            case .success(let value): (detections, timing) = value
-            case .failure(let error): throw .internalError("inference failed: \(error)")
-            }
+        }
+        let outputs: [(detections: [Detection], timing: Detector.Timing)]
+        switch outcome {
+        case .success(let value): outputs = value
+        case .failure(let error): throw .internalError("inference failed: \(error)")
+        }
+        var results: [ImageDetections] = []
+        for (index, (image, (detections, timing))) in zip(images, outputs).enumerated() {
             let kept = input.classes.map { classes in
                 detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
             } ?? detections

@@ -19,4 +19,11 @@ final class Admission: Sendable {
     }
 
     func leave() { admitted.withLock { $0 -= 1 } }
+
+    /// Whether the next `tryEnter()` would fail now: for refusing at the connection, before a request is routed
+    /// (the handler's `tryEnter()` stays the one decision that admits).
+    var isFull: Bool {
+        guard let capacity else { return false }
+        return admitted.withLock { $0 >= capacity }
+    }
 }

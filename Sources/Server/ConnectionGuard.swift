@@ -9,6 +9,8 @@ import NIOHTTPTypes
 /// It sits between the HTTP codec and Hummingbird, one per connection, and sees request and response parts:
 /// - a request's head must arrive within `headerTimeout` of the connection opening (slowloris), and the next one
 ///   within `keepAliveTimeout` of the previous response: an idle connection is closed, silently;
+/// - an invocation the server has no room for is refused here, from its head (`EarlyRefusal`), its body dropped
+///   unparsed: no task, no route, no copy;
 /// - a request's body must arrive whole within `bodyTimeout` of its head (408, then close), whether Hummingbird
 ///   reads it or discards it after an early response;
 /// - a head over the decoder's limits gets 431 (Hummingbird would answer 400);
@@ -26,6 +28,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// Looks at a request's head before Hummingbird does: an error to answer at once (an invocation the server has
+    /// no room for), or nil to pass it on.
+    typealias EarlyRefusal = @Sendable (HTTPRequest) -> InferenceError?
+
     /// The time limits.
     struct Timeouts: Sendable {
         var header: TimeAmount
@@ -35,6 +41,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let timeouts: Timeouts
+    private let earlyRefusal: EarlyRefusal
+    /// The largest body a refused request may declare and still have the connection kept alive (it is read and
+    /// dropped); an unknown or larger one closes the connection.
+    private let maximumBodyBytes: Int
+    /// The request being read was refused here: Hummingbird never sees it, so its parts go no further.
+    private var refusedHere = false
     /// Requests whose head was read and whose response has not ended (more than one when pipelined).
     private var openRequests = 0
     /// A request's head was read, its end not yet.
@@ -54,7 +66,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var closing = false
     private var timer: Scheduled<Void>?
 
-    init(timeouts: Timeouts) { self.timeouts = timeouts }
+    init(timeouts: Timeouts, maximumBodyBytes: Int, earlyRefusal: @escaping EarlyRefusal) {
+        self.timeouts = timeouts
+        self.maximumBodyBytes = maximumBodyBytes
+        self.earlyRefusal = earlyRefusal
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { schedule(timeouts.header, context: context) }
@@ -80,14 +96,24 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 respondAndClose(context: context, .shuttingDown)
                 return
             }
+            // Only between requests: an answer now must not overtake one Hummingbird is still writing.
+            if openRequests == 0, let refusal = earlyRefusal(head) {
+                refuse(head, with: refusal, context: context)
+                return
+            }
             openRequests += 1
             readingBody = true
             if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
             schedule(timeouts.body, context: context)
         case .body:
-            if discardingBody { return }
+            if discardingBody || refusedHere { return }
         case .end:
             readingBody = false
+            if refusedHere {
+                refusedHere = false
+                updateTimer(context: context)
+                return
+            }
             discardingBody = false
             updateTimer(context: context)
         }
@@ -169,19 +195,44 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Answers a request Hummingbird will never see, at the cost of a few writes on the event loop: under overload
+    /// thousands of these a second must not take the cores the admitted requests need. The connection stays open
+    /// when the rest of the body is known to be small enough to read and drop.
+    private func refuse(_ request: HTTPRequest, with error: InferenceError, context: ChannelHandlerContext) {
+        let fields = request.headerFields
+        let declared = fields[.transferEncoding] == nil ? Int(fields[.contentLength] ?? "0") : nil
+        guard let declared, declared <= maximumBodyBytes, fields[.connection]?.lowercased() != "close" else {
+            respondAndClose(context: context, error)
+            return
+        }
+        var headers = error.responseHeaders
+        headers[.requestID] = RequestID.sanitized(fields[.requestID] ?? fields[.amazonRequestID])
+        _ = write(error, headers: headers, close: false, context: context)
+        servedAny = true
+        readingBody = true
+        refusedHere = true
+        schedule(timeouts.body, context: context)
+    }
+
     /// Answers on Hummingbird's behalf (it never saw this request, or waits for a body that will not come), then
     /// closes.
     private func respondAndClose(context: ChannelHandlerContext, _ error: InferenceError) {
         closing = true
         cancelTimer()
-        var head = HTTPResponse(status: .init(code: error.status), headerFields: error.responseHeaders)
-        head.headerFields[.contentLength] = String(error.jsonBody.count)
-        head.headerFields[.connection] = "close"
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: error.jsonBody))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+        write(error, headers: error.responseHeaders, close: true, context: context).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
+    }
+
+    private func write(_ error: InferenceError, headers: HTTPFields, close: Bool, context: ChannelHandlerContext)
+        -> EventLoopFuture<Void>
+    {
+        var head = HTTPResponse(status: .init(code: error.status), headerFields: headers)
+        head.headerFields[.contentLength] = String(error.jsonBody.count)
+        if close { head.headerFields[.connection] = "close" }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: error.jsonBody))), promise: nil)
+        return context.writeAndFlush(wrapOutboundOut(.end(nil)))
     }
 
     private func schedule(_ delay: TimeAmount, context: ChannelHandlerContext) {

@@ -34,6 +34,10 @@ extension InferenceServer {
         let metadata: Logger.Metadata = ["status": "\(response.status.code)", "ms": "\((milliseconds * 10).rounded() / 10)"]
         if cutOff {
             logger.error("invocation cut off by the shutdown grace period", metadata: metadata)
+        } else if response.status.code == 503 {
+            // Refusals are the server working as designed, counted in /metrics; under overload they come by the
+            // thousand a second, and a line each would cost more than the refusal itself.
+            logger.debug("invocation refused", metadata: metadata)
         } else if response.status.code >= 500 {
             logger.warning("invocation failed", metadata: metadata)
         } else {
@@ -65,11 +69,4 @@ extension InferenceServer {
         return Response(status: .ok, headers: [.contentType: contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
-}
-
-extension HTTPField.Name {
-    /// The request id echoed in responses and logged with each request.
-    static var requestID: Self { Self("X-Request-Id")! }
-    /// The id SageMaker puts on requests it forwards.
-    static var amazonRequestID: Self { Self("X-Amzn-RequestId")! }
 }

@@ -38,17 +38,31 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
         -> some ApplicationProtocol
     {
+        application(gate: AcceptGate(), onServerRunning: onServerRunning)
+    }
+
+    func application(gate: AcceptGate, onServerRunning: @escaping @Sendable (any Channel) async -> Void)
+        -> some ApplicationProtocol
+    {
         let timeouts = ConnectionGuard.Timeouts(header: .init(configuration.headerTimeout),
             body: .init(configuration.bodyTimeout), keepAlive: .init(configuration.keepAliveTimeout),
             drainLinger: .init(configuration.drainLinger))
         let headerBytes = configuration.maximumHeaderBytes
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)],
+        let refusal: ConnectionGuard.EarlyRefusal = { [admission, metrics, state] head in
+            guard head.method == .post, head.path?.split(separator: "?").first == "/invocations" else { return nil }
+            let refusal: InferenceError? = state.current == nil ? .notReady : admission.isFull ? .overloaded() : nil
+            if let refusal { metrics.refused(status: refusal.status) }
+            return refusal
+        }
+        let bodyLimit = configuration.maximumBodyBytes
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts, maximumBodyBytes: bodyLimit, earlyRefusal: refusal)],
             httpDecoderConfiguration: .init(maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes,
                 maxHeaderFieldCount: 100))
         var application = Application(router: router(), server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                 serverName: "ssd-detect",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
+                availableConnectionsDelegate: ConnectionLimit(maximum: configuration.maximumConnections, gate: gate)),
             onServerRunning: onServerRunning, logger: logger)
         application.addServices(ModelLoader(handler: handler, directory: configuration.modelDirectory, state: state,
             logger: logger))
@@ -67,7 +81,9 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     public func serviceGroup(signals: [UnixSignal],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> ServiceGroup
     {
-        var group = ServiceGroupConfiguration(services: [application(onServerRunning: onServerRunning)],
+        // Shut down in reverse order: the gate stops accepting connections first, then the application drains.
+        let gate = AcceptGate()
+        var group = ServiceGroupConfiguration(services: [application(gate: gate, onServerRunning: onServerRunning), gate],
             gracefulShutdownSignals: signals, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.gracePeriod
         return ServiceGroup(configuration: group)

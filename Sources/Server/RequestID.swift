@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// The id a request is logged and answered with: the client's, when it is a short printable token, else a fresh
 /// random one, so that a client cannot write 60 KB, or a line break, into every log line and response.
 enum RequestID {
@@ -27,4 +29,11 @@ enum RequestID {
         let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
+}
+
+extension HTTPField.Name {
+    /// The request id echoed in responses and logged with each request.
+    static var requestID: Self { Self("X-Request-Id")! }
+    /// The id SageMaker puts on requests it forwards.
+    static var amazonRequestID: Self { Self("X-Amzn-RequestId")! }
 }

@@ -35,6 +35,15 @@ public final class ServerMetrics: Sendable {
         }
     }
 
+    /// A request refused before it was routed (at the connection, from its head).
+    func refused(status: Int) {
+        state.withLock { state in
+            state.requestsByStatus[status, default: 0] += 1
+            state.count += 1
+            state.bucketCounts = state.bucketCounts.map { $0 + 1 }  // at once: within every bound
+        }
+    }
+
     /// Invocations that the shutdown's grace period cut off.
     public var cutOffInvocations: Int { state.withLock { $0.cutOff } }
 

@@ -32,8 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in MB (at most 1024); a larger one gets 413 and the connection closes.")
     var maxBodyMb: Double = 6
 
-    @Option(help: "Requests that may wait for a detector; more are refused with 503 as they arrive (at most 4096).")
-    var maxQueue = 16
+    @Option(help: "Requests that may wait for a detector (default: 4 per worker); more are refused with 503 as they arrive (at most 4096).")
+    var maxQueue: Int?
 
     @Option(help: "Memory for decoding the images of requests in flight, together, in MB; more wait (1...65536).")
     var imageMemoryMb = SSDHandler.Configuration.defaultImageMemoryBytes >> 20
@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodyMb.isFinite, maxBodyMb > 0, maxBodyMb <= 1024 else {
             throw ValidationError("--max-body-mb must be more than 0 and at most 1024")
         }
-        try Self.check("--max-queue", maxQueue, 0...4096)
+        if let maxQueue { try Self.check("--max-queue", maxQueue, 0...4096) }
         try Self.check("--image-memory-mb", imageMemoryMb, 1...65536)
         try Self.check("--max-connections", maxConnections, 1...1_000_000)
         try Self.check("--max-header-kb", maxHeaderKb, 1...64)
@@ -118,12 +118,16 @@ struct ServeCommand: AsyncParsableCommand {
         // one two-threaded detector. The all-cores detector for lone requests wins back the latency alone (9.2 vs
         // 12.3 ms p50 at concurrency 1) without a measurable cost under load (docs/PERFORMANCE.md, "Serving").
         let workerCount = workers ?? cores
+        // Four waiting per detector keep every detector fed between a client's requests, while a request admitted
+        // last waits at most about five inferences: under overload, latency stays near the quiet server's and the
+        // excess is refused at once (docs/RELIABILITY.md, "Overload").
+        let queue = maxQueue ?? 4 * workerCount
         let choice = backend
         let lonesOnAllCores = allCoresWhenIdle && choice.resolved != .accelerator
         var logger = Logger(label: "ssd-detect")
         logger.logLevel = logLevel
         let handler = SSDHandler(configuration: .init(backend: { choice.backend() }, workers: workerCount,
-            threadsPerWorker: threadsPerWorker, allCoresWhenIdle: lonesOnAllCores, maximumQueue: maxQueue,
+            threadsPerWorker: threadsPerWorker, allCoresWhenIdle: lonesOnAllCores, maximumQueue: queue,
             defaultThreshold: threshold, defaultFormat: format, imageMemoryBytes: imageMemoryMb << 20))
         let connections = try Self.connectionLimit(maxConnections)
         logger.info("starting", metadata: [
@@ -132,7 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
                 + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
         ])
         // Every detector busy (the lone-request one included) and the queue full: the next is refused on arrival.
-        let admitted = workerCount + (lonesOnAllCores ? 1 : 0) + maxQueue
+        let admitted = workerCount + (lonesOnAllCores ? 1 : 0) + queue
         let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
             modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod),
             maximumInvocations: admitted, maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,

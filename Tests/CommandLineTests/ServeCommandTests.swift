@@ -20,6 +20,20 @@ struct ServeCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (object?["predictions"] as? [Any])?.count ?? 0)
     }
 
+    /// Waits until /metrics counts at least `count` invocations in flight. Over a socket of its own: URLSession
+    /// would queue the probe behind the posts it is waiting for.
+    static func waitForInFlight(_ count: Int, _ base: URL) async throws {
+        for _ in 0..<500 {
+            let connection = try RawHTTPConnection(port: base.port!)
+            connection.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            let line = connection.readResponse()?.bodyText.split(separator: "\n")
+                .first { $0.hasPrefix("ssd_invocations_in_flight ") }
+            if let line, let inFlight = Int(line.split(separator: " ")[1]), inFlight >= count { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("never \(count) invocations in flight")
+    }
+
     static func waitUntilReady(_ base: URL) async throws -> Bool {
         for _ in 0..<400 {
             if let (_, response) = try? await URLSession.shared.data(from: base.appendingPathComponent("ping")),
@@ -47,7 +61,8 @@ struct ServeCommandTests {
         let body = try JSONSerialization.data(withJSONObject: ["instances": Array(repeating: ["b64": image], count: 8)])
         let responses = try await withThrowingTaskGroup(of: (status: Int, predictions: Int).self) { group in
             for _ in 0..<6 { group.addTask { try await Self.post(base.appendingPathComponent("invocations"), body: body) } }
-            try await Task.sleep(for: .milliseconds(150))  // requests are in flight, most waiting for the one worker
+            // Requests are in flight, most waiting for the one worker, before the signal.
+            try await Self.waitForInFlight(3, base)
             kill(process.processIdentifier, SIGTERM)
             let signalled = ContinuousClock.now
             var all: [(status: Int, predictions: Int)] = []
@@ -113,11 +128,7 @@ struct ServeCommandTests {
         let image = Data(try Assets.photo("darknet_dog")).base64EncodedString()
         let body = try JSONSerialization.data(withJSONObject: ["instances": Array(repeating: ["b64": image], count: 16)])
         let request = Task { try? await Self.post(base.appendingPathComponent("invocations"), body: body) }
-        for _ in 0..<100 {
-            let (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("metrics"))
-            if String(decoding: data, as: UTF8.self).contains("ssd_invocations_in_flight 1") { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await Self.waitForInFlight(1, base)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         _ = await request.value

@@ -28,7 +28,7 @@ import TestSupport
         try await Task.sleep(for: .milliseconds(100))  // busy for 400 ms
 
         await live.group.triggerGracefulShutdown()
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(300))  // past the accept gate's settling
         idle.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
         let refused = idle.readResponse()
         #expect(refused?.status == 503, "a kept-alive client got no clean answer during the drain")
