@@ -116,6 +116,12 @@ import TestSupport
             #expect(response?.status == 503)
             #expect(response?.headers["retry-after"] == "1")
             #expect(response?.bodyText.contains("overloaded") == true)
+            // The connection stays usable: the refused body is read and dropped, and the next request is served.
+            refused.write([UInt8](repeating: 0x41, count: 200_000))
+            refused.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            var next: RawHTTPConnection.Response?
+            for _ in 0..<20 where next == nil { next = refused.readResponse() }
+            #expect(next?.status == 200 && next?.bodyText.contains("ready") == true)
             #expect(busy.readResponse()?.status == 200)
         }
     }
