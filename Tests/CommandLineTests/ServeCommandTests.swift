@@ -46,19 +46,31 @@ struct ServeCommandTests {
         return false
     }
 
-    @Test func sigtermLetsInFlightRequestsFinishThenExitsZero() async throws {
+    /// `ssd-detect serve` on a random port of 127.0.0.1 with one single-threaded worker and `options`, ready; its
+    /// standard error goes to `errors`.
+    static func startServer(_ options: [String], errors: Pipe? = nil) async throws -> (Process, URL) {
         let port = Int.random(in: 20_000..<40_000)
         let process = Process()
         process.executableURL = DetectCommandTests.executable
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--model-dir", DetectCommandTests.model,
-            "--workers", "1", "--threads-per-worker", "1", "--grace-period", "20", "--log-level", "warning"]
+            "--workers", "1", "--threads-per-worker", "1"] + options
+        if let errors { process.standardError = errors }
         try process.run()
-        defer { if process.isRunning { process.terminate() } }
         let base = URL(string: "http://127.0.0.1:\(port)")!
         #expect(try await Self.waitUntilReady(base), "the server never answered /ping")
+        return (process, base)
+    }
 
+    /// A JSON batch of `count` copies of darknet_dog.
+    static func batch(_ count: Int) throws -> Data {
         let image = Data(try Assets.photo("darknet_dog")).base64EncodedString()
-        let body = try JSONSerialization.data(withJSONObject: ["instances": Array(repeating: ["b64": image], count: 8)])
+        return try JSONSerialization.data(withJSONObject: ["instances": Array(repeating: ["b64": image], count: count)])
+    }
+
+    @Test func sigtermLetsInFlightRequestsFinishThenExitsZero() async throws {
+        let (process, base) = try await Self.startServer(["--grace-period", "20", "--log-level", "warning"])
+        defer { if process.isRunning { process.terminate() } }
+        let body = try Self.batch(8)
         let responses = try await withThrowingTaskGroup(of: (status: Int, predictions: Int).self) { group in
             for _ in 0..<6 { group.addTask { try await Self.post(base.appendingPathComponent("invocations"), body: body) } }
             // Requests are in flight, most waiting for the one worker, before the signal.
@@ -111,22 +123,12 @@ struct ServeCommandTests {
 
     /// A request still running when the grace period ends is cut off: logged, and the exit status says so.
     @Test func requestsCutOffByTheGracePeriodMakeTheExitStatus3() async throws {
-        let port = Int.random(in: 20_000..<40_000)
-        let process = Process()
-        process.executableURL = DetectCommandTests.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--model-dir", DetectCommandTests.model,
-            "--workers", "1", "--threads-per-worker", "1", "--no-all-cores-when-idle", "--grace-period", "0",
-            "--drain-linger", "0", "--log-level", "error"]
         let errors = Pipe()
-        process.standardError = errors
-        try process.run()
+        let (process, base) = try await Self.startServer(["--no-all-cores-when-idle", "--grace-period", "0",
+            "--drain-linger", "0", "--log-level", "error"], errors: errors)
         defer { if process.isRunning { process.terminate() } }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
-        #expect(try await Self.waitUntilReady(base), "the server never answered /ping")
-
         // 16 photos on one single-threaded detector: well over a second of work.
-        let image = Data(try Assets.photo("darknet_dog")).base64EncodedString()
-        let body = try JSONSerialization.data(withJSONObject: ["instances": Array(repeating: ["b64": image], count: 16)])
+        let body = try Self.batch(16)
         let request = Task { try? await Self.post(base.appendingPathComponent("invocations"), body: body) }
         try await Self.waitForInFlight(1, base)
         kill(process.processIdentifier, SIGTERM)
