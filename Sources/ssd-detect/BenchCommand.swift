@@ -76,7 +76,7 @@ struct BenchCommand: ParsableCommand {
         let loadStart = clock.now
         let graph = try TFLiteLoader.load(contentsOf: path)
         let (network, tail) = graph.splittingCustomTail()
-        let threadCount = threads ?? CPUBackend.availableCores
+        let threadCount = threads ?? CPUBackend.defaultThreads
         let prepared = try choice.backend(floatConvolutions: floatConvolutions)
             .prepare(network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
