@@ -94,7 +94,7 @@ let package = Package(
             path: "Benchmarks/IOBench"),
 
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
-        .target(name: "TestSupport", dependencies: ["CAllocationCounter"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CAllocationCounter", "Engine"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
