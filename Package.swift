@@ -108,7 +108,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         // Runs the built ssd-detect executable (built beside the tests) as a user would.
-        .testTarget(name: "CommandLineTests", dependencies: ["ImageIO", "TestSupport", "ssd-detect"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["ImageIO", "Engine", "TestSupport", "ssd-detect"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
     ]
 )
