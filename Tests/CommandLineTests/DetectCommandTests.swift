@@ -14,25 +14,34 @@ struct DetectCommandTests {
 
     /// Runs ssd-detect to its end, or kills it after `timeout`, so that a hang fails its test instead of stalling
     /// the suite. `crashed`: ended by a signal (an abort, a trap, the kill), not an exit; `status` is then the signal.
+    ///
+    /// Its output goes to files, not pipes: FileHandle.readDataToEndOfFile traps when a read is interrupted by a
+    /// signal, and the many processes these tests start in parallel make that happen.
     static func run(_ arguments: [String], timeout: DispatchTimeInterval = .seconds(300)) throws
         -> (status: Int32, output: String, errors: String, crashed: Bool)
     {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ssd-detect-run-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outputFile = folder.appendingPathComponent("stdout"), errorsFile = folder.appendingPathComponent("stderr")
+        try Data().write(to: outputFile)
+        try Data().write(to: errorsFile)
+        let output = try FileHandle(forWritingTo: outputFile), errors = try FileHandle(forWritingTo: errorsFile)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
         let pid = process.processIdentifier
         let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self),
-            process.terminationReason == .uncaughtSignal)
+        try output.close()
+        try errors.close()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self), process.terminationReason == .uncaughtSignal)
     }
 
     static var model: String { Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path }
