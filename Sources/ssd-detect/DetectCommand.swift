@@ -41,7 +41,9 @@ struct DetectCommand: ParsableCommand {
         guard (0...1).contains(threshold) else {  // NaN is in no range
             throw ValidationError("--threshold must be between 0 and 1, not \(threshold)")
         }
-        if let maxDetections, maxDetections < 1 { throw ValidationError("--max-detections must be at least 1") }
+        if let maxDetections, maxDetections < 1 {
+            throw ValidationError("--max-detections must be at least 1, not \(maxDetections)")
+        }
         try validateThreads(threads)
         if let draw, images.count == 1, !Self.isPictureFile(draw) {
             throw ValidationError("--draw for one image needs a .png or .jpg file name")

@@ -94,7 +94,14 @@ struct DetectCommandTests {
         #expect(try Self.run(["--model", Self.model, "--max-detections", "1917", Self.photo]).status == 0)
     }
 
-    /// `--threads 100000` once started threads until it hung; refused before the model loads.
+    @Test(arguments: ["0", "-1"])
+    func aMaximumDetectionsBelowOneIsAUsageError(maximum: String) throws {
+        let result = try Self.run(["--max-detections=\(maximum)", "x.jpg"])
+        #expect(result.status == 64 && !result.crashed, "\(result)")
+        #expect(result.errors.contains("--max-detections must be at least 1, not \(maximum)"), "\(result.errors)")
+    }
+
+    /// `--threads 100000` once hung at start-up; refused before the model loads.
     @Test(arguments: ["100000", "257", "0", "-3"])
     func aThreadCountOutsideTheBoundIsAUsageError(threads: String) throws {
         let result = try Self.run(["--threads=\(threads)", "x.jpg"], timeout: .seconds(60))
