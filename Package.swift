@@ -99,7 +99,7 @@ let package = Package(
             path: "Benchmarks/IOBench"),
 
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
-        .target(name: "TestSupport", dependencies: ["CAllocationCounter"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CAllocationCounter", "Engine"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
@@ -115,7 +115,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Runs the built ssd-detect executable (built beside the tests) as a user would.
-        .testTarget(name: "CommandLineTests", dependencies: ["ImageIO", "TestSupport", "ssd-detect"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["ImageIO", "Engine", "TestSupport", "ssd-detect"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "ImageIO", "TestSupport"]),
     ]
 )

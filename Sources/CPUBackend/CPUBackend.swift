@@ -26,6 +26,9 @@ public struct CPUBackend: Backend {
     /// Cores this process may run on.
     public static var availableCores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
 
+    /// The threads a model gets when `BackendOptions.threads` is nil: every core, up to the most allowed.
+    public static var defaultThreads: Int { min(availableCores, BackendOptions.maximumThreads) }
+
     /// The OpenBLAS kernel family picked for this CPU (e.g. "Haswell", "SkylakeX").
     public static var blasCore: String { String(cString: openblas_get_corename()) }
 
@@ -61,6 +64,7 @@ public struct CPUBackend: Backend {
     }
 
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        try options.validate()
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
         try checkSupport(graph)
         let model = CPUModel(graph: try graph.validated(), options: options,

@@ -16,7 +16,8 @@ protocol PartitionedKernel: AnyObject {
 /// Written here rather than using Dispatch: a job is handed over without allocating (the kernels are planned
 /// objects), and workers spin briefly between the back-to-back kernels of an inference before they sleep.
 final class WorkerPool: @unchecked Sendable {
-    let threads: Int
+    /// The threads that run parts, the caller included: those asked for, fewer if the system refused some.
+    private(set) var threads: Int
     private let generation = Atomic<Int>(0)
     private let nextPart = Atomic<Int>(0)
     private let finishedWorkers = Atomic<Int>(0)
@@ -42,13 +43,20 @@ final class WorkerPool: @unchecked Sendable {
         for _ in 1..<self.threads {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
-            pthread_create(&thread, nil, { context in
+            let created = pthread_create(&thread, nil, { context in
                 let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
                 pool.workerLoop()
                 return nil
             }, context)
+            // Out of threads (a container's pids limit): run on those started rather than wait forever below for
+            // one that never will.
+            guard created == 0 else {
+                Unmanaged<WorkerPool>.fromOpaque(context).release()
+                break
+            }
             workers.append(thread)
         }
+        self.threads = workers.count + 1
         // Wait for every worker to be running, so that the warm-up inference runs on all of them and no worker
         // meets its first OpenBLAS call (which maps its buffers) in a request.
         while startedWorkers.load(ordering: .acquiring) < self.threads - 1 { sched_yield() }

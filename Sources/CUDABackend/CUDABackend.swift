@@ -72,6 +72,7 @@ public struct CUDABackend: Backend {
     }
 
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        try options.validate()
         try checkSupport(graph)
         let validated = try graph.validated()
         do {

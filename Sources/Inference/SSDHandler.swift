@@ -110,7 +110,8 @@ public struct SSDHandler: InferenceHandler {
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         let path = try Self.modelFile(in: modelDirectory)
         let workers = max(1, configuration.workers)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // Capped: backends refuse more threads than maximumThreads, and threads past the cores only contend.
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, BackendOptions.maximumThreads)
         let threads = configuration.threadsPerWorker ?? max(1, cores / workers)
         var detectors: [Detector] = []
         for _ in 0..<workers { detectors.append(try detector(path, threads: threads)) }

@@ -43,12 +43,8 @@ public final class Detector {
         }
         encodingsTensor = network.tensors[network.outputs[0]]
         scoresTensor = network.tensors[network.outputs[1]]
-        guard encodingsTensor.elementCount == postprocess.anchors.count * 4,
-            scoresTensor.elementCount % max(postprocess.anchors.count, 1) == 0
-        else {
-            throw .invalidModel("heads \(encodingsTensor.shape) and \(scoresTensor.shape) do not fit "
-                + "\(postprocess.anchors.count) anchors")
-        }
+        // Given options and anchors are checked here, and every postprocess against the network's heads.
+        try postprocess.validate(encodings: encodingsTensor, scores: scoresTensor)
         inputSpec = try Self.inputSpec(network.tensors[network.inputs[0]])
         do { model = try backend.prepare(network, options: options) } catch { throw .model(error) }
         preprocessor = Preprocessor(spec: inputSpec)
@@ -62,10 +58,18 @@ public final class Detector {
         }
     }
 
-    /// Detections in `image`, best first. `scoreThreshold` and `maximumDetections` override the model's.
+    /// The most detections `detect` can be asked for: the model's anchor count, the bound its own max_detections
+    /// has too.
+    public var maximumDetectionsLimit: Int { postprocessor.anchors.count }
+
+    /// Detections in `image`, best first. `scoreThreshold` and `maximumDetections` override the model's; a
+    /// `maximumDetections` outside 1...`maximumDetectionsLimit` throws `SSDError.maximumDetectionsOutOfRange`.
     public func detect(_ image: RGBImage, scoreThreshold: Float? = nil, maximumDetections: Int? = nil)
         throws(SSDError) -> (detections: [Detection], timing: Timing)
     {
+        if let maximumDetections, !(1...maximumDetectionsLimit).contains(maximumDetections) {
+            throw .maximumDetectionsOutOfRange(requested: maximumDetections, limit: maximumDetectionsLimit)
+        }
         let clock = ContinuousClock()
         let start = clock.now
         preprocessor.write(image, into: model.input(0))

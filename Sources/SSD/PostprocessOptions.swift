@@ -30,24 +30,34 @@ public struct PostprocessOptions: Sendable, Equatable {
     }
 
     /// The options of a TFLite_Detection_PostProcess op (its FlexBuffers map), with TFLite's defaults for absent
-    /// keys. Throws when a required key is missing or a value is out of range.
+    /// keys. Throws when a required key is missing, or a value is not a number or outside the ranges `validate()`
+    /// checks without the anchors (the rest is checked against them by `SSDPostprocessor.validate`).
     public init(tfliteOptions options: FlexValue) throws(SSDError) {
-        func number(_ key: String) -> Double? { options[key]?.doubleValue }
-        guard let classes = options["num_classes"]?.intValue, classes > 0 else {
-            throw .invalidModel("TFLite_Detection_PostProcess has no positive num_classes")
+        func integer(_ key: String, default fallback: Int? = nil) throws(SSDError) -> Int {
+            guard let value = options[key] else {
+                guard let fallback else { throw .invalidModel("TFLite_Detection_PostProcess has no \(key)") }
+                return fallback
+            }
+            guard let integer = value.intValue else {
+                throw .invalidOption(name: key, value: "\(value)", allowed: "the integers")
+            }
+            return integer
         }
-        guard let maximum = options["max_detections"]?.intValue, maximum > 0 else {
-            throw .invalidModel("TFLite_Detection_PostProcess has no positive max_detections")
+        func real(_ key: String, default fallback: Float) throws(SSDError) -> Float {
+            guard let value = options[key] else { return fallback }
+            guard let number = value.doubleValue else {
+                throw .invalidOption(name: key, value: "\(value)", allowed: "the numbers")
+            }
+            return Float(number)  // beyond Float's range, inf: refused by validate() as out of range
         }
-        self.init(classCount: classes, maximumDetections: maximum,
-            maximumClassesPerDetection: options["max_classes_per_detection"]?.intValue ?? 1,
-            detectionsPerClass: options["detections_per_class"]?.intValue ?? 100,
+        self.init(classCount: try integer("num_classes"), maximumDetections: try integer("max_detections"),
+            maximumClassesPerDetection: try integer("max_classes_per_detection", default: 1),
+            detectionsPerClass: try integer("detections_per_class", default: 100),
             useRegularNMS: options["use_regular_nms"]?.boolValue ?? false,
-            scoreThreshold: Float(number("nms_score_threshold") ?? 0), iouThreshold: Float(number("nms_iou_threshold") ?? 0.6),
-            boxCoder: BoxCoder(yScale: Float(number("y_scale") ?? 10), xScale: Float(number("x_scale") ?? 10),
-                heightScale: Float(number("h_scale") ?? 5), widthScale: Float(number("w_scale") ?? 5)))
-        guard maximumClassesPerDetection >= 1, detectionsPerClass >= 1, iouThreshold > 0, iouThreshold <= 1,
-            [boxCoder.yScale, boxCoder.xScale, boxCoder.heightScale, boxCoder.widthScale].allSatisfy({ $0 != 0 })
-        else { throw .invalidModel("TFLite_Detection_PostProcess options out of range: \(options)") }
+            scoreThreshold: try real("nms_score_threshold", default: 0),
+            iouThreshold: try real("nms_iou_threshold", default: 0.6),
+            boxCoder: BoxCoder(yScale: try real("y_scale", default: 10), xScale: try real("x_scale", default: 10),
+                heightScale: try real("h_scale", default: 5), widthScale: try real("w_scale", default: 5)))
+        try validate()
     }
 }

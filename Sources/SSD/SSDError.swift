@@ -6,6 +6,11 @@ public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
     case model(ModelError)
     /// The model loads but is not an SSD this module can postprocess (heads, anchors, options).
     case invalidModel(String)
+    /// A postprocess option (TFLite_Detection_PostProcess's, by its name there) outside the range this module runs;
+    /// `allowed` says the range and where it comes from.
+    case invalidOption(name: String, value: String, allowed: String)
+    /// A `maximumDetections` asked of `detect` outside 1...`limit` (the model's anchors).
+    case maximumDetectionsOutOfRange(requested: Int, limit: Int)
     /// A label map that cannot be read or parsed.
     case labels(String)
     /// The backend failed during an inference.
@@ -15,6 +20,10 @@ public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .model(let error): "\(error)"
         case .invalidModel(let reason): "not a supported SSD model: \(reason)"
+        case .invalidOption(let name, let value, let allowed):
+            "TFLite_Detection_PostProcess option \(name) = \(value) is outside \(allowed)"
+        case .maximumDetectionsOutOfRange(let requested, let limit):
+            "maximum detections \(requested) is outside 1...\(limit) (the model's anchors)"
         case .labels(let reason): "label map: \(reason)"
         case .run(let reason): "inference failed: \(reason)"
         }

@@ -2,8 +2,8 @@ import Engine
 
 extension SSDPostprocessor {
     /// The postprocess a TFLite SSD carries: its TFLite_Detection_PostProcess op's options and anchors constant
-    /// ([anchors, 4]: y center, x center, height, width), dequantized. Nil when `tail` (the graph's trailing custom
-    /// ops, from `splittingCustomTail()`) has no such op.
+    /// ([anchors, 4]: y center, x center, height, width), dequantized, and checked by `validate()`. Nil when `tail`
+    /// (the graph's trailing custom ops, from `splittingCustomTail()`) has no such op.
     public init?(embeddedIn graph: Graph, tail: [Node]) throws(SSDError) {
         guard let node = tail.first, case .custom(let name, let flex) = node.operation,
             name == "TFLite_Detection_PostProcess"
@@ -12,6 +12,7 @@ extension SSDPostprocessor {
             throw .invalidModel("TFLite_Detection_PostProcess without a constant anchors input")
         }
         self.init(anchors: try Self.anchors(graph.tensors[node.inputs[2]]), options: try PostprocessOptions(tfliteOptions: flex))
+        try validate()
     }
 
     static func anchors(_ tensor: Tensor) throws(SSDError) -> [Anchor] {

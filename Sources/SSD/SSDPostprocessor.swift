@@ -16,16 +16,18 @@ public struct SSDPostprocessor: Sendable {
     /// Detections from the raw heads: `encodings` [anchors, 4] (ty, tx, th, tw) and `scores` [anchors, classes]
     /// or [anchors, 1 + classes] (a leading background column). `scoreThreshold` and `maximumDetections`
     /// override the model's when given (a higher threshold only drops detections below it: lower-scored boxes
-    /// never suppress higher ones).
+    /// never suppress higher ones). The limit is cut to the anchor count, the bound `validate()` puts on the
+    /// model's own: nothing is reserved by a caller's count, even where the options were never validated.
     public func detections(encodings: TensorValues, scores: TensorValues, scoreThreshold: Float? = nil,
         maximumDetections: Int? = nil) -> [RawDetection]
     {
         let anchorCount = anchors.count
-        let columns = scores.count / max(anchorCount, 1)
+        guard anchorCount > 0, options.classCount >= 1, encodings.count == anchorCount * 4 else { return [] }
+        let columns = scores.count / anchorCount
         let firstClass = columns - options.classCount  // 1 with a background column
         let threshold = max(scoreThreshold ?? options.scoreThreshold, options.scoreThreshold)
-        let limit = max(0, maximumDetections ?? options.maximumDetections)
-        guard anchorCount > 0, encodings.count == anchorCount * 4, firstClass >= 0, limit > 0 else { return [] }
+        let limit = min(max(0, maximumDetections ?? options.maximumDetections), anchorCount)
+        guard firstClass >= 0, limit > 0 else { return [] }
         let context = Context(postprocessor: self, encodings: encodings, scores: scores, columns: columns,
             firstClass: firstClass, threshold: threshold)
         return options.useRegularNMS ? context.regular(limit: limit) : context.fast(limit: limit)
@@ -72,7 +74,7 @@ public struct SSDPostprocessor: Sendable {
 
         /// One class-agnostic pass over each anchor's best score, then each kept anchor's best classes.
         func fast(limit: Int) -> [RawDetection] {
-            let classesPerAnchor = min(options.maximumClassesPerDetection, options.classCount)
+            let classesPerAnchor = max(0, min(options.maximumClassesPerDetection, options.classCount))
             var candidates: [(anchor: Int, score: Float)] = []
             for anchor in 0..<postprocessor.anchors.count {
                 var best = -Float.infinity

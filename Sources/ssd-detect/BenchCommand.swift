@@ -18,11 +18,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")) (all: one row per backend that works here).")
     var backend: BackendChoice = .cpu
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(help: "Worker threads, 1...\(BackendOptions.maximumThreads) (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Timed inferences after the first.")
+    @Option(help: "Timed inferences after the first, 1...\(Self.maximumIterations).")
     var iterations = 100
+
+    /// A bound on the samples kept (and on the run: 100,000 inferences are many minutes).
+    static let maximumIterations = 100_000
 
     @Option(help: "A photo for the end-to-end time (decode, preprocess, network, postprocess); default: the fetched darknet_dog.jpg.")
     var image: String?
@@ -34,8 +37,10 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard (1...Self.maximumIterations).contains(iterations) else {
+            throw ValidationError("--iterations must be between 1 and \(Self.maximumIterations), not \(iterations)")
+        }
+        try validateThreads(threads)
     }
 
     func run() throws {
@@ -76,7 +81,7 @@ struct BenchCommand: ParsableCommand {
         let loadStart = clock.now
         let graph = try TFLiteLoader.load(contentsOf: path)
         let (network, tail) = graph.splittingCustomTail()
-        let threadCount = threads ?? CPUBackend.availableCores
+        let threadCount = threads ?? CPUBackend.defaultThreads
         let prepared = try choice.backend(floatConvolutions: floatConvolutions)
             .prepare(network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Engine
 import Foundation
 
@@ -14,3 +15,10 @@ func printError(_ message: String) {
 
 /// A duration in milliseconds with two decimals.
 func milliseconds(_ duration: Duration) -> String { String(format: "%.2f", duration.milliseconds) }
+
+/// The `--threads` bound every command shares with the backends (`BackendOptions.maximumThreads`), as a usage error.
+func validateThreads(_ threads: Int?) throws {
+    if let threads, !(1...BackendOptions.maximumThreads).contains(threads) {
+        throw ValidationError("--threads must be between 1 and \(BackendOptions.maximumThreads), not \(threads)")
+    }
+}

@@ -18,16 +18,16 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "A label map (.txt, one per line, or .pbtxt); default: the one beside the model.")
     var labels: String?
 
-    @Option(help: "Minimum score to report.")
+    @Option(help: "Minimum score to report, 0...1.")
     var threshold: Float = 0.5
 
-    @Option(help: "At most this many detections per image (default: the model's).")
+    @Option(help: "At most this many detections per image, 1 up to the model's anchors (default: the model's).")
     var maxDetections: Int?
 
     @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backend: BackendChoice = .cpu
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(help: "Worker threads, 1...\(BackendOptions.maximumThreads) (default: all cores).")
     var threads: Int?
 
     @Flag(help: "Print one JSON document (schema: docs/JSON.md) instead of tables.")
@@ -38,9 +38,13 @@ struct DetectCommand: ParsableCommand {
 
     func validate() throws {
         guard backend != .all else { throw ValidationError("--backend all is for bench") }
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        if let maxDetections, maxDetections < 1 { throw ValidationError("--max-detections must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard (0...1).contains(threshold) else {  // NaN is in no range
+            throw ValidationError("--threshold must be between 0 and 1, not \(threshold)")
+        }
+        if let maxDetections, maxDetections < 1 {
+            throw ValidationError("--max-detections must be at least 1, not \(maxDetections)")
+        }
+        try validateThreads(threads)
         if let draw, images.count == 1, !Self.isPictureFile(draw) {
             throw ValidationError("--draw for one image needs a .png or .jpg file name")
         }
@@ -57,6 +61,11 @@ struct DetectCommand: ParsableCommand {
         }
         let detector = try Detector(modelPath: path, labelsPath: labels,
             backend: backend.backend(), options: BackendOptions(threads: threads, thoroughWarmUp: false))
+        // The bound comes with the model: checked once it is loaded, before any image.
+        if let maxDetections, maxDetections > detector.maximumDetectionsLimit {
+            throw ValidationError("--max-detections must be at most \(detector.maximumDetectionsLimit) "
+                + "(the model's anchors), not \(maxDetections)")
+        }
         if let draw, images.count > 1 { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
 
         var results: [[String: Any]] = []

@@ -16,6 +16,12 @@ struct InspectCommand: ParsableCommand {
         let graph = try TFLiteLoader.load(contentsOf: path)
         let (network, tail) = graph.splittingCustomTail()
         let validated = try network.validated()
+        // Refused before anything is printed, as `detect` would refuse it.
+        let postprocessor = try SSDPostprocessor(embeddedIn: graph, tail: tail)
+        if let postprocessor, validated.outputs.count >= 2 {
+            try postprocessor.validate(encodings: validated.tensors[validated.outputs[0]],
+                scores: validated.tensors[validated.outputs[1]])
+        }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         func describe(_ index: Int) -> String {
             let tensor = validated.tensors[index]
@@ -38,7 +44,7 @@ struct InspectCommand: ParsableCommand {
             }
         }
         for index in graph.outputs { print("model output   \(graph.tensors[index].name)") }
-        if let postprocessor = try SSDPostprocessor(embeddedIn: graph, tail: tail) {
+        if let postprocessor {
             // The embedded anchors against the TF Object Detection API's generator for the usual SSD configuration.
             let generated = GridAnchorConfiguration.ssdMobileNet300.anchors()
             if generated.count == postprocessor.anchors.count {

@@ -41,6 +41,15 @@ struct CUDABackendTests {
         #expect(error?.description.contains("SSD_CUDA_LIBRARY_PATH") == true)
     }
 
+    /// The thread bound all backends share is checked before the device is looked for, GPU or not.
+    @Test func tooManyThreadsAreRefusedLikeOnEveryBackend() throws {
+        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+            .splittingCustomTail()
+        #expect(throws: ModelError.invalidOption(name: "threads", value: "100000", allowed: "1...256")) {
+            _ = try CUDABackend().prepare(network, options: BackendOptions(threads: 100_000))
+        }
+    }
+
     /// NVRTC turns the kernels into PTX where it can be found (CUDA installed, or SSD_CUDA_LIBRARY_PATH pointing
     /// at a folder with libnvrtc, e.g. from PyPI's nvidia-cuda-nvrtc-cu12); no GPU is needed for that.
     @Test func kernelsCompileWithNVRTC() throws {

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import ImageIO
 import Testing
@@ -11,18 +12,36 @@ struct DetectCommandTests {
         return folder.appendingPathComponent("ssd-detect")
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs ssd-detect to its end, or kills it after `timeout`, so that a hang fails its test instead of stalling
+    /// the suite. `crashed`: ended by a signal (an abort, a trap, the kill), not an exit; `status` is then the signal.
+    ///
+    /// Its output goes to files, not pipes: FileHandle.readDataToEndOfFile traps when a read is interrupted by a
+    /// signal, and the many processes these tests start in parallel make that happen.
+    static func run(_ arguments: [String], timeout: DispatchTimeInterval = .seconds(300)) throws
+        -> (status: Int32, output: String, errors: String, crashed: Bool)
+    {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ssd-detect-run-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outputFile = folder.appendingPathComponent("stdout"), errorsFile = folder.appendingPathComponent("stderr")
+        try Data().write(to: outputFile)
+        try Data().write(to: errorsFile)
+        let output = try FileHandle(forWritingTo: outputFile), errors = try FileHandle(forWritingTo: errorsFile)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        watchdog.cancel()
+        try output.close()
+        try errors.close()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self), process.terminationReason == .uncaughtSignal)
     }
 
     static var model: String { Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path }
@@ -61,4 +80,55 @@ struct DetectCommandTests {
         #expect(try Self.run(["--threshold", "2", "x.jpg"]).status != 0)
         #expect(try Self.run(["--model", "/nonexistent.tflite", "x.jpg"]).errors.contains("model not found"))
     }
+
+    static var photo: String { Assets.root.appendingPathComponent("images/darknet_dog.jpg").path }
+
+    /// Once an abort (exit 134) reserving 26 TB: the bound comes with the model, so it is checked once that is loaded,
+    /// before any image.
+    @Test func aMaximumDetectionsBeyondTheModelsAnchorsIsAUsageError() throws {
+        let result = try Self.run(["--model", Self.model, "--max-detections", "1099511627776", Self.photo])
+        #expect(result.status == 64 && !result.crashed, "\(result)")
+        #expect(result.errors.contains("--max-detections must be at most 1917 (the model's anchors), not 1099511627776"),
+            "\(result.errors)")
+        #expect(result.output.isEmpty)
+        #expect(try Self.run(["--model", Self.model, "--max-detections", "1917", Self.photo]).status == 0)
+    }
+
+    @Test(arguments: ["0", "-1"])
+    func aMaximumDetectionsBelowOneIsAUsageError(maximum: String) throws {
+        let result = try Self.run(["--max-detections=\(maximum)", "x.jpg"])
+        #expect(result.status == 64 && !result.crashed, "\(result)")
+        #expect(result.errors.contains("--max-detections must be at least 1, not \(maximum)"), "\(result.errors)")
+    }
+
+    /// `--threads 100000` once hung at start-up; refused before the model loads.
+    @Test(arguments: ["100000", "257", "0", "-3"])
+    func aThreadCountOutsideTheBoundIsAUsageError(threads: String) throws {
+        let result = try Self.run(["--threads=\(threads)", "x.jpg"], timeout: .seconds(60))
+        #expect(result.status == 64 && !result.crashed, "\(result)")
+        #expect(result.errors.contains("--threads must be between 1 and 256, not \(threads)"), "\(result.errors)")
+    }
+
+    @Test(arguments: ["nan", "inf", "-inf", "1.5"])
+    func aThresholdOutsideZeroToOneIsAUsageError(threshold: String) throws {
+        let result = try Self.run(["--threshold=\(threshold)", "x.jpg"])
+        #expect(result.status == 64 && !result.crashed, "\(result)")
+        #expect(result.errors.contains("--threshold must be between 0 and 1, not \(threshold)"), "\(result.errors)")
+    }
+
+    /// A hostile model once loaded and then aborted on its first image.
+    @Test(arguments: [
+        ("max_detections", FlexValue.int(0x7fff_ffff), "max_detections = 2147483647 is outside 1...1917"),
+        ("y_scale", .float(.infinity), "y_scale = inf is outside 0.001...1000.0"),
+        ("num_classes", .int(0x7fff_ffff), "num_classes = 2147483647 is outside 90...91"),
+    ])
+    func aModelWithAHostileOptionIsRefusedByName(option: String, value: FlexValue, message: String) throws {
+        let file = try PatchedModel.write(option: option, value: value)
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        let result = try Self.run(["--model", file.path, Self.photo])
+        #expect(result.status == 1 && !result.crashed, "\(result)")
+        #expect(result.errors.contains("TFLite_Detection_PostProcess option \(message)"), "\(result.errors)")
+        #expect(result.output.isEmpty)
+    }
 }
+

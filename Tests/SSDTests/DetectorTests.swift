@@ -83,4 +83,21 @@ struct DetectorTests {
     @Test func labelsComeFromBesideTheModel() throws {
         #expect(try Self.detector().labels.label(for: 17) == "dog")
     }
+
+    /// A caller's count beyond the anchors once aborted the process, reserving that many slots.
+    @Test func aMaximumDetectionsOutsideTheAnchorsIsATypedError() throws {
+        let detector = try Self.detector()
+        #expect(detector.maximumDetectionsLimit == 1917)
+        let image = try ImageDecoder().decode(try Assets.photo("darknet_dog")).image
+        for requested in [1 << 40, Int.max, 1918, 0, -1] {
+            #expect(throws: SSDError.maximumDetectionsOutOfRange(requested: requested, limit: 1917)) {
+                _ = try detector.detect(image, maximumDetections: requested)
+            }
+        }
+        #expect(SSDError.maximumDetectionsOutOfRange(requested: 1 << 40, limit: 1917).description
+            == "maximum detections 1099511627776 is outside 1...1917 (the model's anchors)")
+        // The whole range is open: past the model's 10, up to every anchor.
+        #expect(try detector.detect(image, scoreThreshold: 0, maximumDetections: 1917).detections.count > 10)
+    }
 }
+

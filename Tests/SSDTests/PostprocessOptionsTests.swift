@@ -23,4 +23,40 @@ struct PostprocessOptionsTests {
     func invalidOptionsAreTypedErrors(_ entries: [(String, FlexValue)]) {
         #expect(throws: SSDError.self) { try PostprocessOptions(tfliteOptions: Self.options(entries)) }
     }
+
+    static let required: [(String, FlexValue)] = [("num_classes", .int(90)), ("max_detections", .int(10))]
+
+    /// Values a hostile file can hold that no range check of the form `value > 0` catches.
+    @Test(arguments: [
+        ("nms_score_threshold", FlexValue.float(.nan), "nan", "0.0...1.0"),
+        ("nms_iou_threshold", .float(.nan), "nan", "(0, 1]"),
+        ("h_scale", .float(.nan), "nan", "0.001...1000.0"),
+        ("w_scale", .float(1e300), "inf", "0.001...1000.0"),
+        ("max_detections", .float(1.5), "1.5", "the integers"),
+        ("max_detections", .uint(.max), "18446744073709551615", "the integers"),
+        ("detections_per_class", .string("many"), "\"many\"", "the integers"),
+        ("y_scale", .string("ten"), "\"ten\"", "the numbers"),
+    ])
+    func eachBadValueIsNamed(option: String, value: FlexValue, shown: String, allowed: String) {
+        let entries = Self.required.filter { $0.0 != option } + [(option, value)]
+        #expect(throws: SSDError.invalidOption(name: option, value: shown, allowed: allowed)) {
+            try PostprocessOptions(tfliteOptions: Self.options(entries))
+        }
+    }
+
+    /// The counts are bounded by the anchors only once they are known.
+    @Test func countsAreCheckedAgainstTheAnchors() throws {
+        let options = try PostprocessOptions(tfliteOptions: Self.options(Self.required))
+        try options.validate(anchorCount: 100)
+        #expect(throws: SSDError.invalidOption(name: "detections_per_class", value: "100",
+            allowed: "1...99 (the model's anchors)"))
+        {
+            try options.validate(anchorCount: 99)
+        }
+        #expect(throws: SSDError.invalidOption(name: "max_detections", value: "10",
+            allowed: "1...9 (the model's anchors)"))
+        {
+            try options.validate(anchorCount: 9)
+        }
+    }
 }

@@ -94,4 +94,48 @@ struct SSDPostprocessorTests {
         #expect(run(nil, 3) == Array(all.prefix(3)))
         #expect(run(nil, 0).isEmpty)
     }
+
+    /// A limit past the anchors is cut to them (fast mode once reserved `Int.max` slots and aborted), in both modes.
+    @Test(arguments: [false, true])
+    func aLimitBeyondTheAnchorsIsCutToThem(useRegularNMS: Bool) throws {
+        let (model, encodingsTensor, scoresTensor) = try Self.modelPostprocess()
+        var options = model.options
+        options.useRegularNMS = useRegularNMS
+        let postprocessor = SSDPostprocessor(anchors: model.anchors, options: options)
+        let encodings = try GoldenTensors.bytes("darknet_dog", "enc")
+        let scores = try GoldenTensors.bytes("darknet_dog", "scores")
+        func run(_ limit: Int) -> [RawDetection] {
+            encodings.withUnsafeBytes { e in
+                scores.withUnsafeBytes { s in
+                    postprocessor.detections(encodings: TensorValues(e, tensor: encodingsTensor),
+                        scores: TensorValues(s, tensor: scoresTensor), scoreThreshold: 0, maximumDetections: limit)
+                }
+            }
+        }
+        let unbounded = run(Int.max)
+        #expect(unbounded.count > 10 && unbounded.count <= 1917)
+        #expect(unbounded == run(1917))
+    }
+
+    /// Options built in code skip `validate()`; the postprocess still must not trap on them.
+    @Test(arguments: [
+        PostprocessOptions(classCount: 2, maximumClassesPerDetection: -1),
+        PostprocessOptions(classCount: 0),
+        PostprocessOptions(classCount: -5),
+        PostprocessOptions(classCount: Int.max),
+        PostprocessOptions(classCount: 2, maximumDetections: Int.max),
+    ])
+    func unvalidatedOptionsNeverTrap(options: PostprocessOptions) {
+        let anchors = [Anchor(yCenter: 0.5, xCenter: 0.5, height: 0.4, width: 0.4)]
+        let encodings = [Float](repeating: 0, count: 4), scores: [Float] = [0, 0.9, 0.8]
+        let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
+        let detections = encodings.withUnsafeBytes { e in
+            scores.withUnsafeBytes { s in
+                SSDPostprocessor(anchors: anchors, options: options).detections(
+                    encodings: TensorValues(e, tensor: tensor([1, 4])), scores: TensorValues(s, tensor: tensor([1, 3])))
+            }
+        }
+        #expect(detections.count <= 1)
+    }
 }
+

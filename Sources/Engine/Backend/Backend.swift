@@ -1,6 +1,7 @@
 /// Options for planning a graph on a backend.
 public struct BackendOptions: Sendable {
-    /// Worker threads for the arithmetic; nil for the backend's default (all cores).
+    /// Worker threads for the arithmetic, 1...`maximumThreads`; nil for the backend's default (all cores, at most
+    /// `maximumThreads`).
     public var threads: Int?
     /// Intermediate tensors to keep readable after `run` as extra outputs, after the graph's own (for tests and
     /// debugging: e.g. the logits before a LOGISTIC).

@@ -10,6 +10,7 @@ public struct ReferenceBackend: Backend {
     }
 
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        try options.validate()
         try checkSupport(graph)
         let model = ReferenceModel(graph: try graph.validated(), extraOutputs: options.extraOutputs)
         model.run()

@@ -18,6 +18,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupported(String)
     /// The backend cannot run on this machine (a missing CPU feature, no accelerator).
     case backendUnavailable(backend: String, reason: String)
+    /// A `BackendOptions` value outside what backends accept; `allowed` says the range.
+    case invalidOption(name: String, value: String, allowed: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
             "unsupported op \(name) in \(model)" + (reason.map { ": \($0)" } ?? "")
         case .unsupported(let reason): "unsupported model: \(reason)"
         case .backendUnavailable(let backend, let reason): "the \(backend) backend is unavailable: \(reason)"
+        case .invalidOption(let name, let value, let allowed): "backend option \(name) = \(value) is outside \(allowed)"
         }
     }
 }

@@ -1,0 +1,13 @@
+extension BackendOptions {
+    /// The most worker threads a backend accepts: above the core count of common servers (threads beyond the
+    /// cores only contend, as the workers spin between kernels) and far below the operating system's thread
+    /// limits, so that a typo such as `--threads 100000` is refused instead of starting that many threads.
+    public static let maximumThreads = 256
+
+    /// Throws the first option outside its range; every backend's `prepare` calls it before planning.
+    public func validate() throws(ModelError) {
+        if let threads, !(1...Self.maximumThreads).contains(threads) {
+            throw .invalidOption(name: "threads", value: "\(threads)", allowed: "1...\(Self.maximumThreads)")
+        }
+    }
+}
