@@ -47,7 +47,7 @@ public actor DetectorPool {
         workerCount = detectors.count
         self.maximumQueue = max(0, maximumQueue)
         modelName = detectors[0].modelName
-        maximumDetections = detectors[0].postprocessor.anchors.count
+        maximumDetections = detectors[0].maximumDetectionsLimit
     }
 
     /// Requests waiting for a detector.

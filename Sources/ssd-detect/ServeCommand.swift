@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Inference
 import Logging
@@ -73,14 +74,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Detectors at most: each holds its own arena and threads.
     static let maximumWorkers = 64
-    /// Threads per detector at most.
-    static let maximumThreads = 256
 
     func validate() throws {
         guard backend != .all else { throw ValidationError("--backend all is for bench") }
         if let port { try Self.check("--port", port, 1...65535) }
         if let workers { try Self.check("--workers", workers, 1...Self.maximumWorkers) }
-        if let threadsPerWorker { try Self.check("--threads-per-worker", threadsPerWorker, 1...Self.maximumThreads) }
+        if let threadsPerWorker { try Self.check("--threads-per-worker", threadsPerWorker, 1...BackendOptions.maximumThreads) }
         guard maxBodyMb.isFinite, maxBodyMb > 0, maxBodyMb <= 1024 else {
             throw ValidationError("--max-body-mb must be more than 0 and at most 1024")
         }

@@ -17,7 +17,8 @@ struct DetectCommandTests {
     ///
     /// Its output goes to files, not pipes: FileHandle.readDataToEndOfFile traps when a read is interrupted by a
     /// signal, and the many processes these tests start in parallel make that happen.
-    static func run(_ arguments: [String], timeout: DispatchTimeInterval = .seconds(300)) throws
+    static func run(_ arguments: [String], environment: [String: String]? = nil,
+        timeout: DispatchTimeInterval = .seconds(300)) throws
         -> (status: Int32, output: String, errors: String, crashed: Bool)
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ssd-detect-run-\(UUID())")
@@ -30,6 +31,7 @@ struct DetectCommandTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.standardOutput = output
         process.standardError = errors
         try process.run()

@@ -47,8 +47,8 @@ struct ServeCommandTests {
     }
 
     /// `ssd-detect serve` on a random port of 127.0.0.1 with one single-threaded worker and `options`, ready; its
-    /// standard error goes to `errors`.
-    static func startServer(_ options: [String], errors: Pipe? = nil) async throws -> (Process, URL) {
+    /// standard error goes to `errors` (a file: reading a pipe can be cut short by a signal).
+    static func startServer(_ options: [String], errors: FileHandle? = nil) async throws -> (Process, URL) {
         let port = Int.random(in: 20_000..<40_000)
         let process = Process()
         process.executableURL = DetectCommandTests.executable
@@ -109,23 +109,18 @@ struct ServeCommandTests {
     }
 
     @Test func aBadPortInTheEnvironmentIsRefused() throws {
-        let process = Process()
-        process.executableURL = DetectCommandTests.executable
-        process.arguments = ["serve", "--model-dir", DetectCommandTests.model]
-        process.environment = ["SAGEMAKER_BIND_TO_PORT": "99999999999999999999"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 64 && text.contains("SAGEMAKER_BIND_TO_PORT"), "\(text)")
+        let result = try DetectCommandTests.run(["serve", "--model-dir", DetectCommandTests.model],
+            environment: ["SAGEMAKER_BIND_TO_PORT": "99999999999999999999"])
+        #expect(result.status == 64 && result.errors.contains("SAGEMAKER_BIND_TO_PORT"), "\(result.errors)")
     }
 
     /// A request still running when the grace period ends is cut off: logged, and the exit status says so.
     @Test func requestsCutOffByTheGracePeriodMakeTheExitStatus3() async throws {
-        let errors = Pipe()
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID()).log")
+        try Data().write(to: logFile)
+        defer { try? FileManager.default.removeItem(at: logFile) }
         let (process, base) = try await Self.startServer(["--no-all-cores-when-idle", "--grace-period", "0",
-            "--drain-linger", "0", "--log-level", "error"], errors: errors)
+            "--drain-linger", "0", "--log-level", "error"], errors: try FileHandle(forWritingTo: logFile))
         defer { if process.isRunning { process.terminate() } }
         // 16 photos on one single-threaded detector: well over a second of work.
         let body = try Self.batch(16)
@@ -134,7 +129,7 @@ struct ServeCommandTests {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         _ = await request.value
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: try Data(contentsOf: logFile), as: UTF8.self)
         #expect(process.terminationReason == .exit && process.terminationStatus == 3, "\(log)")
         #expect(log.contains("cut_off=1"), "\(log)")
     }

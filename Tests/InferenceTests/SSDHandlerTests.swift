@@ -131,15 +131,14 @@ struct SSDHandlerTests {
     @Test func imagesAreDecodedOnlyWithinTheMemoryBudget() async throws {
         let handler = SSDHandler(configuration: .init(backend: { CPUBackend() }, requestLimits: .init(maximumBatch: 16),
             imageMemoryBytes: 64 << 20))
-        // 16 pictures of 8 MP: 2 MB of PNG, but 384 MB to decode.
+        // 16 pictures of 8 MP, 384 MB to decode, cut short after their headers: had anything been decoded before
+        // the budget was asked, the answer would be truncated_image.
         let large = try RGBImage(width: 4000, height: 2000, pixels: [UInt8](repeating: 90, count: 4000 * 2000 * 3)).pngData()
-        let batch = Self.json(["instances": Array(repeating: ["b64": Data(large).base64EncodedString()], count: 16)])
-        let clock = ContinuousClock()
-        let start = clock.now
+        let headerOnly = Data(large.prefix(200)).base64EncodedString()
+        let batch = Self.json(["instances": Array(repeating: ["b64": headerOnly], count: 16)])
         await Self.expectError("images_too_large", status: 413) {
             _ = try await handler.inputFn(body: batch, contentType: "application/json")
         }
-        #expect(clock.now - start < .seconds(1), "the batch was decoded before it was refused")
         #expect(handler.imageMemory.available == 64 << 20)
 
         let truncatedSecond = Self.json(["instances": [["b64": try Self.base64("darknet_dog")],
