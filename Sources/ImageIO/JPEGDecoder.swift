@@ -73,8 +73,9 @@ struct JPEGDecoder {
         let components = isCMYK ? 4 : colorspace == Int32(TJCS_GRAY.rawValue) ? 1 : 3
         var bytesPerPixel = isCMYK ? 4 + 3 : 3
         if metadata.orientation != .up { bytesPerPixel += 3 }
-        // A progressive file is decoded from a coefficient buffer of the whole image: 2 bytes a sample, at most.
-        if metadata.isProgressive { bytesPerPixel += 2 * components }
+        // A progressive file, or one whose components come in separate scans, is decoded from a coefficient buffer
+        // of the whole image: 2 bytes a sample, at most.
+        if metadata.isProgressive || metadata.scanCount > 1 { bytesPerPixel += 2 * components }
         let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
             decodingBytes: pixels * bytesPerPixel)
         return (header, metadata, colorspace, handle)

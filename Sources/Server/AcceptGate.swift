@@ -1,3 +1,4 @@
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -10,13 +11,20 @@ final class AcceptGate: Service, Sendable {
     static let settle = Duration.milliseconds(100)
 
     private let closed = Atomic(false)
+    private let listener = Mutex<(any Channel)?>(nil)
 
     /// Whether new connections may still be accepted.
     var isOpen: Bool { !closed.load(ordering: .relaxed) }
 
+    /// The listening channel, once the server runs.
+    func attach(_ channel: any Channel) { listener.withLock { $0 = channel } }
+
     func run() async throws {
         try? await gracefulShutdown()
         closed.store(true, ordering: .relaxed)
+        // An idle listener has a read pending, which the connection limit cannot withdraw; turning auto-read off
+        // does (the limit only stops the next one).
+        if let channel = listener.withLock({ $0 }) { try? await channel.setOption(.autoRead, value: false) }
         try? await Task.sleep(for: Self.settle)
     }
 }

@@ -47,8 +47,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let maximumBodyBytes: Int
     /// The request being read was refused here: Hummingbird never sees it, so its parts go no further.
     private var refusedHere = false
-    /// Requests whose head was read and whose response has not ended (more than one when pipelined).
-    private var openRequests = 0
+    /// Heads read, and responses ended, on this connection (more heads than responses when pipelined).
+    private var requestsRead = 0
+    private var responsesEnded = 0
+    /// Requests whose head was read and whose response has not ended.
+    private var openRequests: Int { requestsRead - responsesEnded }
     /// A request's head was read, its end not yet.
     private var readingBody = false
     /// A response's head was written, its end not yet.
@@ -57,14 +60,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// rather than handed to Hummingbird, which would discard it part by part, a task switch each, at the cost of
     /// the requests it can serve.
     private var discardingBody = false
-    /// The response being written closes the connection.
-    private var closeAfterResponse = false
-    /// A response was written on this connection: the next head is awaited under the keep-alive timeout.
-    private var servedAny = false
+    /// The number of the response after which the connection closes (its request or its response said so, or the
+    /// server is draining).
+    private var closeAfterResponse: Int?
     private var draining = false
     /// This handler answered or gave up: the connection is closing, and nothing more goes through.
     private var closing = false
     private var timer: Scheduled<Void>?
+    /// While the client does not read what is written to it.
+    private var writeTimer: Scheduled<Void>?
 
     init(timeouts: Timeouts, maximumBodyBytes: Int, earlyRefusal: @escaping EarlyRefusal) {
         self.timeouts = timeouts
@@ -82,18 +86,33 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimer()
+        cancelTimers()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { cancelTimer() }
+    func handlerRemoved(context: ChannelHandlerContext) { cancelTimers() }
+
+    /// A client that stops reading its responses fills the socket's buffer and holds the connection (and what
+    /// waits to be written) for ever: the body timeout bounds that too.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            writeTimer?.cancel()
+            writeTimer = nil
+        } else if writeTimer == nil {
+            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeouts.body) { [self] in
+                closing = true
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
             if draining, openRequests == 0 {
-                respondAndClose(context: context, .shuttingDown)
+                respondAndClose(context: context, .shuttingDown, request: head)
                 return
             }
             // Only between requests: an answer now must not overtake one Hummingbird is still writing.
@@ -101,9 +120,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 refuse(head, with: refusal, context: context)
                 return
             }
-            openRequests += 1
+            requestsRead += 1
             readingBody = true
-            if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+            if head.headerFields[.connection]?.lowercased() == "close", closeAfterResponse == nil {
+                closeAfterResponse = requestsRead
+            }
             schedule(timeouts.body, context: context)
         case .body:
             if discardingBody || refusedHere { return }
@@ -125,30 +146,28 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
+        let responseNumber = responsesEnded + 1
         switch unwrapOutboundIn(data) {
         case .head(var response):
             writingResponse = true
-            if draining || response.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
-            if closeAfterResponse { response.headerFields[.connection] = "close" }
+            if draining || response.headerFields[.connection]?.lowercased() == "close" {
+                closeAfterResponse = min(closeAfterResponse ?? responseNumber, responseNumber)
+            }
+            if closeAfterResponse == responseNumber { response.headerFields[.connection] = "close" }
             context.write(wrapOutboundOut(.head(response)), promise: promise)
         case .body:
             context.write(data, promise: promise)
         case .end:
             writingResponse = false
-            openRequests -= 1
-            servedAny = true
-            if readingBody, openRequests == 0 { discardingBody = true }
-            guard closeAfterResponse else {
+            responsesEnded += 1
+            guard closeAfterResponse == responsesEnded else {
+                if readingBody, openRequests == 0 { discardingBody = true }
                 context.write(data, promise: promise)
                 updateTimer(context: context)
                 return
             }
-            closing = true
-            cancelTimer()
-            context.writeAndFlush(data).assumeIsolated().whenComplete { result in
-                promise?.completeWith(result)
-                context.close(promise: nil)
-            }
+            context.write(data, promise: promise)
+            finish(context: context)
         }
     }
 
@@ -157,12 +176,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
+        guard !closing else { return }
         draining = true
-        if openRequests > 0 { closeAfterResponse = true } else if !readingBody { updateTimer(context: context) }
+        if openRequests > 0 {
+            closeAfterResponse = min(closeAfterResponse ?? responsesEnded + 1, responsesEnded + 1)
+        } else if !readingBody {
+            updateTimer(context: context)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if openRequests == 0, let parserError = error as? HTTPParserError, parserError == .headerOverflow {
+        if !closing, !readingBody, openRequests == 0, let parserError = error as? HTTPParserError,
+            parserError == .headerOverflow
+        {
             respondAndClose(context: context,
                 InferenceError(status: 431, code: "headers_too_large", message: "the request line and headers are over the limit"))
             return
@@ -177,20 +203,23 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if openRequests > 0 {
             cancelTimer()
         } else {
-            schedule(draining ? timeouts.drainLinger : servedAny ? timeouts.keepAlive : timeouts.header, context: context)
+            schedule(draining ? timeouts.drainLinger : responsesEnded > 0 ? timeouts.keepAlive : timeouts.header,
+                context: context)
         }
     }
 
     private func timedOut(context: ChannelHandlerContext) {
         timer = nil
         guard !closing else { return }
-        if readingBody, openRequests > 0, !writingResponse {
+        if readingBody, openRequests == 1, !writingResponse, !refusedHere, !discardingBody {
             respondAndClose(context: context, .requestTimeout("the request body did not arrive within the body timeout"))
-        } else if !readingBody, openRequests == 0, !servedAny, !draining {
+        } else if !readingBody, openRequests == 0, responsesEnded == 0, !draining {
             respondAndClose(context: context, .requestTimeout("no complete request head within the header timeout"))
         } else {
-            // Idle after a response, draining, or a response already under way: close without a word.
+            // Idle after a response, draining, an earlier request still unanswered, or a response already under
+            // way: nothing can be said on this connection without confusing the client.
             closing = true
+            cancelTimers()
             context.close(promise: nil)
         }
     }
@@ -201,14 +230,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func refuse(_ request: HTTPRequest, with error: InferenceError, context: ChannelHandlerContext) {
         let fields = request.headerFields
         let declared = fields[.transferEncoding] == nil ? Int(fields[.contentLength] ?? "0") : nil
-        guard let declared, declared <= maximumBodyBytes, fields[.connection]?.lowercased() != "close" else {
-            respondAndClose(context: context, error)
+        // A client that sent `Expect: 100-continue` waits for a go-ahead that will not come: its body never follows.
+        guard let declared, declared <= maximumBodyBytes, fields[.connection]?.lowercased() != "close",
+            fields[.expect] == nil
+        else {
+            respondAndClose(context: context, error, request: request)
             return
         }
-        var headers = error.responseHeaders
-        headers[.requestID] = RequestID.sanitized(fields[.requestID] ?? fields[.amazonRequestID])
-        _ = write(error, headers: headers, close: false, context: context)
-        servedAny = true
+        _ = write(error, headers: Self.headers(for: error, request: request), close: false, context: context)
+        requestsRead += 1
+        responsesEnded += 1
         readingBody = true
         refusedHere = true
         schedule(timeouts.body, context: context)
@@ -216,12 +247,34 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Answers on Hummingbird's behalf (it never saw this request, or waits for a body that will not come), then
     /// closes.
-    private func respondAndClose(context: ChannelHandlerContext, _ error: InferenceError) {
+    private func respondAndClose(context: ChannelHandlerContext, _ error: InferenceError, request: HTTPRequest? = nil) {
+        _ = write(error, headers: Self.headers(for: error, request: request), close: true, context: context)
+        finish(context: context)
+    }
+
+    /// Closes once what was written is sent: first the output only, so that a client still sending its body reads
+    /// the answer rather than a reset (closing with unread data makes the kernel send RST), then all of it when
+    /// the client closes its side or after the linger.
+    private func finish(context: ChannelHandlerContext) {
         closing = true
         cancelTimer()
-        write(error, headers: error.responseHeaders, close: true, context: context).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+        context.flush()
+        let halfClosed = context.eventLoop.makePromise(of: Void.self)
+        halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
+        context.close(mode: .output, promise: halfClosed)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.closeLinger) { context.close(promise: nil) }
+    }
+
+    /// How long a half-closed connection waits for the client to close its side.
+    static let closeLinger = TimeAmount.seconds(2)
+
+    /// An error's response fields, with the request id when the error answers a request.
+    private static func headers(for error: InferenceError, request: HTTPRequest?) -> HTTPFields {
+        var headers = error.responseHeaders
+        if let fields = request?.headerFields {
+            headers[.requestID] = RequestID.sanitized(fields[.requestID] ?? fields[.amazonRequestID])
         }
+        return headers
     }
 
     private func write(_ error: InferenceError, headers: HTTPFields, close: Bool, context: ChannelHandlerContext)
@@ -243,6 +296,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func cancelTimer() {
         timer?.cancel()
         timer = nil
+    }
+
+    private func cancelTimers() {
+        cancelTimer()
+        writeTimer?.cancel()
+        writeTimer = nil
     }
 }
 

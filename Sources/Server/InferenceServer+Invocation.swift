@@ -23,7 +23,7 @@ extension InferenceServer {
             // Unread, a body is discarded before the next request on the connection: fine while it is declared
             // and within the limit; anything else (chunked, oversized, partly read) closes the connection instead.
             let declared = request.headers[.contentLength].flatMap(Int.init)
-            if error.status == 413 || (!bodyRead && (declared ?? .max) > configuration.maximumBodyBytes) {
+            if error == .payloadTooLarge(limit: configuration.maximumBodyBytes) || (!bodyRead && (declared ?? .max) > configuration.maximumBodyBytes) {
                 response.headers[.connection] = "close"
             }
         }
@@ -48,25 +48,34 @@ extension InferenceServer {
 
     private func respond(to request: Request, bodyRead: inout Bool) async throws(InferenceError) -> Response {
         guard let model = state.current else { throw .notReady }
+        guard admission.tryStartReading() else { throw .overloaded() }
+        let body: ByteBuffer
+        do {
+            defer { admission.finishReading() }
+            body = try await readBody(of: request)
+        }
+        bodyRead = true
         guard admission.tryEnter() else { throw .overloaded() }
         defer { admission.leave() }
+        let (bytes, contentType) = try await handler.transform(body: Array(buffer: body),
+            contentType: request.headers[.contentType], accept: request.headers[.accept], model: model)
+        return Response(status: .ok, headers: [.contentType: contentType],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The whole body, or 413 when it is (or declares to be) over the limit.
+    private func readBody(of request: Request) async throws(InferenceError) -> ByteBuffer {
         let limit = configuration.maximumBodyBytes
         // Refuse a declared oversized body before reading any of it.
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw .payloadTooLarge(limit: limit)
         }
-        let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: limit)
+            return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw .payloadTooLarge(limit: limit)
         } catch {
             throw .badRequest("unreadable_body", "cannot read the request body: \(error)")
         }
-        bodyRead = true
-        let (bytes, contentType) = try await handler.transform(body: Array(buffer: body),
-            contentType: request.headers[.contentType], accept: request.headers[.accept], model: model)
-        return Response(status: .ok, headers: [.contentType: contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

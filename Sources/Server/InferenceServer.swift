@@ -63,7 +63,10 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                 serverName: "ssd-detect",
                 availableConnectionsDelegate: ConnectionLimit(maximum: configuration.maximumConnections, gate: gate)),
-            onServerRunning: onServerRunning, logger: logger)
+            onServerRunning: { channel in
+                gate.attach(channel)
+                await onServerRunning(channel)
+            }, logger: logger)
         application.addServices(ModelLoader(handler: handler, directory: configuration.modelDirectory, state: state,
             logger: logger))
         return application

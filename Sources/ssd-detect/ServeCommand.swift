@@ -54,8 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an idle kept-alive connection stays open (1...3600).")
     var keepAliveTimeout = 75
 
-    @Option(help: "Seconds idle connections stay open after SIGTERM, answering 503 rather than reset (0...grace period).")
-    var drainLinger = 2
+    @Option(help: "Seconds idle connections stay open after SIGTERM, answering 503 rather than reset (default: 2, at most the grace period).")
+    var drainLinger: Int?
 
     @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backend: BackendChoice = .cpu
@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             try Self.check(name, value, 1...3600)
         }
         try Self.check("--grace-period", gracePeriod, 0...3600)
-        try Self.check("--drain-linger", drainLinger, 0...gracePeriod)
+        if let drainLinger { try Self.check("--drain-linger", drainLinger, 0...gracePeriod) }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
     }
 
@@ -134,13 +134,14 @@ struct ServeCommand: AsyncParsableCommand {
             "backend": .string(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount))
                 + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
         ])
-        // Every detector busy (the lone-request one included) and the queue full: the next is refused on arrival.
-        let admitted = workerCount + (lonesOnAllCores ? 1 : 0) + queue
+        // Every detector busy and the queue full: the next is refused on arrival. (The lone-request detector is not
+        // counted: it takes a request only when no other is running, never under load.)
+        let admitted = workerCount + queue
         let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
             modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod),
             maximumInvocations: admitted, maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,
             headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
-            keepAliveTimeout: .seconds(keepAliveTimeout), drainLinger: .seconds(drainLinger)),
+            keepAliveTimeout: .seconds(keepAliveTimeout), drainLinger: .seconds(drainLinger ?? min(2, gracePeriod))),
             logger: logger)
         let report = try await server.run()
         guard report.cutOffInvocations == 0 else {
@@ -167,7 +168,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard getrlimit(Self.openFiles, &limit) == 0 else { return requested }
         if limit.rlim_cur < limit.rlim_max {
             var raised = limit
-            raised.rlim_cur = limit.rlim_max
+            // An unlimited hard limit is still capped by the kernel's nr_open (a million by default).
+            raised.rlim_cur = min(1 << 20, limit.rlim_max)
             if setrlimit(Self.openFiles, &raised) == 0 { limit = raised }
         }
         let available = Int(clamping: limit.rlim_cur) - 64

@@ -68,7 +68,7 @@ struct ServeCommandTests {
     }
 
     @Test func sigtermLetsInFlightRequestsFinishThenExitsZero() async throws {
-        let (process, base) = try await Self.startServer(["--grace-period", "20", "--log-level", "warning"])
+        let (process, base) = try await Self.startServer(["--grace-period", "20", "--max-queue", "8", "--log-level", "warning"])
         defer { if process.isRunning { process.terminate() } }
         let body = try Self.batch(8)
         let responses = try await withThrowingTaskGroup(of: (status: Int, predictions: Int).self) { group in

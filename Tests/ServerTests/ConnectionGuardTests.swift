@@ -126,6 +126,34 @@ import TestSupport
         }
     }
 
+    /// A client still sending reads its answer: the server closes its side only, never with unread data (a reset).
+    @Test func aClientStillSendingGetsThe413NotAReset() async throws {
+        try await Self.withServer(Self.handler) { port in
+            let connection = try RawHTTPConnection(port: port)
+            connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000000\r\n\r\n")
+            for _ in 0..<16 { connection.write([UInt8](repeating: 0x41, count: 65536)) }
+            let response = connection.readResponse()
+            #expect(response?.status == 413 && response?.headers["connection"] == "close")
+        }
+    }
+
+    /// Clients that upload slowly hold reading places, not invocation places: the others are still served.
+    @Test func slowUploadsDoNotStarveTheOthers() async throws {
+        try await Self.withServer(Self.handler, configure: { $0.maximumInvocations = 1 }) { port in
+            let slow = try (0..<2).map { _ in try RawHTTPConnection(port: port) }
+            for connection in slow {
+                connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n")
+                connection.write([UInt8](repeating: 0xFF, count: 1000))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let photo = try Assets.photo("darknet_person")
+            let served = try RawHTTPConnection(port: port)
+            served.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n")
+            served.write(photo)
+            #expect(served.readResponse()?.status == 200)
+        }
+    }
+
     @Test func connectionsPastTheMaximumWaitUntilOneCloses() async throws {
         try await Self.withServer(Self.handler, configure: { $0.maximumConnections = 2; $0.keepAliveTimeout = .seconds(30) }) { port in
             var held = [try RawHTTPConnection(port: port), try RawHTTPConnection(port: port)]
