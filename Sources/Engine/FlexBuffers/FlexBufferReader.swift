@@ -163,8 +163,10 @@ public struct FlexBufferReader: Sendable {
     private func map(at start: Int, width: Int, depth: Int) throws(FlexBufferError) -> FlexValue {
         let values = try untypedElements(at: start, width: width, depth: depth)
         let keysStart = try indirect(at: start - 3 * width, width: width)
-        let keysWidth = Int(try unsigned(at: start - 2 * width, width: width))
-        guard [1, 2, 4, 8].contains(keysWidth) else { throw .invalid("map key width \(keysWidth)") }
+        // Checked before converting: a stored width can be any 64-bit value.
+        let storedKeysWidth = try unsigned(at: start - 2 * width, width: width)
+        guard [1, 2, 4, 8].contains(storedKeysWidth) else { throw .invalid("map key width \(storedKeysWidth)") }
+        let keysWidth = Int(storedKeysWidth)
         let keys = try typedElements(at: keysStart, count: try length(before: keysStart, width: keysWidth),
             width: keysWidth, elementCode: Code.key, depth: depth + 1)
         guard keys.count == values.count else { throw .invalid("map with \(keys.count) keys and \(values.count) values") }
