@@ -9,6 +9,7 @@
 # whichever comes first. Prints executions, exec/s and crashes per target; fails on any crash, leak, timeout or
 # out-of-memory. Logs and the inputs that failed are left in .out/fuzz/TARGET/.
 set -euo pipefail
+export LC_NUMERIC=C  # a decimal point in $EPOCHREALTIME, for awk
 cd "$(dirname "$0")/.."
 seconds=${1:?seconds per target}
 runs=${2:?executions per target (-1: no limit)}
@@ -43,6 +44,7 @@ for target in "${targets[@]}"; do
     regressions=()
     [ -d "Fuzz/Regressions/$target" ] && regressions=("Fuzz/Regressions/$target"/*)
     result=ok
+    elapsed=0
     # Seeds must parse (else the fuzzer only explores the first check); kept crashers must not crash.
     if ! FUZZ_STRICT=1 "$bin/fuzz-$target" "${seeds[@]}" >"$dir/seeds.log" 2>&1; then
         result="a seed does not parse: $dir/seeds.log"
@@ -62,7 +64,7 @@ for target in "${targets[@]}"; do
     [ "$result" = ok ] || failed=1
     rate=-
     [ -n "$executions" ] && rate=$(awk "BEGIN { printf \"%d\", $executions / $elapsed }")
-    printf '%-18s %12s %9s %8.0f %8s  %s\n' "fuzz-$target" "${executions:--}" "$rate" "${elapsed:-0}" "$crashes" \
+    printf '%-18s %12s %9s %8.0f %8s  %s\n' "fuzz-$target" "${executions:--}" "$rate" "$elapsed" "$crashes" \
         "$result"
 done
 exit $failed
