@@ -114,13 +114,13 @@ CONV_OPTIONS, DEPTHWISE_OPTIONS, POOL_OPTIONS, CONCAT_OPTIONS, ADD_OPTIONS, RESH
 SAME, VALID, RELU6_ACTIVATION = 0, 1, 3
 
 
-def postprocess_options(classes):
+def postprocess_options(classes, detections=10, per_class=100):
     """TFLite_Detection_PostProcess's custom options, as the TF Object Detection API's export writes them."""
     fbb = flexbuffers.Builder()
     with fbb.Map():
-        fbb.Int("max_detections", 10)
+        fbb.Int("max_detections", detections)
         fbb.Int("max_classes_per_detection", 1)
-        fbb.Int("detections_per_class", 100)
+        fbb.Int("detections_per_class", per_class)
         fbb.Bool("use_regular_nms", False)
         fbb.Float("nms_score_threshold", 1e-8)
         fbb.Float("nms_iou_threshold", 0.6)
@@ -226,10 +226,11 @@ def anchors(count):
 
 
 def detection_tail(model, boxes, scores, anchor_tensor, classes):
-    outputs = [model.tensor("detection_boxes", [1, 10, 4]), model.tensor("detection_classes", [1, 10]),
-               model.tensor("detection_scores", [1, 10]), model.tensor("num_detections", [1])]
+    """The postprocess of 8 anchors: its counts within them, as the SSD module requires."""
+    outputs = [model.tensor("detection_boxes", [1, 5, 4]), model.tensor("detection_classes", [1, 5]),
+               model.tensor("detection_scores", [1, 5]), model.tensor("num_detections", [1])]
     model.op(CUSTOM, [boxes, scores, anchor_tensor], outputs,
-             custom=("TFLite_Detection_PostProcess", postprocess_options(classes)))
+             custom=("TFLite_Detection_PostProcess", postprocess_options(classes, detections=5, per_class=8)))
     return outputs
 
 
