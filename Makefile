@@ -29,6 +29,7 @@ build: deps
 ## image, minutes in a debug build, seconds optimized.
 test: assets
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(MAKE) fuzz-smoke
 	$(MAKE) conformance
 
 MODEL_DIR ?= .assets/models/ssd_mobilenet_v1_coco_quant
@@ -64,5 +65,21 @@ bench: assets build-release
 	scripts/bench-detect.sh
 	.venv/bin/python scripts/load-test.py --json .out/load-test.json
 
+.PHONY: fuzz fuzz-smoke
+FUZZ_RUNS ?= 1000000
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_TARGETS ?=
+
+## Fuzz every parser (or FUZZ_TARGETS, e.g. "jpeg tflite") with libFuzzer and AddressSanitizer (docs/FUZZING.md):
+## each from fresh seeds until FUZZ_RUNS executions or FUZZ_SECONDS seconds, whichever comes first; fails on any
+## crash, leak or hang.
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
+## The same for CI, FUZZ_SMOKE_SECONDS a target (a minute in all).
+fuzz-smoke: deps
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS) -1 $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build .out
+	rm -rf .build .build-fuzz .out

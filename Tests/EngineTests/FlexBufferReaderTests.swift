@@ -31,6 +31,32 @@ struct FlexBufferReaderTests {
         #expect(value["c"] == nil)
     }
 
+    /// Found by fuzzing (fuzz-flexbuffers): a map's key width stored in 8 bytes, past Int.max, trapped.
+    @Test func aKeyWidthPastIntMaxIsATypedError() {
+        // An empty map of width 8: keys offset 0 (-> 0), key width 2^64 - 1, length 0; root width 1 -> the map at 24.
+        let bytes: [UInt8] = [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 0xFF, count: 8)
+            + [UInt8](repeating: 0, count: 8) + [0x00, 0x27, 0x01]
+        #expect(throws: FlexBufferError.invalid("map key width \(UInt64.max)")) { try FlexBufferReader(bytes).decode() }
+    }
+
+    /// Found by fuzzing (fuzz-flexbuffers): offsets that point many times at one vector made a few hundred bytes
+    /// decode to gigabytes.
+    @Test func sharedOffsetsCannotAmplifyTheDecodedValue() {
+        // A vector of 4 ints, then 8 vectors of 4 offsets all to the vector before: 4^9 = 262,144 ints from 84 bytes.
+        // Each vector is [length 4, 4 elements, 4 packed types], at width 1.
+        var bytes: [UInt8] = [4, 1, 2, 3, 4, 0x04, 0x04, 0x04, 0x04]
+        var previous = 1  // where the last vector's elements start
+        for _ in 0..<8 {
+            bytes.append(4)
+            let start = bytes.count
+            for _ in 0..<4 { bytes.append(UInt8(bytes.count - previous)) }
+            bytes += [0x28, 0x28, 0x28, 0x28]  // VECTOR (10 << 2), width 1
+            previous = start
+        }
+        bytes += [UInt8(bytes.count - previous), 0x28, 1]  // root: the last vector; root width 1
+        #expect(throws: FlexBufferError.self) { _ = try FlexBufferReader(bytes).decode() }  // (not printed if not)
+    }
+
     @Test func damagedBlobsAreTypedErrors() {
         for bytes in [[], [1], [0x04, 3], [7, 0x04, 3], [0x20, 0x24, 1], [0x02, 0xFC, 1]] as [[UInt8]] {
             #expect(throws: FlexBufferError.self, "\(bytes)") { try FlexBufferReader(bytes).decode() }

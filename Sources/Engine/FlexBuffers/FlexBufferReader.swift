@@ -22,6 +22,13 @@ public struct FlexBufferReader: Sendable {
     private let bytes: [UInt8]
     /// Nesting bound, so that a blob whose offsets form a cycle cannot recurse forever.
     private static let maximumDepth = 64
+    /// Bound on what a blob may decode to (values, plus the bytes of strings, keys and blobs), in times its size.
+    /// Offsets may point many times at the same vector, so a few hundred bytes could otherwise decode to gigabytes.
+    /// Builders write each value once and share only keys (between maps with the same keys), which stays far below
+    /// this unless keys average over a hundred characters.
+    private static let maximumExpansion = 64
+    /// What decoding may still produce, in the units of `maximumExpansion`.
+    private var remaining = 0
 
     // Type codes of the format.
     private enum Code {
@@ -38,7 +45,17 @@ public struct FlexBufferReader: Sendable {
         let rootWidth = Int(bytes[bytes.count - 1])
         guard [1, 2, 4, 8].contains(rootWidth) else { throw .invalid("root byte width \(rootWidth)") }
         let packed = bytes[bytes.count - 2]
-        return try value(at: bytes.count - 2 - rootWidth, parentWidth: rootWidth, packedType: packed, depth: 0)
+        var decoder = self
+        decoder.remaining = Self.maximumExpansion * bytes.count
+        return try decoder.value(at: bytes.count - 2 - rootWidth, parentWidth: rootWidth, packedType: packed, depth: 0)
+    }
+
+    /// Counts `units` of output against `remaining`.
+    private mutating func produce(_ units: Int) throws(FlexBufferError) {
+        guard units <= remaining else {
+            throw .invalid("decodes to more than \(Self.maximumExpansion) times its size (offsets that share data)")
+        }
+        remaining -= units
     }
 
     private func check(_ offset: Int, _ length: Int) throws(FlexBufferError) {
@@ -75,10 +92,11 @@ public struct FlexBufferReader: Sendable {
         return offset - Int(distance)
     }
 
-    private func value(at offset: Int, parentWidth: Int, packedType: UInt8, depth: Int) throws(FlexBufferError)
-        -> FlexValue
+    private mutating func value(at offset: Int, parentWidth: Int, packedType: UInt8, depth: Int)
+        throws(FlexBufferError) -> FlexValue
     {
         guard depth < Self.maximumDepth else { throw .invalid("nesting deeper than \(Self.maximumDepth)") }
+        try produce(1)
         let code = Int(packedType >> 2)
         let width = 1 << Int(packedType & 3)
         switch code {
@@ -91,11 +109,15 @@ public struct FlexBufferReader: Sendable {
         case Code.indirectUInt:
             return .uint(try unsigned(at: try indirect(at: offset, width: parentWidth), width: width))
         case Code.indirectFloat: return .float(try float(at: try indirect(at: offset, width: parentWidth), width: width))
-        case Code.key: return .string(try key(at: try indirect(at: offset, width: parentWidth)))
+        case Code.key:
+            let key = try key(at: try indirect(at: offset, width: parentWidth))
+            try produce(key.utf8.count)
+            return .string(key)
         case Code.string, Code.blob:
             let start = try indirect(at: offset, width: parentWidth)
             let count = try length(before: start, width: width)
             try check(start, count)
+            try produce(count)
             let content = Array(bytes[start..<(start + count)])
             if code == Code.blob { return .blob(content) }
             guard let text = String(validating: content, as: UTF8.self) else { throw .invalid("string is not UTF-8") }
@@ -132,7 +154,9 @@ public struct FlexBufferReader: Sendable {
         return text
     }
 
-    private func untypedElements(at start: Int, width: Int, depth: Int) throws(FlexBufferError) -> [FlexValue] {
+    private mutating func untypedElements(at start: Int, width: Int, depth: Int) throws(FlexBufferError)
+        -> [FlexValue]
+    {
         let count = try length(before: start, width: width)
         let (size, overflow) = count.multipliedReportingOverflow(by: width)
         guard !overflow else { throw .invalid("vector length overflows") }
@@ -146,7 +170,7 @@ public struct FlexBufferReader: Sendable {
         return elements
     }
 
-    private func typedElements(at start: Int, count: Int, width: Int, elementCode: Int, depth: Int)
+    private mutating func typedElements(at start: Int, count: Int, width: Int, elementCode: Int, depth: Int)
         throws(FlexBufferError) -> [FlexValue]
     {
         let (size, overflow) = count.multipliedReportingOverflow(by: width)
@@ -160,11 +184,13 @@ public struct FlexBufferReader: Sendable {
         return elements
     }
 
-    private func map(at start: Int, width: Int, depth: Int) throws(FlexBufferError) -> FlexValue {
+    private mutating func map(at start: Int, width: Int, depth: Int) throws(FlexBufferError) -> FlexValue {
         let values = try untypedElements(at: start, width: width, depth: depth)
         let keysStart = try indirect(at: start - 3 * width, width: width)
-        let keysWidth = Int(try unsigned(at: start - 2 * width, width: width))
-        guard [1, 2, 4, 8].contains(keysWidth) else { throw .invalid("map key width \(keysWidth)") }
+        // Checked before converting: a stored width can be any 64-bit value.
+        let storedKeysWidth = try unsigned(at: start - 2 * width, width: width)
+        guard [1, 2, 4, 8].contains(storedKeysWidth) else { throw .invalid("map key width \(storedKeysWidth)") }
+        let keysWidth = Int(storedKeysWidth)
         let keys = try typedElements(at: keysStart, count: try length(before: keysStart, width: keysWidth),
             width: keysWidth, elementCode: Code.key, depth: depth + 1)
         guard keys.count == values.count else { throw .invalid("map with \(keys.count) keys and \(values.count) values") }

@@ -24,6 +24,10 @@ extension Graph {
                 throw .invalid("\(label) has \(node.outputs.count) outputs, expected \(shapes.count)")
             }
             for (output, shape) in zip(node.outputs, shapes) {
+                // The loader's bound on declared shapes, so that every element count of the graph is safe to take.
+                guard let count = Self.elementCount(shape), count <= Int(Int32.max) else {
+                    throw .invalid("\(label): \(tensors[output].name) computes to \(shape), too many elements")
+                }
                 let declared = graph.tensors[output].shape
                 guard declared.isEmpty || declared == shape else {
                     throw .invalid("\(label): \(tensors[output].name) is declared \(declared) but computes to \(shape)")
@@ -81,13 +85,14 @@ extension Graph {
                 shape = newShape.constantValues(Int32.self).map(Int.init)
             }
             if let wildcard = shape.firstIndex(of: -1) {
-                let known = shape.enumerated().filter { $0.offset != wildcard }.reduce(1) { $0 * $1.element }
-                guard known > 0, input.elementCount % known == 0 else {
+                var others = shape
+                others.remove(at: wildcard)
+                guard let known = Self.elementCount(others), known > 0, input.elementCount % known == 0 else {
                     throw .invalid("\(label): cannot reshape \(input.shape) to \(shape)")
                 }
                 shape[wildcard] = input.elementCount / known
             }
-            guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == input.elementCount else {
+            guard shape.allSatisfy({ $0 >= 0 }), Self.elementCount(shape) == input.elementCount else {
                 throw .invalid("\(label): cannot reshape \(input.shape) (\(input.elementCount) elements) to \(shape)")
             }
             return [shape]
@@ -155,6 +160,17 @@ extension Graph {
             filterHeight: filter.shape[1], filterWidth: filter.shape[2])
         else { throw .invalid("\(label): no \(filter.shape[1])x\(filter.shape[2]) window fits \(input.shape)") }
         return [input.shape[0], geometry.outputHeight, geometry.outputWidth, outputChannels]
+    }
+
+    /// Elements of `shape`; nil when the product overflows, as a shape tensor's values (any Int32s) can make it.
+    private static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
     }
 
     /// The engine computes float32 and quantized uint8 tensors.

@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""Writes the fuzzing seed corpora: small, valid inputs of every parser, one folder per fuzz target.
+
+    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers}/*
+
+Deterministic (fixed pictures, no randomness), so a seed's name and bytes are the same on every machine with the
+pinned Pillow and flatbuffers (scripts/requirements.txt). Made, not copied from the shared assets: each seed is a
+few hundred bytes, which keeps libFuzzer's mutations close to the structure that matters.
+"""
+import base64
+import io
+import json
+import pathlib
+import struct
+import sys
+import zlib
+
+import flatbuffers
+from flatbuffers import flexbuffers
+from PIL import Image
+
+
+def picture(mode, size=(16, 12)):
+    """A gradient with some edges, so that every JPEG block and PNG filter has work to do."""
+    width, height = size
+    rgb = Image.new("RGB", size)
+    rgb.putdata([((x * 255) // width, (y * 255) // height, ((x ^ y) * 37) % 256)
+                 for y in range(height) for x in range(width)])
+    return rgb.convert(mode)
+
+
+def saved(image, format, **options):
+    out = io.BytesIO()
+    image.save(out, format, **options)
+    return out.getvalue()
+
+
+def jpegs():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: a quarter turn clockwise
+    return {
+        "baseline.jpg": saved(picture("RGB"), "JPEG", quality=75),
+        "progressive.jpg": saved(picture("RGB"), "JPEG", quality=75, progressive=True),
+        "gray.jpg": saved(picture("L"), "JPEG"),
+        "exif-orientation.jpg": saved(picture("RGB", (9, 5)), "JPEG", exif=exif.tobytes()),
+        "cmyk-adobe.jpg": saved(picture("CMYK", (8, 8)), "JPEG"),
+        "444-optimized.jpg": saved(picture("RGB", (7, 9)), "JPEG", subsampling=0, optimize=True),
+    }
+
+
+def interlaced_png(image):
+    """An Adam7-interlaced RGB PNG, which Pillow does not write."""
+    width, height = image.size
+    pixels = image.tobytes()
+    data = b""
+    for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+                           (0, 1, 1, 2)]:
+        for y in range(y0, height, dy):
+            row = b"".join(pixels[3 * (y * width + x):3 * (y * width + x) + 3] for x in range(x0, width, dx))
+            if row:
+                data += b"\0" + row
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(data, 9)) + chunk(b"IEND", b"")
+
+
+def pngs():
+    return {
+        "rgb.png": saved(picture("RGB"), "PNG"),
+        "palette.png": saved(picture("RGB").quantize(16), "PNG"),
+        "gray.png": saved(picture("L"), "PNG"),
+        "gray16.png": saved(picture("L").point(lambda v: v * 257, "I").convert("I;16"), "PNG"),
+        "rgba.png": saved(picture("RGBA"), "PNG"),
+        "gray-alpha.png": saved(picture("LA", (5, 7)), "PNG"),
+        "bilevel.png": saved(picture("1", (13, 3)), "PNG"),
+        "interlaced.png": interlaced_png(picture("RGB", (11, 10))),
+    }
+
+
+def base64s(png):
+    text = base64.b64encode(png).decode()
+    return {
+        "png.txt": text,
+        "hello.txt": "SGVsbG8sIHdvcmxkIQ==",
+        "unpadded.txt": "SGVsbG8sIHdvcmxkIQ",
+        "urlsafe.txt": base64.urlsafe_b64encode(bytes(range(250, 256)) + b"\xfb\xff").decode(),
+        "mime.txt": "\r\n".join(text[i:i + 76] for i in range(0, len(text), 76)),
+        "spaces.txt": " SGVs\tbG8g d29y\nbGQ= \n",
+        "data-url.txt": "data:image/png;base64," + text,
+        "empty.txt": "",
+    }
+
+
+def requests(png, jpeg):
+    image, photo = base64.b64encode(png).decode(), base64.b64encode(jpeg).decode()
+    return {
+        "image.json": {"image": image},
+        "options.json": {"image": photo, "threshold": 0.5, "max_detections": 5, "classes": ["person", "dog", 17]},
+        "batch.json": {"instances": [{"b64": image}, {"b64": "data:image/jpeg;base64," + photo}], "threshold": 0.25},
+        "empty-classes.json": {"instances": [{"b64": image}], "classes": [], "max_detections": 100},
+    }
+
+
+# TFLite: field slots of tensorflow/lite/schema/schema.fbs (version 3), as Sources/Engine/TFLite/TFLiteSchema.swift.
+FLOAT32, INT32, UINT8 = 0, 2, 3
+ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE = 0, 1, 2, 3, 4, 6
+LOGISTIC, MAX_POOL_2D, MUL, RELU, RELU6, RESHAPE, CUSTOM, QUANTIZE = 14, 17, 18, 19, 21, 22, 32, 114
+# BuiltinOptions union tags, and each options table's fields as (slot, kind, value).
+CONV_OPTIONS, DEPTHWISE_OPTIONS, POOL_OPTIONS, CONCAT_OPTIONS, ADD_OPTIONS, RESHAPE_OPTIONS, MUL_OPTIONS = (
+    1, 2, 5, 10, 11, 17, 21)
+SAME, VALID, RELU6_ACTIVATION = 0, 1, 3
+
+
+def postprocess_options(classes, detections=10, per_class=100):
+    """TFLite_Detection_PostProcess's custom options, as the TF Object Detection API's export writes them."""
+    fbb = flexbuffers.Builder()
+    with fbb.Map():
+        fbb.Int("max_detections", detections)
+        fbb.Int("max_classes_per_detection", 1)
+        fbb.Int("detections_per_class", per_class)
+        fbb.Bool("use_regular_nms", False)
+        fbb.Float("nms_score_threshold", 1e-8)
+        fbb.Float("nms_iou_threshold", 0.6)
+        fbb.Int("num_classes", classes)
+        for key, value in [("y_scale", 10.0), ("x_scale", 10.0), ("h_scale", 5.0), ("w_scale", 5.0)]:
+            fbb.Float(key, value)
+    return bytes(fbb.Finish())
+
+
+class Model:
+    """A one-subgraph TFLite model, built bottom up: tensors, then ops, then `finish()` writes the FlatBuffer."""
+
+    def __init__(self):
+        self.tensors, self.ops, self.buffers, self.codes = [], [], [b""], []
+
+    def tensor(self, name, shape, type=FLOAT32, quantization=None, data=None):
+        buffer = 0
+        if data is not None:
+            self.buffers.append(data)
+            buffer = len(self.buffers) - 1
+        self.tensors.append((name, shape, type, quantization, buffer))
+        return len(self.tensors) - 1
+
+    def op(self, code, inputs, outputs, options=None, custom=None):
+        key = (code, custom[0] if custom else None)
+        if key not in self.codes:
+            self.codes.append(key)
+        self.ops.append((self.codes.index(key), inputs, outputs, options, custom[1] if custom else None))
+
+    def finish(self, inputs, outputs):
+        b = flatbuffers.Builder(1024)
+
+        def table(fields):
+            # Vectors inside options ("i32s") are written before the table, as FlatBuffers requires.
+            fields = [(slot, "offset", vector(value)) if kind == "i32s" else (slot, kind, value)
+                      for slot, kind, value in fields]
+            b.StartObject(1 + max([slot for slot, _, _ in fields], default=0))
+            for slot, kind, value in fields:
+                getattr(b, {"offset": "PrependUOffsetTRelativeSlot", "u8": "PrependUint8Slot", "i8": "PrependInt8Slot",
+                            "i32": "PrependInt32Slot", "u32": "PrependUint32Slot"}[kind])(slot, value, 0)
+            return b.EndObject()
+
+        def vector(values, kind="i32"):
+            size = {"i32": 4, "f32": 4, "i64": 8, "offset": 4}[kind]
+            b.StartVector(size, len(values), size)
+            for value in reversed(values):
+                {"i32": b.PrependInt32, "f32": b.PrependFloat32, "i64": b.PrependInt64,
+                 "offset": b.PrependUOffsetTRelative}[kind](value)
+            return b.EndVector()
+
+        def data(blob):
+            b.StartVector(1, len(blob), 16)  # constants 16-byte aligned, as TFLite's converter writes them
+            for byte in reversed(blob):
+                b.PrependUint8(byte)
+            return b.EndVector()
+
+        buffers = vector([table([(0, "offset", data(blob))] if blob else []) for blob in self.buffers], "offset")
+        tensors = []
+        for name, shape, type, quantization, buffer in self.tensors:
+            fields = [(0, "offset", vector(shape)), (1, "u8", type), (2, "u32", buffer),
+                      (3, "offset", b.CreateString(name))]
+            if quantization:
+                scale, zero_point = quantization
+                fields.append((4, "offset", table([(2, "offset", vector([scale], "f32")),
+                                                   (3, "offset", vector([zero_point], "i64"))])))
+            tensors.append(table(fields))
+        ops = []
+        for code, op_inputs, op_outputs, options, custom in self.ops:
+            fields = [(0, "u32", code), (1, "offset", vector(op_inputs)), (2, "offset", vector(op_outputs))]
+            if options:
+                kind, option_fields = options
+                fields += [(3, "u8", kind), (4, "offset", table(option_fields))]
+            if custom:
+                fields.append((5, "offset", b.CreateByteVector(custom)))
+            ops.append(table(fields))
+        subgraph = table([(0, "offset", vector(tensors, "offset")), (1, "offset", vector(inputs)),
+                          (2, "offset", vector(outputs)), (3, "offset", vector(ops, "offset")),
+                          (4, "offset", b.CreateString("main"))])
+        codes = []
+        for builtin, custom in self.codes:
+            fields = [(0, "i8", min(builtin, 127)), (2, "i32", 1), (3, "i32", builtin)]
+            if custom:
+                fields.append((1, "offset", b.CreateString(custom)))
+            codes.append(table(fields))
+        model = table([(0, "u32", 3), (1, "offset", vector(codes, "offset")),
+                       (2, "offset", vector([subgraph], "offset")), (3, "offset", b.CreateString("fuzz seed")),
+                       (4, "offset", buffers)])
+        b.Finish(model, file_identifier=b"TFL3")
+        return bytes(b.Output())
+
+
+def floats(values):
+    return struct.pack(f"<{len(values)}f", *values)
+
+
+def int32s(values):
+    return struct.pack(f"<{len(values)}i", *values)
+
+
+def anchors(count):
+    """[count, 4] anchors (y, x, h, w) on a 2x2 grid, two per cell."""
+    return [v for i in range(count) for v in (0.25 + 0.5 * (i // 4), 0.25 + 0.5 * (i // 2 % 2), 0.5, 0.5 / (1 + i % 2))]
+
+
+def detection_tail(model, boxes, scores, anchor_tensor, classes):
+    """The postprocess of 8 anchors: its counts within them, as the SSD module requires."""
+    outputs = [model.tensor("detection_boxes", [1, 5, 4]), model.tensor("detection_classes", [1, 5]),
+               model.tensor("detection_scores", [1, 5]), model.tensor("num_detections", [1])]
+    model.op(CUSTOM, [boxes, scores, anchor_tensor], outputs,
+             custom=("TFLite_Detection_PostProcess", postprocess_options(classes, detections=5, per_class=8)))
+    return outputs
+
+
+def float_ssd():
+    """The float ops the engine reads: depthwise convolution, pooling, add, mul, activations, concatenation,
+    reshapes (by a shape tensor and by options)."""
+    m = Model()
+    image = m.tensor("image", [1, 4, 4, 3])
+    depthwise = m.tensor("depthwise", [1, 4, 4, 3])
+    m.op(DEPTHWISE_CONV_2D, [image, m.tensor("dw_filter", [1, 3, 3, 3], data=floats([0.1] * 27)),
+                             m.tensor("dw_bias", [3], data=floats([0, 0.5, -0.5]))], [depthwise],
+         (DEPTHWISE_OPTIONS, [(0, "u8", SAME), (1, "i32", 1), (2, "i32", 1), (3, "i32", 1),
+                              (4, "u8", RELU6_ACTIVATION)]))
+    pooled = m.tensor("max_pool", [1, 2, 2, 3])
+    m.op(MAX_POOL_2D, [depthwise], [pooled],
+         (POOL_OPTIONS, [(0, "u8", VALID), (1, "i32", 2), (2, "i32", 2), (3, "i32", 2), (4, "i32", 2)]))
+    averaged = m.tensor("average_pool", [1, 2, 2, 3])
+    m.op(AVERAGE_POOL_2D, [pooled], [averaged],
+         (POOL_OPTIONS, [(0, "u8", SAME), (1, "i32", 1), (2, "i32", 1), (3, "i32", 2), (4, "i32", 2)]))
+    summed = m.tensor("sum", [1, 2, 2, 3])
+    m.op(ADD, [pooled, averaged], [summed], (ADD_OPTIONS, []))
+    scaled = m.tensor("scaled", [1, 2, 2, 3])
+    m.op(MUL, [summed, m.tensor("half", [1], data=floats([0.5]))], [scaled], (MUL_OPTIONS, []))
+    rectified = m.tensor("rectified", [1, 2, 2, 3])
+    m.op(RELU, [scaled], [rectified])
+    features = m.tensor("features", [1, 2, 2, 3])
+    m.op(RELU6, [rectified], [features])
+    halves = []
+    for half in range(2):
+        out = m.tensor(f"box_half_{half}", [1, 2, 2, 4])
+        m.op(CONV_2D, [features, m.tensor(f"box_filter_{half}", [4, 1, 1, 3], data=floats([0.01 * (half + 1)] * 12)),
+                       m.tensor(f"box_bias_{half}", [4], data=floats([0.0] * 4))], [out],
+             (CONV_OPTIONS, [(0, "u8", SAME), (1, "i32", 1), (2, "i32", 1)]))
+        halves.append(out)
+    box_map = m.tensor("box_map", [1, 2, 2, 8])
+    m.op(CONCATENATION, halves, [box_map], (CONCAT_OPTIONS, [(0, "i32", 3)]))
+    boxes = m.tensor("box_encodings", [1, 8, 4])
+    m.op(RESHAPE, [box_map, m.tensor("box_shape", [3], INT32, data=int32s([1, 8, 4]))], [boxes], (RESHAPE_OPTIONS, []))
+    class_map = m.tensor("class_map", [1, 2, 2, 6])
+    m.op(CONV_2D, [features, m.tensor("class_filter", [6, 1, 1, 3], data=floats([0.2, -0.1, 0.05] * 6)),
+                   m.tensor("class_bias", [6], data=floats([0.1] * 6))], [class_map],
+         (CONV_OPTIONS, [(0, "u8", VALID), (1, "i32", 1), (2, "i32", 1), (3, "u8", RELU6_ACTIVATION)]))
+    logits = m.tensor("class_logits", [1, 8, 3])
+    m.op(RESHAPE, [class_map], [logits], (RESHAPE_OPTIONS, [(0, "i32s", [1, 8, 3])]))  # the shape in options
+    scores = m.tensor("class_scores", [1, 8, 3])
+    m.op(LOGISTIC, [logits], [scores])
+    outputs = detection_tail(m, boxes, scores, m.tensor("anchors", [8, 4], data=floats(anchors(8))), classes=2)
+    return m.finish([image], outputs)
+
+
+def quantized_ssd():
+    """The shape of the real model: uint8 convolutions, reshapes, a logistic, uint8 anchors."""
+    m = Model()
+    image = m.tensor("image", [1, 2, 2, 3], UINT8, (1 / 128, 128))
+    requantized = m.tensor("requantized", [1, 2, 2, 3], UINT8, (1 / 64, 128))
+    m.op(QUANTIZE, [image], [requantized])
+    box_map = m.tensor("box_map", [1, 2, 2, 8], UINT8, (0.05, 128))
+    m.op(CONV_2D, [requantized, m.tensor("box_filter", [8, 1, 1, 3], UINT8, (0.01, 128), bytes(range(120, 144))),
+                   m.tensor("box_bias", [8], INT32, (0.01 / 64, 0), int32s(range(-4, 4)))], [box_map],
+         (CONV_OPTIONS, [(0, "u8", SAME), (1, "i32", 1), (2, "i32", 1)]))
+    boxes = m.tensor("box_encodings", [1, 8, 4], UINT8, (0.05, 128))
+    m.op(RESHAPE, [box_map, m.tensor("box_shape", [3], INT32, data=int32s([1, -1, 4]))], [boxes], (RESHAPE_OPTIONS, []))
+    class_map = m.tensor("class_map", [1, 2, 2, 6], UINT8, (0.1, 100))
+    m.op(CONV_2D, [requantized, m.tensor("class_filter", [6, 1, 1, 3], UINT8, (0.02, 127), bytes(range(100, 118))),
+                   m.tensor("class_bias", [6], INT32, (0.02 / 64, 0), int32s([5] * 6))], [class_map],
+         (CONV_OPTIONS, [(0, "u8", SAME), (1, "i32", 1), (2, "i32", 1)]))
+    logits = m.tensor("class_logits", [1, 8, 3], UINT8, (0.1, 100))
+    m.op(RESHAPE, [class_map, m.tensor("class_shape", [3], INT32, data=int32s([1, 8, 3]))], [logits],
+         (RESHAPE_OPTIONS, []))
+    scores = m.tensor("class_scores", [1, 8, 3], UINT8, (1 / 256, 0))
+    m.op(LOGISTIC, [logits], [scores])
+    real_scores = m.tensor("scores_float", [1, 8, 3])
+    m.op(DEQUANTIZE, [scores], [real_scores])
+    quantized_anchors = bytes(round(v * 255) for v in anchors(8))
+    outputs = detection_tail(m, boxes, real_scores,
+                             m.tensor("anchors", [8, 4], UINT8, (1 / 255, 0), quantized_anchors), classes=2)
+    return m.finish([image], outputs)
+
+
+def flexbuffer_values():
+    """Every FlexBuffers type the reader decodes, one blob each, and the real op's options."""
+    def built(fill):
+        fbb = flexbuffers.Builder()
+        fill(fbb)
+        return bytes(fbb.Finish())
+
+    def nested(fbb):
+        with fbb.Map():
+            fbb.String("name", "ssd")
+            fbb.IndirectInt("big", -(1 << 40))
+            fbb.IndirectFloat("pi", 3.14159)
+            fbb.UInt("unsigned", 1 << 33)
+            fbb.Null("nothing")
+            with fbb.Vector("list"):
+                fbb.Int(1)
+                fbb.Float(2.5)
+                fbb.Bool(True)
+                fbb.String("three")
+                fbb.Blob(b"\x00\x01\x02")
+                with fbb.Map():
+                    fbb.Int("depth", 2)
+
+    return {
+        "postprocess-options.flex": postprocess_options(90),
+        "nested.flex": built(nested),
+        "typed-ints.flex": built(lambda fbb: fbb.TypedVectorFromElements([1, -2, 300, -40000])),
+        "typed-floats.flex": built(lambda fbb: fbb.TypedVectorFromElements([0.5, -1.25, 1e10])),
+        "fixed-vector.flex": built(lambda fbb: fbb.FixedTypedVectorFromElements([1.0, 2.0, 3.0])),
+        "bools.flex": built(lambda fbb: fbb.VectorFromElements([True, False, True])),
+        "blob.flex": built(lambda fbb: fbb.Blob(bytes(range(40)))),
+        "scalar.flex": flexbuffers.Dumps(-123456789),
+        "string.flex": flexbuffers.Dumps("TFLite_Detection_PostProcess"),
+    }
+
+
+def main(out):
+    jpeg, png = jpegs(), pngs()
+    corpora = {
+        "jpeg": jpeg,
+        "png": png,
+        "base64": {name: text.encode() for name, text in base64s(png["palette.png"]).items()},
+        "request": {name: json.dumps(body, separators=(",", ":")).encode()
+                    for name, body in requests(png["palette.png"], jpeg["gray.jpg"]).items()},
+        "tflite": {"float-ssd.tflite": float_ssd(), "quantized-ssd.tflite": quantized_ssd()},
+        "flexbuffers": flexbuffer_values(),
+    }
+    for target, seeds in corpora.items():
+        folder = pathlib.Path(out) / target
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in seeds.items():
+            (folder / name).write_bytes(data)
+        print(f"{target}: {len(seeds)} seeds, {sum(map(len, seeds.values()))} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
