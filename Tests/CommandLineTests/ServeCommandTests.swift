@@ -70,11 +70,11 @@ struct ServeCommandTests {
     @Test func sigtermLetsInFlightRequestsFinishThenExitsZero() async throws {
         let (process, base) = try await Self.startServer(["--grace-period", "20", "--max-queue", "8", "--log-level", "warning"])
         defer { if process.isRunning { process.terminate() } }
-        let body = try Self.batch(8)
+        let body = try Self.batch(16)
         let responses = try await withThrowingTaskGroup(of: (status: Int, predictions: Int).self) { group in
             for _ in 0..<6 { group.addTask { try await Self.post(base.appendingPathComponent("invocations"), body: body) } }
             // Requests are in flight, most waiting for the one worker, before the signal.
-            try await Self.waitForInFlight(3, base)
+            try await Self.waitForInFlight(6, base)
             kill(process.processIdentifier, SIGTERM)
             let signalled = ContinuousClock.now
             var all: [(status: Int, predictions: Int)] = []
@@ -88,7 +88,7 @@ struct ServeCommandTests {
             return all
         }
         #expect(responses.count == 6)
-        for response in responses { #expect(response.status == 200 && response.predictions == 8) }
+        for response in responses { #expect(response.status == 200 && response.predictions == 16) }
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
