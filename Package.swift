@@ -46,6 +46,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "ImageIO", dependencies: ["CTurboJPEG", "CPNG"]),
         // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
@@ -80,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "Inference", "Server",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "Inference", "Server", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

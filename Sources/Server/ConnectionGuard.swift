@@ -9,8 +9,9 @@ import NIOHTTPTypes
 /// It sits between the HTTP codec and Hummingbird, one per connection, and sees request and response parts:
 /// - a request's head must arrive within `headerTimeout` of the connection opening (slowloris), and the next one
 ///   within `keepAliveTimeout` of the previous response: an idle connection is closed, silently;
-/// - an invocation the server has no room for is refused here, from its head (`EarlyRefusal`), its body dropped
-///   unparsed: no task, no route, no copy;
+/// - an invocation the server has no room for waits here, from its head (`HeadAdmission`), its body unread: the
+///   connection stops reading until a place frees (then the head goes on) or the wait runs out (then a 503, and
+///   the body is dropped unparsed: no task, no route, no copy);
 /// - a request's body must arrive whole within `bodyTimeout` of its head (408, then close), whether Hummingbird
 ///   reads it or discards it after an early response;
 /// - a head over the decoder's limits gets 431 (Hummingbird would answer 400);
@@ -28,10 +29,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// Looks at a request's head before Hummingbird does: an error to answer at once (an invocation the server has
-    /// no room for), or nil to pass it on.
-    typealias EarlyRefusal = @Sendable (HTTPRequest) -> InferenceError?
-
     /// The time limits.
     struct Timeouts: Sendable {
         var header: TimeAmount
@@ -41,7 +38,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let timeouts: Timeouts
-    private let earlyRefusal: EarlyRefusal
+    let admission: any HeadAdmission
     /// The largest body a refused request may declare and still have the connection kept alive (it is read and
     /// dropped); an unknown or larger one closes the connection.
     private let maximumBodyBytes: Int
@@ -65,15 +62,28 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeAfterResponse: Int?
     private var draining = false
     /// This handler answered or gave up: the connection is closing, and nothing more goes through.
-    private var closing = false
+    private(set) var closing = false
     private var timer: Scheduled<Void>?
     /// While the client does not read what is written to it.
     private var writeTimer: Scheduled<Void>?
+    /// A request waiting for room, and the parts read after its head, held until it goes on or is refused.
+    var waiting: Waiting?
+    /// Numbers the waits, so that a wake-up meant for an earlier one is known as such.
+    var waits = 0
+    /// A read that Hummingbird asked for while a request waited: the connection reads nothing meanwhile.
+    var readPending = false
 
-    init(timeouts: Timeouts, maximumBodyBytes: Int, earlyRefusal: @escaping EarlyRefusal) {
+    struct Waiting {
+        let number: Int
+        let ticket: Admission.Ticket
+        let head: HTTPRequest
+        var parts: [HTTPRequestPart] = []
+    }
+
+    init(timeouts: Timeouts, maximumBodyBytes: Int, admission: any HeadAdmission) {
         self.timeouts = timeouts
         self.maximumBodyBytes = maximumBodyBytes
-        self.earlyRefusal = earlyRefusal
+        self.admission = admission
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -87,10 +97,22 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimers()
+        abandonWait()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { cancelTimers() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimers()
+        abandonWait()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if waiting == nil {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
 
     /// A client that stops reading its responses fills the socket's buffer and holds the connection (and what
     /// waits to be written) for ever: the body timeout bounds that too.
@@ -109,23 +131,30 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if waiting != nil {
+            waiting?.parts.append(part)  // what the last read brought after the head: one buffer at most
+            return
+        }
+        switch part {
         case .head(let head):
             if draining, openRequests == 0 {
                 respondAndClose(context: context, .shuttingDown, request: head)
                 return
             }
             // Only between requests: an answer now must not overtake one Hummingbird is still writing.
-            if openRequests == 0, let refusal = earlyRefusal(head) {
-                refuse(head, with: refusal, context: context)
-                return
+            if openRequests == 0 {
+                switch admission.decide(head, wake: wakeUp(context: context)) {
+                case .goOn: break
+                case .refuse(let refusal):
+                    refuse(head, with: refusal, context: context)
+                    return
+                case .wait(let ticket, let limit):
+                    wait(ticket: ticket, head: head, limit: limit, context: context)
+                    return
+                }
             }
-            requestsRead += 1
-            readingBody = true
-            if head.headerFields[.connection]?.lowercased() == "close", closeAfterResponse == nil {
-                closeAfterResponse = requestsRead
-            }
-            schedule(timeouts.body, context: context)
+            startReading(head, context: context)
         case .body:
             if discardingBody || refusedHere { return }
         case .end:
@@ -139,6 +168,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             updateTimer(context: context)
         }
         context.fireChannelRead(data)
+    }
+
+    /// Hummingbird gets the head: the body's deadline starts.
+    func startReading(_ head: HTTPRequest, context: ChannelHandlerContext) {
+        requestsRead += 1
+        readingBody = true
+        if head.headerFields[.connection]?.lowercased() == "close", closeAfterResponse == nil {
+            closeAfterResponse = requestsRead
+        }
+        schedule(timeouts.body, context: context)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -178,6 +217,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard !closing else { return }
         draining = true
+        if let head = waiting?.head {
+            abandonWait()
+            respondAndClose(context: context, .shuttingDown, request: head)
+            return
+        }
         if openRequests > 0 {
             closeAfterResponse = min(closeAfterResponse ?? responsesEnded + 1, responsesEnded + 1)
         } else if !readingBody {
@@ -227,7 +271,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Answers a request Hummingbird will never see, at the cost of a few writes on the event loop: under overload
     /// thousands of these a second must not take the cores the admitted requests need. The connection stays open
     /// when the rest of the body is known to be small enough to read and drop.
-    private func refuse(_ request: HTTPRequest, with error: InferenceError, context: ChannelHandlerContext) {
+    func refuse(_ request: HTTPRequest, with error: InferenceError, context: ChannelHandlerContext) {
         let fields = request.headerFields
         let declared = fields[.transferEncoding] == nil ? Int(fields[.contentLength] ?? "0") : nil
         // A client that sent `Expect: 100-continue` waits for a go-ahead that will not come: its body never follows.
@@ -289,11 +333,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func schedule(_ delay: TimeAmount, context: ChannelHandlerContext) {
-        cancelTimer()
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in timedOut(context: context) }
+        schedule(delay, context: context) { [self] in timedOut(context: context) }
     }
 
-    private func cancelTimer() {
+    func schedule(_ delay: TimeAmount, context: ChannelHandlerContext, _ action: @escaping () -> Void) {
+        cancelTimer()
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay, action)
+    }
+
+    func cancelTimer() {
         timer?.cancel()
         timer = nil
     }

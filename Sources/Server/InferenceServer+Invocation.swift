@@ -51,13 +51,16 @@ extension InferenceServer {
         guard admission.tryStartReading() else { throw .overloaded() }
         let body: ByteBuffer
         do {
-            defer { admission.finishReading() }
             body = try await readBody(of: request)
+        } catch {
+            admission.finishReading()
+            throw error
         }
         bodyRead = true
-        guard admission.tryEnter() else { throw .overloaded() }
+        guard await admission.enter() else { throw .shuttingDown }
         defer { admission.leave() }
-        let (bytes, contentType) = try await handler.transform(body: Array(buffer: body),
+        // The bytes once: the buffer goes as the array is made, the array once inputFn is done with it.
+        let (bytes, contentType) = try await handler.transform(body: Array(buffer: consume body),
             contentType: request.headers[.contentType], accept: request.headers[.accept], model: model)
         return Response(status: .ok, headers: [.contentType: contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

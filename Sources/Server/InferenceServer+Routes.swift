@@ -31,8 +31,9 @@ extension InferenceServer {
     }
 
     func metricsResponse(head: Bool) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-            body: head ? .init() : .init(byteBuffer: ByteBuffer(string: metrics.text(ready: state.current != nil))))
+        let text = head ? "" : metrics.text(ready: state.current != nil, waiting: admission.waiting)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
 }

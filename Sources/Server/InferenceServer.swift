@@ -10,7 +10,8 @@ import UnixSignals
 /// model is loaded and warmed, 503 before) and `POST /invocations`; plus `GET /metrics` (Prometheus).
 ///
 /// Every resource a client can make it spend is bounded (`ServerConfiguration`): connections, the time each may
-/// take to send its request, header and body sizes, and invocations in flight, refused before their body is read.
+/// take to send its request, header and body sizes, and invocations in flight: past them a request waits in line,
+/// its body unread, for at most `admissionWait`, then gets 503.
 public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     public let handler: Handler
     public let configuration: ServerConfiguration
@@ -48,15 +49,11 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
             body: .init(configuration.bodyTimeout), keepAlive: .init(configuration.keepAliveTimeout),
             drainLinger: .init(configuration.drainLinger))
         let headerBytes = configuration.maximumHeaderBytes
-        let refusal: ConnectionGuard.EarlyRefusal = { [admission, metrics, state] head in
-            guard head.method == .post, head.path?.split(separator: "?").first == "/invocations" else { return nil }
-            let refusal: InferenceError? = state.current == nil ? .notReady : admission.isFull ? .overloaded() : nil
-            if let refusal { metrics.refused(status: refusal.status) }
-            return refusal
-        }
+        let invocations = InvocationAdmission(admission: admission, metrics: metrics,
+            isReady: { [state] in state.current != nil }, wait: .init(configuration.admissionWait))
         let bodyLimit = configuration.maximumBodyBytes
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts, maximumBodyBytes: bodyLimit, earlyRefusal: refusal)],
+            additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts, maximumBodyBytes: bodyLimit, admission: invocations)],
             httpDecoderConfiguration: .init(maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes,
                 maxHeaderFieldCount: 100))
         var application = Application(router: router(), server: .http1(configuration: http1),

@@ -8,9 +8,12 @@ public struct ServerConfiguration: Sendable {
     public var maximumBodyBytes: Int
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     public var gracePeriod: Duration
-    /// Invocations admitted at once (read, decoded, queued or running); more get 503 before their body is read.
+    /// Invocations admitted at once (read, decoded, queued or running); more wait in line, their body unread.
     /// Nil: no bound here (the handler's own queue still refuses).
     public var maximumInvocations: Int?
+    /// How long an invocation that finds the server full waits in line for a place before it gets 503; zero:
+    /// refused at once. Waiting spares the cores the retries of refused clients would take.
+    public var admissionWait: Duration
     /// Open connections; more wait in the listen backlog until one closes.
     public var maximumConnections: Int
     /// The request line and headers, in bytes; more gets 431.
@@ -27,7 +30,8 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "0.0.0.0", port: Int = 8080, modelDirectory: String,
         maximumBodyBytes: Int = 6 * 1024 * 1024, gracePeriod: Duration = .seconds(30), maximumInvocations: Int? = nil,
-        maximumConnections: Int = 512, maximumHeaderBytes: Int = 16 * 1024, headerTimeout: Duration = .seconds(10),
+        admissionWait: Duration = .milliseconds(100), maximumConnections: Int = 512, maximumHeaderBytes: Int = 16 * 1024,
+        headerTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(30), keepAliveTimeout: Duration = .seconds(75),
         drainLinger: Duration = .seconds(2))
     {
@@ -37,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.gracePeriod = gracePeriod
         self.maximumInvocations = maximumInvocations
+        self.admissionWait = admissionWait
         self.maximumConnections = maximumConnections
         self.maximumHeaderBytes = maximumHeaderBytes
         self.headerTimeout = headerTimeout

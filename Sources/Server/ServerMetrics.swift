@@ -2,7 +2,7 @@ import Synchronization
 
 /// Request counts and latencies in Prometheus' text format (`GET /metrics`), for autoscaling and dashboards.
 ///
-/// Written here rather than with swift-prometheus: five series, one lock, no registry to wire.
+/// Written here rather than with swift-prometheus: six series, one lock, no registry to wire.
 public final class ServerMetrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -47,8 +47,8 @@ public final class ServerMetrics: Sendable {
     /// Invocations that the shutdown's grace period cut off.
     public var cutOffInvocations: Int { state.withLock { $0.cutOff } }
 
-    /// The exposition text; `ready` is whether the model is loaded.
-    func text(ready: Bool) -> String {
+    /// The exposition text; `ready` is whether the model is loaded, `waiting` the invocations waiting in line.
+    func text(ready: Bool, waiting: Int) -> String {
         let snapshot = state.withLock { $0 }
         var lines = [
             "# HELP ssd_invocations_total Requests to /invocations by HTTP status.",
@@ -71,6 +71,9 @@ public final class ServerMetrics: Sendable {
             "# HELP ssd_invocations_in_flight Requests being answered now.",
             "# TYPE ssd_invocations_in_flight gauge",
             "ssd_invocations_in_flight \(snapshot.inFlight)",
+            "# HELP ssd_invocations_waiting Requests waiting, their body unread, for a place (a scale-out signal).",
+            "# TYPE ssd_invocations_waiting gauge",
+            "ssd_invocations_waiting \(waiting)",
             "# HELP ssd_invocations_cut_off_total Requests the shutdown's grace period cut off.",
             "# TYPE ssd_invocations_cut_off_total counter",
             "ssd_invocations_cut_off_total \(snapshot.cutOff)",

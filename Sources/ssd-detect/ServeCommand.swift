@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Engine
 import Foundation
 import Inference
@@ -33,8 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in MB (at most 1024); a larger one gets 413 and the connection closes.")
     var maxBodyMb: Double = 6
 
-    @Option(help: "Requests that may wait for a detector (default: 4 per worker); more are refused with 503 as they arrive (at most 4096).")
+    @Option(help: "Requests that may wait for a detector (default: 2 per worker); more wait in line, unread (at most 4096).")
     var maxQueue: Int?
+
+    @Option(help: "Milliseconds a request that finds the queue full waits in line before 503 (0: refused at once; at most 60000).")
+    var admissionWaitMs = 100
 
     @Option(help: "Memory for decoding the images of requests in flight, together, in MB; more wait (1...65536).")
     var imageMemoryMb = SSDHandler.Configuration.defaultImageMemoryBytes >> 20
@@ -84,6 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-body-mb must be more than 0 and at most 1024")
         }
         if let maxQueue { try Self.check("--max-queue", maxQueue, 0...4096) }
+        try Self.check("--admission-wait-ms", admissionWaitMs, 0...60000)
         try Self.check("--image-memory-mb", imageMemoryMb, 1...65536)
         try Self.check("--max-connections", maxConnections, 1...1_000_000)
         try Self.check("--max-header-kb", maxHeaderKb, 1...64)
@@ -104,6 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Self.returnLargeBuffersToTheSystem()
         let environment = ProcessInfo.processInfo.environment
         let port = try port ?? environment["SAGEMAKER_BIND_TO_PORT"].map { value in
             guard let port = Int(value), (1...65535).contains(port) else {
@@ -117,10 +123,11 @@ struct ServeCommand: AsyncParsableCommand {
         // one two-threaded detector. The all-cores detector for lone requests wins back the latency alone (9.2 vs
         // 12.3 ms p50 at concurrency 1) without a measurable cost under load (docs/PERFORMANCE.md, "Serving").
         let workerCount = workers ?? cores
-        // Four waiting per detector keep every detector fed between a client's requests, while a request admitted
-        // last waits at most about five inferences: under overload, latency stays near the quiet server's and the
-        // excess is refused at once (docs/RELIABILITY.md, "Overload").
-        let queue = maxQueue ?? 4 * workerCount
+        // Two waiting per detector keep every detector fed between a client's requests, while a request admitted
+        // last waits about three inferences. The excess waits in line before its body is read, for at most the
+        // admission wait: under overload, the latency of the requests served is that wait plus three inferences
+        // (docs/RELIABILITY.md, "Overload").
+        let queue = maxQueue ?? 2 * workerCount
         let choice = backend
         let lonesOnAllCores = allCoresWhenIdle && choice.resolved != .accelerator
         var logger = Logger(label: "ssd-detect")
@@ -134,12 +141,12 @@ struct ServeCommand: AsyncParsableCommand {
             "backend": .string(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount))
                 + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
         ])
-        // Every detector busy and the queue full: the next is refused on arrival. (The lone-request detector is not
+        // Every detector busy and the queue full: the next waits in line. (The lone-request detector is not
         // counted: it takes a request only when no other is running, never under load.)
         let admitted = workerCount + queue
         let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
             modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod),
-            maximumInvocations: admitted, maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,
+            maximumInvocations: admitted, admissionWait: .milliseconds(admissionWaitMs), maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,
             headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
             keepAliveTimeout: .seconds(keepAliveTimeout), drainLinger: .seconds(drainLinger ?? min(2, gracePeriod))),
             logger: logger)
@@ -178,6 +185,16 @@ struct ServeCommand: AsyncParsableCommand {
                 + "at most \(available)")
         }
         return requested
+    }
+
+    /// Request bodies and decoded images (megabytes each) are mapped and unmapped, so that memory goes back to the
+    /// system once a burst is answered. glibc would otherwise raise its mapping threshold to the largest block freed
+    /// (up to 32 MB) and keep such blocks in its heap: after a burst of 2 MP batches the server's RSS stayed at
+    /// 470 MB rather than falling back to 95 MB (docs/RELIABILITY.md, "Overload").
+    static func returnLargeBuffersToTheSystem() {
+        #if os(Linux)
+            _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        #endif
     }
 
     /// --model-dir, else SM_MODEL_DIR, else /opt/ml/model if it exists, else the default model.

@@ -102,7 +102,7 @@ import TestSupport
 
     @Test func overloadIsRefusedBeforeTheBodyIsRead() async throws {
         let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
-        try await Self.withServer(handler, configure: { $0.maximumInvocations = 1 }) { port in
+        try await Self.withServer(handler, configure: { $0.maximumInvocations = 1; $0.admissionWait = .milliseconds(50) }) { port in
             let photo = try Assets.photo("darknet_person")
             let busy = try RawHTTPConnection(port: port)
             busy.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n")
@@ -124,6 +124,49 @@ import TestSupport
             #expect(next?.status == 200 && next?.bodyText.contains("ready") == true)
             #expect(busy.readResponse()?.status == 200)
         }
+    }
+
+    /// A request that finds the server full waits, unread, and is served once the place frees: no 503, no retry.
+    @Test func aRequestFindingTheServerFullWaitsForAPlace() async throws {
+        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
+        try await Self.withServer(handler, configure: { $0.maximumInvocations = 1; $0.admissionWait = .seconds(5) }) { port in
+            let photo = try Assets.photo("darknet_person")
+            let request = "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+            let busy = try RawHTTPConnection(port: port)
+            busy.write(request)
+            busy.write(photo)
+            try await Task.sleep(for: .milliseconds(100))  // it holds the one place for 400 ms
+            let waiting = try RawHTTPConnection(port: port)
+            waiting.write(request)
+            waiting.write(photo)
+            try await Task.sleep(for: .milliseconds(100))
+            let metrics = try RawHTTPConnection(port: port)
+            metrics.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(metrics.readResponse()?.bodyText.contains("ssd_invocations_waiting 1") == true)
+            #expect(busy.readResponse()?.status == 200)
+            let response = waiting.readResponse()
+            #expect(response?.status == 200 && response?.bodyText.contains("sheep") == true)
+        }
+    }
+
+    /// A request still waiting when the server drains gets a clean 503, not a reset.
+    @Test func aRequestWaitingWhenTheServerDrainsGets503() async throws {
+        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
+        let live = try await LiveServer.start(handler) { $0.maximumInvocations = 1; $0.admissionWait = .seconds(5) }
+        let photo = try Assets.photo("darknet_person")
+        let request = "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+        let busy = try RawHTTPConnection(port: live.port)
+        busy.write(request)
+        busy.write(photo)
+        try await Task.sleep(for: .milliseconds(100))
+        let waiting = try RawHTTPConnection(port: live.port)
+        waiting.write(request)
+        try await Task.sleep(for: .milliseconds(100))
+        async let stopped: Void = live.stop()
+        let response = waiting.readResponse()
+        #expect(response?.status == 503 && response?.bodyText.contains("shutting_down") == true)
+        #expect(busy.readResponse()?.status == 200)
+        await stopped
     }
 
     /// A client still sending reads its answer: the server closes its side only, never with unread data (a reset).
