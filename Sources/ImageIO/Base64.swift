@@ -5,9 +5,14 @@
 /// package because none reports the offset of the first bad byte while also tolerating all of the above, and
 /// because a table decoder with a white-space slow path runs at several GB/s (see docs/PERFORMANCE.md).
 public enum Base64 {
-    /// Decodes `input` into a new array.
+    /// Decodes `input` into a new array; in place when its bytes are contiguous (a native string's UTF-8, an
+    /// array), copied first otherwise.
     public static func decode(_ input: some Sequence<UInt8>) throws(Base64Error) -> [UInt8] {
-        try Array(input).withBytes { (raw) throws(Base64Error) -> [UInt8] in try decode(raw) }
+        let inPlace: Result<[UInt8], Base64Error>? = input.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(Base64Error) in try decode(UnsafeRawBufferPointer(buffer)) }
+        }
+        if let inPlace { return try inPlace.get() }
+        return try Array(input).withBytes { (raw) throws(Base64Error) -> [UInt8] in try decode(raw) }
     }
 
     /// Decodes the base64 text in `input` into a new array.

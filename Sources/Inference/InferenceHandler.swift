@@ -34,8 +34,9 @@ extension InferenceHandler {
     /// so that a request it cannot answer costs no inference.
     public func checkAccept(_ accept: String?) throws(InferenceError) {}
 
-    /// One request: inputFn, predictFn, outputFn.
-    public func transform(body: [UInt8], contentType: String?, accept: String?, model: Model) async
+    /// One request: inputFn, predictFn, outputFn. The body is the caller's no more: it is freed once inputFn has
+    /// parsed it, not held through the inference.
+    public func transform(body: consuming [UInt8], contentType: String?, accept: String?, model: Model) async
         throws(InferenceError) -> (body: [UInt8], contentType: String)
     {
         try checkAccept(accept)

@@ -47,7 +47,13 @@ public struct SSDRequest: Sendable, Equatable {
     public init(json body: [UInt8], limits: Limits) throws(InferenceError) {
         let request: Wire
         do {
-            request = try JSONDecoder().decode(Wire.self, from: Data(body))
+            // The body, seen as Data without a copy: it outlives the decoding.
+            request = try body.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress else { return try JSONDecoder().decode(Wire.self, from: Data()) }
+                let view = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
+                    deallocator: .none)
+                return try JSONDecoder().decode(Wire.self, from: view)
+            }
         } catch {
             throw .badRequest("invalid_json", "the body is not the expected JSON: \(Self.summary(of: error))")
         }
