@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "CUDABackend", targets: ["CUDABackend"]),
         .library(name: "SSD", targets: ["SSD"]),
         .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "SSDService", targets: ["SSDService"]),
         .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
@@ -59,9 +60,12 @@ let package = Package(
         .target(name: "CQuantizedGEMM"),
         // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
         .target(name: "SSD", dependencies: ["Engine", "Preprocess", "ImageIO"], linkerSettings: [.linkedLibrary("m")]),
-        // The four-function handler contract (SageMaker's inference.py), typed, and the default SSD handler.
-        .target(name: "Inference", dependencies: ["SSD", "Engine", "ImageIO"]),
-        // The HTTP front (Hummingbird): /ping, /invocations, admission, connection bounds, request ids, drain.
+        // The four-function handler contract (SageMaker's inference.py), typed: what the HTTP front knows of a model.
+        .target(name: "Inference"),
+        // The default handler: SSD detection behind the contract, its request JSON, detector pool and memory budget.
+        .target(name: "SSDService", dependencies: ["Inference", "SSD", "Engine", "ImageIO"]),
+        // The HTTP front (Hummingbird): /ping, /invocations, admission, connection bounds, request ids, drain. It
+        // knows the contract only: no SSD, no engine, no C library.
         .target(
             name: "Server",
             dependencies: [
@@ -81,15 +85,17 @@ let package = Package(
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "Inference", "Server", "CMalloc",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "SSDService", "Server", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // samples/PeopleCounter: a custom handler (only people, and their count) and a server for it.
-        .target(name: "PeopleCounter", dependencies: ["Inference", "SSD"], path: "samples/PeopleCounter/PeopleCounter"),
+        .target(name: "PeopleCounter", dependencies: ["Inference", "SSDService", "SSD"], path: "samples/PeopleCounter/PeopleCounter"),
         .executableTarget(
             name: "people-counter",
-            dependencies: ["PeopleCounter", "Inference", "Server", "CPUBackend", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "PeopleCounter", "Inference", "SSDService", "Server", "CPUBackend", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "samples/PeopleCounter/people-counter"),
         .executableTarget(
             name: "ssd-io-bench",
@@ -106,12 +112,18 @@ let package = Package(
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "CPUBackend", "Engine", "SSD", "ImageIO", "TestSupport"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "SSD", "CPUBackend", "TestSupport", "PeopleCounter"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(
+            name: "SSDServiceTests",
+            dependencies: ["SSDService", "Inference", "SSD", "Engine", "ImageIO", "CPUBackend", "TestSupport", "PeopleCounter"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Inference", "CPUBackend", "TestSupport",
+                "Server", "Inference", "SSDService", "CPUBackend", "ImageIO", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),

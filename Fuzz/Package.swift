@@ -15,7 +15,7 @@ let package = Package(
         fuzzTarget("jpeg", "ImageIO"),
         fuzzTarget("png", "ImageIO"),
         fuzzTarget("base64", "ImageIO"),
-        fuzzTarget("request", "Inference"),
+        fuzzTarget("request", "SSDService"),
         fuzzTarget("tflite", "Engine", "SSD"),
         fuzzTarget("flexbuffers", "Engine", "SSD"),
     ]

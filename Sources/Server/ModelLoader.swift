@@ -1,4 +1,3 @@
-import Engine
 import Inference
 import Logging
 import ServiceLifecycle

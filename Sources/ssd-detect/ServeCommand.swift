@@ -2,7 +2,7 @@ import ArgumentParser
 import CMalloc
 import Engine
 import Foundation
-import Inference
+import SSDService
 import Logging
 import Server
 

@@ -1,7 +1,8 @@
 import Inference
+import SSDService
 import Server
-import Testing
 import TestSupport
+import Testing
 
 /// What one connection can hold, over real sockets: each case fails on a server without `ConnectionGuard`.
 /// Serialized, and with generous bounds on time: the point is that a connection is closed at all (a server

@@ -1,7 +1,8 @@
 import Inference
+import SSDService
 import Server
-import Testing
 import TestSupport
+import Testing
 
 /// SIGTERM's drain, triggered in process: what clients on kept-alive and busy connections see, and what is counted.
 @Suite(.serialized) struct DrainTests {

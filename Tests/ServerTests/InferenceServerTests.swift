@@ -7,9 +7,10 @@ import ImageIO
 import Inference
 import Logging
 import NIOCore
+import SSDService
 import Server
-import Testing
 import TestSupport
+import Testing
 
 /// Every route, content type and error status, in process; one test over a real socket; many requests at once.
 struct InferenceServerTests {

@@ -1,5 +1,5 @@
 import FuzzSupport
-import Inference
+import SSDService
 
 /// The JSON body of a detection request: parsed, checked against the default limits, images base64-decoded.
 @main

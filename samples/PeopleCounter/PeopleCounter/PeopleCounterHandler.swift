@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import SSD
+import SSDService
 
 /// A custom handler: the default SSD handler's model, input and prediction, with its own output — only the
 /// people, and how many there are: {"people": 2, "boxes": [[xmin, ymin, xmax, ymax], ...]} (pixels).

@@ -6,6 +6,7 @@ import Inference
 import Logging
 import PeopleCounter
 import Server
+import SSDService
 
 let environment = ProcessInfo.processInfo.environment
 let modelDirectory = CommandLine.arguments.dropFirst().first ?? environment["SM_MODEL_DIR"] ?? "/opt/ml/model"

@@ -2,8 +2,9 @@ import CPUBackend
 import Foundation
 import Inference
 import PeopleCounter
-import Testing
+import SSDService
 import TestSupport
+import Testing
 
 /// The custom-handler sample, through the same `transform` the server calls.
 struct PeopleCounterHandlerTests {

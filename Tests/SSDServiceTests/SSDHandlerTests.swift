@@ -3,8 +3,9 @@ import Foundation
 import ImageIO
 import Inference
 import SSD
-import Testing
+import SSDService
 import TestSupport
+import Testing
 
 /// The default handler's four functions, without HTTP.
 struct SSDHandlerTests {

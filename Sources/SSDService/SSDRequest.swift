@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Inference
 
 /// A JSON request to the SSD handler, parsed and checked, its images base64-decoded but not yet decoded to pixels.
 ///

@@ -3,8 +3,9 @@ import Engine
 import Foundation
 import Inference
 import SSD
-import Testing
+import SSDService
 import TestSupport
+import Testing
 
 /// Which detector a request gets.
 struct DetectorPoolTests {

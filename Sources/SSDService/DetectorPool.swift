@@ -1,4 +1,5 @@
 import Dispatch
+import Inference
 import SSD
 
 /// A bounded pool of detectors, each with its own arena and its own thread, shared by all requests.

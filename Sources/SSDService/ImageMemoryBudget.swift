@@ -1,3 +1,4 @@
+import Inference
 import Synchronization
 
 /// A bound on the memory that decoded images of requests in flight may hold, so that no mix of requests can take

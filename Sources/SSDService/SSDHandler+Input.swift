@@ -1,6 +1,7 @@
 import Dispatch
 import Engine
 import ImageIO
+import Inference
 
 extension SSDHandler {
     /// Content types inputFn reads.

@@ -1,4 +1,5 @@
 import Inference
+import SSDService
 import Testing
 
 struct ImageMemoryBudgetTests {

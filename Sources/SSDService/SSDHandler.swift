@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import ImageIO
+import Inference
 import SSD
 
 /// The default handler: SSD detection with the project's JSON schema, or SageMaker's object-detection format.

@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Inference
 import SSD
 
 extension SSDHandler {
