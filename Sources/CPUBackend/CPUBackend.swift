@@ -15,19 +15,16 @@ import Engine
 public struct CPUBackend: Backend {
     public let name = "cpu"
     /// Whether quantized convolutions may use the 8-bit kernel (when the CPU has it).
-    public let integerArithmetic: Bool
+    public let integerConvolutions: Bool
 
-    /// `integerArithmetic: false` keeps quantized convolutions on float SGEMM (for comparison and tests).
-    public init(integerArithmetic: Bool = true) { self.integerArithmetic = integerArithmetic }
+    /// `integerConvolutions: false` keeps quantized convolutions on float SGEMM (for comparison and tests).
+    public init(integerConvolutions: Bool = true) { self.integerConvolutions = integerConvolutions }
 
     /// Whether this CPU runs the 8-bit kernel (AVX-512 VNNI).
-    public static let hasIntegerKernel = qgemm_available() != 0
-
-    /// Cores this process may run on.
-    public static var availableCores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
+    public static let hasIntegerConvolutions = qgemm_available() != 0
 
     /// The threads a model gets when `BackendOptions.threads` is nil: every core, up to the most allowed.
-    public static var defaultThreads: Int { min(availableCores, BackendOptions.maximumThreads) }
+    public static var defaultThreads: Int { min(BackendOptions.availableCores, BackendOptions.maximumThreads) }
 
     /// The OpenBLAS kernel family picked for this CPU (e.g. "Haswell", "SkylakeX").
     public static var blasCore: String { String(cString: openblas_get_corename()) }
@@ -68,7 +65,7 @@ public struct CPUBackend: Backend {
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
         try checkSupport(graph)
         let model = CPUModel(graph: try graph.validated(), options: options,
-            integerArithmetic: integerArithmetic && Self.hasIntegerKernel)
+            integerConvolutions: integerConvolutions && Self.hasIntegerConvolutions)
         model.warmUp(thorough: options.thoroughWarmUp)
         return model
     }

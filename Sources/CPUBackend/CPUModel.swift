@@ -17,13 +17,13 @@ final class CPUModel: PreparedModel {
     private(set) var arenaSize = 0
 
     /// Whether quantized convolutions run on the 8-bit kernel.
-    let integerArithmetic: Bool
+    let integerConvolutions: Bool
     /// Scratch of the 8-bit kernel, shared by all convolutions: uint8 activation rows and their row terms.
     private var integerActivations: UnsafeMutablePointer<UInt8>?
     private var integerRowTerms: UnsafeMutablePointer<Int32>?
 
-    init(graph: Graph, options: BackendOptions, integerArithmetic: Bool) {
-        self.integerArithmetic = integerArithmetic
+    init(graph: Graph, options: BackendOptions, integerConvolutions: Bool) {
+        self.integerConvolutions = integerConvolutions
         self.graph = graph
         inputIndices = graph.inputs
         outputIndices = graph.outputs + options.extraOutputs
@@ -128,7 +128,7 @@ final class CPUModel: PreparedModel {
 
     /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output.
     private func runsOnIntegers(_ node: Node) -> Bool {
-        guard integerArithmetic, case .conv2D = node.operation else { return false }
+        guard integerConvolutions, case .conv2D = node.operation else { return false }
         return node.inputs.prefix(2).allSatisfy { graph.tensors[$0].quantization != nil }
             && graph.tensors[node.outputs[0]].quantization != nil
     }
@@ -230,7 +230,7 @@ final class CPUModel: PreparedModel {
         // TFLite multiplies the two scales in float, then divides in double (GetQuantizedConvolutionMultipler).
         let real = Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale)
         let rawBias = hasBias ? tensors[node.inputs[2]].constantValues(Int32.self) : [Int32](repeating: 0, count: channels)
-        if integerArithmetic {
+        if integerConvolutions {
             let bias = allocate(bytes: channels * 4).bindMemory(to: Int32.self, capacity: channels)
             bias.update(from: rawBias, count: channels)
             return .integer(.init(bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),

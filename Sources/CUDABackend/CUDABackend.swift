@@ -8,7 +8,7 @@ import Engine
 /// graph, replayed by `run`: the accelerator form of "hybridize". Quantized models run in float with TFLite's
 /// requantization at each op's output, like the CPU backend.
 public struct CUDABackend: Backend {
-    public let name = "cuda"
+    public let name = "accelerator"
     /// Which device (ordinal).
     public let deviceIndex: Int
 

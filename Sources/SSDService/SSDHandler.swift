@@ -20,13 +20,8 @@ public struct SSDHandler: InferenceHandler {
     }
 
     public struct Configuration: Sendable {
-        /// Detectors in the pool (concurrent inferences).
-        public var workers: Int
-        /// Threads per detector; nil for the cores divided among the workers.
-        public var threadsPerWorker: Int?
-        /// Adds a detector on all cores, for requests that arrive while no other is being inferred (where the
-        /// workers have fewer threads than there are cores).
-        public var allCoresWhenIdle: Bool
+        /// The detectors of the pool and their threads, with the all-cores detector for lone requests.
+        public var layout: WorkerLayout
         /// Requests that may wait for a detector before 503.
         public var maximumQueue: Int
         /// Makes the backend of each detector.
@@ -46,15 +41,13 @@ public struct SSDHandler: InferenceHandler {
         public static let defaultImageMemoryBytes = 384 << 20
 
         /// `backend` is wired in by the caller (the executable): Inference knows no backend.
-        public init(backend: @escaping @Sendable () -> any Backend, workers: Int = 1, threadsPerWorker: Int? = nil,
-            allCoresWhenIdle: Bool = false, maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
+        public init(backend: @escaping @Sendable () -> any Backend, layout: WorkerLayout = WorkerLayout(workers: 1),
+            maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
             defaultFormat: OutputFormat = .native, requestLimits: SSDRequest.Limits = .init(), imageLimits: ImageLimits = ImageLimits(),
             imageMemoryBytes: Int = Configuration.defaultImageMemoryBytes)
         {
             self.imageMemoryBytes = imageMemoryBytes
-            self.workers = workers
-            self.threadsPerWorker = threadsPerWorker
-            self.allCoresWhenIdle = allCoresWhenIdle
+            self.layout = layout
             self.maximumQueue = maximumQueue
             self.backend = backend
             self.defaultThreshold = defaultThreshold
@@ -110,14 +103,12 @@ public struct SSDHandler: InferenceHandler {
 
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         let path = try Self.modelFile(in: modelDirectory)
-        let workers = max(1, configuration.workers)
-        // Capped: backends refuse more threads than maximumThreads, and threads past the cores only contend.
-        let cores = min(ProcessInfo.processInfo.activeProcessorCount, BackendOptions.maximumThreads)
-        let threads = configuration.threadsPerWorker ?? max(1, cores / workers)
+        let layout = configuration.layout
         var detectors: [Detector] = []
-        for _ in 0..<workers { detectors.append(try detector(path, threads: threads)) }
-        let loneRequestDetector = configuration.allCoresWhenIdle && threads < cores
-            ? try detector(path, threads: cores) : nil
+        for _ in 0..<layout.workers { detectors.append(try detector(path, threads: layout.threadsPerWorker)) }
+        let loneRequestDetector = try layout.loneRequestThreads.map { (threads) throws(InferenceError) in
+            try detector(path, threads: threads)
+        }
         let pool = DetectorPool(detectors: detectors, loneRequestDetector: loneRequestDetector,
             maximumQueue: configuration.maximumQueue)
         try await warmUp(pool)

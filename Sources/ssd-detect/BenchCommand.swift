@@ -1,6 +1,5 @@
 import ArgumentParser
 import CPUBackend
-import CUDABackend
 import Engine
 import Foundation
 import ImageIO
@@ -45,15 +44,17 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let path = try ModelLocation.resolve(model)
-        var choices = [backend]
+        let integerConvolutions = !floatConvolutions
+        var backends = [backend.resolve(integerConvolutions: integerConvolutions)]
         if backend == .all {
-            choices = [.cpu]
-            switch CUDABackend().probe() {
-            case .success: choices.append(.accelerator)
-            case .failure(let error): printError("accelerator: not available (\(error))")
+            let accelerator = BackendChoice.auto.resolve(integerConvolutions: integerConvolutions)
+            if accelerator.kind == .accelerator {
+                backends.append(accelerator)
+            } else {
+                printError("accelerator: not available (\(accelerator.reason ?? "unknown"))")
             }
         }
-        let measured = try choices.map { try measure($0, path: path) }
+        let measured = try backends.map { try measure($0, path: path) }
         var reports = measured.map(\.report)
         guard reports.count > 1 else {
             print(json ? reports[0].json : reports[0].table)
@@ -76,14 +77,13 @@ struct BenchCommand: ParsableCommand {
     typealias PhotoRun = (detector: Detector, image: RGBImage)
 
     /// Loads, plans and times the model on one backend.
-    func measure(_ choice: BackendChoice, path: String) throws -> (report: BenchReport, photoRun: PhotoRun?) {
+    func measure(_ backend: ResolvedBackend, path: String) throws -> (report: BenchReport, photoRun: PhotoRun?) {
         let clock = ContinuousClock()
         let loadStart = clock.now
         let graph = try TFLiteLoader.load(contentsOf: path)
         let (network, tail) = graph.splittingCustomTail()
         let threadCount = threads ?? CPUBackend.defaultThreads
-        let prepared = try choice.backend(floatConvolutions: floatConvolutions)
-            .prepare(network, options: BackendOptions(threads: threadCount))
+        let prepared = try backend.makeBackend().prepare(network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
 
         Self.fillWithNoise(prepared)
@@ -95,9 +95,9 @@ struct BenchCommand: ParsableCommand {
             iterations: iterations)
         // Read before the end-to-end part, which loads a second copy of the model for its Detector.
         let peakResident = Self.peakResidentBytes()
-        let endToEnd = try timeEndToEnd(choice, path: path, threads: threadCount, hasPostprocess: postprocess != nil)
-        let report = BenchReport(model: (path as NSString).lastPathComponent, backend: choice.resolved.rawValue,
-            detail: choice.detail(threads: threadCount, floatConvolutions: floatConvolutions), threads: threadCount,
+        let endToEnd = try timeEndToEnd(backend, path: path, threads: threadCount, hasPostprocess: postprocess != nil)
+        let report = BenchReport(model: (path as NSString).lastPathComponent, backend: backend.name,
+            detail: backend.detail(threads: threadCount), threads: threadCount,
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
             postprocessRegular: postprocess?.regular, endToEnd: endToEnd?.milliseconds,
@@ -107,14 +107,14 @@ struct BenchCommand: ParsableCommand {
 
     /// Median time of a whole detection of the photo (file bytes in memory to detections), with the detector and
     /// the photo; nil without a photo or without an SSD postprocess.
-    func timeEndToEnd(_ choice: BackendChoice, path: String, threads: Int, hasPostprocess: Bool) throws
+    func timeEndToEnd(_ backend: ResolvedBackend, path: String, threads: Int, hasPostprocess: Bool) throws
         -> (milliseconds: Double, detector: Detector, image: RGBImage, path: String)?
     {
         guard hasPostprocess, let photo = image ?? ModelLocation.checkoutPath(".assets/images/darknet_dog.jpg") else {
             return nil
         }
         let bytes = try DetectCommand.read(photo)
-        let detector = try Detector(modelPath: path, backend: choice.backend(floatConvolutions: floatConvolutions),
+        let detector = try Detector(modelPath: path, backend: backend.makeBackend(),
             options: BackendOptions(threads: threads))
         let clock = ContinuousClock()
         var times: [Double] = []

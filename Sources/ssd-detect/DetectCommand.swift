@@ -55,12 +55,10 @@ struct DetectCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let path = try ModelLocation.resolve(model)
-        if backend == .auto {
-            let automatic = BackendChoice.automatic
-            printError("backend auto: \(automatic.choice.rawValue) (\(automatic.reason))")
-        }
+        let resolved = backend.resolve()
+        if let reason = resolved.reason { printError("backend auto: \(resolved.name) (\(reason))") }
         let detector = try Detector(modelPath: path, labelsPath: labels,
-            backend: backend.backend(), options: BackendOptions(threads: threads, thoroughWarmUp: false))
+            backend: resolved.makeBackend(), options: BackendOptions(threads: threads, thoroughWarmUp: false))
         // The bound comes with the model: checked once it is loaded, before any image.
         if let maxDetections, maxDetections > detector.maximumDetectionsLimit {
             throw ValidationError("--max-detections must be at most \(detector.maximumDetectionsLimit) "
@@ -100,7 +98,7 @@ struct DetectCommand: ParsableCommand {
             }
         }
         if json {
-            let document: [String: Any] = ["model": detector.modelName, "backend": backend.rawValue, "images": results]
+            let document: [String: Any] = ["model": detector.modelName, "backend": resolved.name, "images": results]
             let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
         }

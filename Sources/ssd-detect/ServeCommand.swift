@@ -118,32 +118,29 @@ struct ServeCommand: AsyncParsableCommand {
             return port
         } ?? 8080
         let directory = try modelDirectory(environment)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        // One single-threaded detector per core: measured 148 vs 125 requests/s at concurrency 4 on 2 cores against
-        // one two-threaded detector. The all-cores detector for lone requests wins back the latency alone (9.2 vs
-        // 12.3 ms p50 at concurrency 1) without a measurable cost under load (docs/PERFORMANCE.md, "Serving").
-        let workerCount = workers ?? cores
+        let resolved = backend.resolve()
+        // The lone-request detector is for CPU backends: an accelerator runs one request at a time anyway.
+        let layout = WorkerLayout(workers: workers, threadsPerWorker: threadsPerWorker,
+            allCoresWhenIdle: allCoresWhenIdle && resolved.kind != .accelerator)
         // Two waiting per detector keep every detector fed between a client's requests, while a request admitted
         // last waits about three inferences. The excess waits in line before its body is read, for at most the
         // admission wait: under overload, the latency of the requests served is that wait plus three inferences
         // (docs/RELIABILITY.md, "Overload").
-        let queue = maxQueue ?? 2 * workerCount
-        let choice = backend
-        let lonesOnAllCores = allCoresWhenIdle && choice.resolved != .accelerator
+        let queue = maxQueue ?? 2 * layout.workers
         var logger = Logger(label: "ssd-detect")
         logger.logLevel = logLevel
-        let handler = SSDHandler(configuration: .init(backend: { choice.backend() }, workers: workerCount,
-            threadsPerWorker: threadsPerWorker, allCoresWhenIdle: lonesOnAllCores, maximumQueue: queue,
+        let handler = SSDHandler(configuration: .init(backend: { resolved.makeBackend() }, layout: layout, maximumQueue: queue,
             defaultThreshold: threshold, defaultFormat: format, imageMemoryBytes: imageMemoryMb << 20))
         let connections = try Self.connectionLimit(maxConnections)
         logger.info("starting", metadata: [
-            "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(workerCount)", "all_cores_when_idle": "\(lonesOnAllCores)",
-            "backend": .string(choice.detail(threads: threadsPerWorker ?? max(1, cores / workerCount))
-                + (choice == .auto ? " (auto: \(BackendChoice.automatic.reason))" : "")),
+            "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(layout.workers)",
+            "all_cores_when_idle": "\(layout.loneRequestThreads != nil)",
+            "backend": .string(resolved.detail(threads: layout.threadsPerWorker)
+                + (resolved.reason.map { " (auto: \($0))" } ?? "")),
         ])
         // Every detector busy and the queue full: the next waits in line. (The lone-request detector is not
         // counted: it takes a request only when no other is running, never under load.)
-        let admitted = workerCount + queue
+        let admitted = layout.workers + queue
         let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
             modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod),
             maximumInvocations: admitted, admissionWait: .milliseconds(admissionWaitMs), maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,

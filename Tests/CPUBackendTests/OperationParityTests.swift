@@ -29,7 +29,7 @@ struct OperationParityTests {
     {
         let (cpu, reference) = try run(graph, seed: seed, backend: backend)
         let comparison = HeadComparison(cpu, reference)
-        if bitExactOnIntegers && backend.integerArithmetic && CPUBackend.hasIntegerKernel {
+        if bitExactOnIntegers && backend.integerConvolutions && CPUBackend.hasIntegerConvolutions {
             #expect(comparison.maximumDifference == 0, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
         }
         #expect(comparison.maximumDifference <= 1, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
@@ -66,7 +66,7 @@ struct OperationParityTests {
 
     /// Both arithmetics of quantized convolutions: the 8-bit kernel (where the CPU has it) and float SGEMM.
     @Test(arguments: convolutions, [true, false])
-    func quantizedConvolution(_ c: ConvolutionCase, integerArithmetic: Bool) throws {
+    func quantizedConvolution(_ c: ConvolutionCase, integerConvolutions: Bool) throws {
         var g = TestGraphs(seed: 1)
         let window = Window(padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
             dilationWidth: c.dilation)
@@ -79,7 +79,7 @@ struct OperationParityTests {
             dataType: .uint8, quantization: Quantization(scale: 0.05 * Float(c.filter), zeroPoint: 100))
         try Self.expectQuantizedAgreement(TestGraphs.graph(.conv2D(.init(window: window, activation: c.activation)),
             inputs: [input, filter, bias], output: output), seed: 1,
-            backend: CPUBackend(integerArithmetic: integerArithmetic), bitExactOnIntegers: true)
+            backend: CPUBackend(integerConvolutions: integerConvolutions), bitExactOnIntegers: true)
     }
 
     @Test(arguments: convolutions)

@@ -12,7 +12,7 @@ struct SSDHandlerTests {
     static let modelDirectory = Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path
 
     static func handler(limits: ImageLimits = ImageLimits(), format: SSDHandler.OutputFormat = .native) -> SSDHandler {
-        SSDHandler(configuration: .init(backend: { CPUBackend() }, workers: 1, threadsPerWorker: 1, maximumQueue: 4,
+        SSDHandler(configuration: .init(backend: { CPUBackend() }, layout: WorkerLayout(workers: 1, threadsPerWorker: 1), maximumQueue: 4,
             defaultFormat: format, requestLimits: .init(maximumBatch: 4), imageLimits: limits))
     }
 
@@ -165,7 +165,7 @@ struct SSDHandlerTests {
     }
 
     @Test func aFullQueueIsRefusedWith503() async throws {
-        let handler = SSDHandler(configuration: .init(backend: { CPUBackend() }, workers: 1, threadsPerWorker: 1, maximumQueue: 0))
+        let handler = SSDHandler(configuration: .init(backend: { CPUBackend() }, layout: WorkerLayout(workers: 1, threadsPerWorker: 1), maximumQueue: 0))
         let pool = try await handler.modelFn(modelDirectory: Self.modelDirectory)
         let started = AsyncStream.makeStream(of: Void.self)
         async let busy: Void = pool.withDetector { _ in

@@ -7,7 +7,7 @@ import TestSupport
 
 /// The check `ssd-detect bench --backend all` makes of an accelerator against the CPU, here on two CPU paths.
 struct DetectorAgreementTests {
-    static func detector(integerArithmetic: Bool = true, maximumDetections: Int? = nil) throws -> Detector {
+    static func detector(integerConvolutions: Bool = true, maximumDetections: Int? = nil) throws -> Detector {
         let path = Assets.root.appendingPathComponent(GoldenTensors.modelPath).path
         var options: PostprocessOptions?
         if let maximumDetections {
@@ -15,7 +15,7 @@ struct DetectorAgreementTests {
                 .postprocessor.options
             options?.maximumDetections = maximumDetections
         }
-        return try Detector(modelPath: path, backend: CPUBackend(integerArithmetic: integerArithmetic),
+        return try Detector(modelPath: path, backend: CPUBackend(integerConvolutions: integerConvolutions),
             options: BackendOptions(threads: 1), postprocessOptions: options)
     }
 
@@ -24,7 +24,7 @@ struct DetectorAgreementTests {
     @Test(arguments: ["darknet_dog", "darknet_person"])
     func theFloatPathAgreesWithTheIntegerPath(photo: String) throws {
         let image = try ImageDecoder().decode(try Assets.photo(photo)).image
-        let agreement = try DetectorAgreement(try Self.detector(integerArithmetic: false), against: try Self.detector(),
+        let agreement = try DetectorAgreement(try Self.detector(integerConvolutions: false), against: try Self.detector(),
             image: image)
         #expect(agreement.holds, "\(agreement.summary)")
         #expect(agreement.heads.count == 2)

@@ -17,7 +17,7 @@ struct InferenceServerTests {
     static let modelDirectory = Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path
 
     static func ssdHandler(queue: Int = 8) -> SSDHandler {
-        SSDHandler(configuration: .init(backend: { CPUBackend() }, workers: 1, threadsPerWorker: 1, maximumQueue: queue))
+        SSDHandler(configuration: .init(backend: { CPUBackend() }, layout: WorkerLayout(workers: 1, threadsPerWorker: 1), maximumQueue: queue))
     }
 
     static func server<H: InferenceHandler>(_ handler: H, maximumBody: Int = 6 << 20) -> InferenceServer<H> {

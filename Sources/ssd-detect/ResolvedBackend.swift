@@ -1,0 +1,65 @@
+import CPUBackend
+import CUDABackend
+import Engine
+
+/// A `--backend` choice resolved once, at the start of a command: which backend runs, and what to say of it. The
+/// accelerator is probed (driver, device, NVRTC) here and nowhere else; the commands, the server's workers and the
+/// reports take this value.
+struct ResolvedBackend: Sendable {
+    enum Kind: String, Sendable {
+        case cpu, accelerator, reference
+    }
+
+    let kind: Kind
+    /// Whether quantized convolutions run on the 8-bit kernel where the CPU has one (CPU only).
+    let integerConvolutions: Bool
+    /// The accelerator's device, when one was probed and works.
+    let device: CUDABackend.Device?
+    /// Why `auto` chose this backend; nil when it was named.
+    let reason: String?
+
+    /// The name in reports, logs and JSON: "cpu", "accelerator" or "reference".
+    var name: String { kind.rawValue }
+
+    /// A new backend of this kind (each detector makes its own).
+    func makeBackend() -> any Backend {
+        switch kind {
+        case .cpu: CPUBackend(integerConvolutions: integerConvolutions)
+        case .accelerator: CUDABackend()
+        case .reference: ReferenceBackend()
+        }
+    }
+
+    /// What runs, for tables and logs: "cpu (int8 AVX-512 VNNI, 2 threads)", "accelerator (CUDA, NVIDIA H100)".
+    func detail(threads: Int) -> String {
+        let threadCount = "\(threads) thread\(threads == 1 ? "" : "s")"
+        switch kind {
+        case .cpu where integerConvolutions && CPUBackend.hasIntegerConvolutions:
+            return "cpu (int8 AVX-512 VNNI, \(threadCount))"
+        case .cpu: return "cpu (float, OpenBLAS \(CPUBackend.blasCore), \(threadCount))"
+        case .accelerator: return "accelerator (CUDA" + (device.map { ", \($0.name)" } ?? "") + ")"
+        case .reference: return "reference (1 thread)"
+        }
+    }
+}
+
+extension BackendChoice {
+    /// What runs for this choice here; `all` is bench's and resolves as `cpu` (bench lists the backends itself).
+    func resolve(integerConvolutions: Bool = true) -> ResolvedBackend {
+        func resolved(_ kind: ResolvedBackend.Kind, device: CUDABackend.Device? = nil, reason: String? = nil) -> ResolvedBackend {
+            ResolvedBackend(kind: kind, integerConvolutions: integerConvolutions, device: device, reason: reason)
+        }
+        switch self {
+        case .cpu, .all: return resolved(.cpu)
+        case .reference: return resolved(.reference)
+        case .accelerator:
+            // A failed probe is not an error yet: preparing the model reports it, typed, with the same reason.
+            return resolved(.accelerator, device: try? CUDABackend().probe().get())
+        case .auto:
+            switch CUDABackend().probe() {
+            case .success(let device): return resolved(.accelerator, device: device, reason: "CUDA device \(device.name)")
+            case .failure(let error): return resolved(.cpu, reason: "no accelerator: \(error)")
+            }
+        }
+    }
+}
