@@ -55,13 +55,15 @@ public actor DetectorPool {
     public var queueLength: Int { waiting.count }
 
     /// Runs `body` with a detector of its own, on that detector's thread.
-    public func withDetector<T: Sendable>(_ body: @escaping @Sendable (Detector) -> T) async throws(InferenceError) -> T {
+    public func withDetector<T: Sendable>(_ body: @escaping @Sendable (Detector) throws(InferenceError) -> T) async
+        throws(InferenceError) -> T
+    {
         let worker = try await acquire()
-        let result = await withCheckedContinuation { continuation in
-            worker.queue.async { continuation.resume(returning: body(worker.detector)) }
+        let result: Result<T, InferenceError> = await withCheckedContinuation { continuation in
+            worker.queue.async { continuation.resume(returning: Result { () throws(InferenceError) in try body(worker.detector) }) }
         }
         release(worker)
-        return result
+        return try result.get()
     }
 
     /// Runs `body` on every detector in turn (the lone-request one too), each on its own thread: for warm-up,

@@ -131,17 +131,14 @@ public struct SSDHandler: InferenceHandler {
         let threshold = input.threshold ?? configuration.defaultThreshold
         let (images, maximumDetections) = (input.images, input.maximumDetections)
         // One detector for the whole batch: a request admitted is never refused half-way for want of a detector.
-        let outcome = try await model.withDetector { detector in
-            Result { () throws(SSDError) in
-                try images.map { (image) throws(SSDError) in
+        let outputs = try await model.withDetector { (detector) throws(InferenceError) in
+            do throws(SSDError) {
+                return try images.map { (image) throws(SSDError) in
                     try detector.detect(image, scoreThreshold: threshold, maximumDetections: maximumDetections)
                 }
+            } catch {
+                throw .internalError("inference failed: \(error)")
             }
-        }
-        let outputs: [(detections: [Detection], timing: Detector.Timing)]
-        switch outcome {
-        case .success(let value): outputs = value
-        case .failure(let error): throw .internalError("inference failed: \(error)")
         }
         var results: [ImageDetections] = []
         for (index, (image, (detections, timing))) in zip(images, outputs).enumerated() {
