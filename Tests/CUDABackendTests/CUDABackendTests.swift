@@ -8,15 +8,23 @@ import Testing
 import TestSupport
 
 /// The accelerator backend. Where no GPU is present (CI, most machines) these check the loading, the reasons and
-/// the fallback; the GPU parts say that they were skipped.
+/// the fallback; the GPU parts are reported as skipped (their `.enabled(if:)` traits), never as passed.
 struct CUDABackendTests {
+    /// The device, probed once for all the tests' traits; nil where there is none.
     static let gpu: CUDABackend.Device? = try? CUDABackend().probe().get()
 
-    @Test func withoutAGPUTheBackendSaysWhatItLookedForAndWhy() throws {
-        guard Self.gpu == nil else {
-            print("CUDABackendTests: a GPU is present; the no-GPU path is not checked here")
-            return
-        }
+    /// The kernels compiled for compute capability 8.0, once: `.success(nil)` where NVRTC cannot be found, a
+    /// failure where it is found but the compilation fails.
+    static let compiledKernels = Result { () throws(CUDAError) in try CUDABackend.compileKernels(major: 8, minor: 0) }
+
+    /// Whether NVRTC was found (whether or not it compiled the kernels).
+    static var compilerFound: Bool {
+        if case .success(.none) = compiledKernels { return false }
+        return true
+    }
+
+    @Test(.enabled(if: CUDABackendTests.gpu == nil, "a CUDA GPU is present: the no-GPU path cannot be checked here"))
+    func withoutAGPUTheBackendSaysWhatItLookedForAndWhy() throws {
         guard case .failure(let error) = CUDABackend().probe() else { Issue.record("probe succeeded"); return }
         let message = error.description
         #expect(message.contains("libcuda.so.1") || message.contains("libnvrtc") || message.contains("cuInit")
@@ -52,11 +60,10 @@ struct CUDABackendTests {
 
     /// NVRTC turns the kernels into PTX where it can be found (CUDA installed, or SSD_CUDA_LIBRARY_PATH pointing
     /// at a folder with libnvrtc, e.g. from PyPI's nvidia-cuda-nvrtc-cu12); no GPU is needed for that.
-    @Test func kernelsCompileWithNVRTC() throws {
-        guard let ptx = try CUDABackend.compileKernels(major: 8, minor: 0) else {
-            print("CUDABackendTests: NVRTC not found; kernel compilation not checked (set SSD_CUDA_LIBRARY_PATH)")
-            return
-        }
+    @Test(
+        .enabled(if: CUDABackendTests.compilerFound, "NVRTC not found (SSD_CUDA_LIBRARY_PATH: a folder with libnvrtc)"))
+    func kernelsCompileWithNVRTC() throws {
+        let ptx = try #require(try Self.compiledKernels.get())
         for name in ["input_u8", "output_u8", "conv2d", "depthwise", "pool", "copy_rescale", "lut_map", "unary_float",
             "binary"]
         {
@@ -65,12 +72,10 @@ struct CUDABackendTests {
     }
 
     /// On a GPU: the raw heads agree with the CPU backend within the engine issue's bounds.
-    @Test(arguments: GoldenTensors.images)
+    @Test(
+        .enabled(if: CUDABackendTests.gpu != nil, "no CUDA GPU: the probe found no usable device"),
+        arguments: GoldenTensors.images)
     func rawHeadsMatchTheCPUBackend(image: String) throws {
-        guard Self.gpu != nil else {
-            print("CUDABackendTests: no GPU; \(image) parity skipped")
-            return
-        }
         let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
             .splittingCustomTail()
         let cuda = try CUDABackend().prepare(network, options: BackendOptions())
@@ -88,12 +93,10 @@ struct CUDABackendTests {
     }
 
     /// On a GPU: every photo gives the same detections as on the CPU backend (and heads within the bound).
-    @Test(arguments: Assets.photos.map(\.name))
+    @Test(
+        .enabled(if: CUDABackendTests.gpu != nil, "no CUDA GPU: the probe found no usable device"),
+        arguments: Assets.photos.map(\.name))
     func detectionsMatchTheCPUBackend(photo: String) throws {
-        guard Self.gpu != nil else {
-            print("CUDABackendTests: no GPU; \(photo) detections not compared")
-            return
-        }
         let path = Assets.root.appendingPathComponent(GoldenTensors.modelPath).path
         let cuda = try Detector(modelPath: path, backend: CUDABackend())
         let cpu = try Detector(modelPath: path, backend: CPUBackend(), options: BackendOptions(threads: 1))
