@@ -35,7 +35,7 @@ struct CUDABackendTests {
             _ = try CUDABackend().prepare(network, options: BackendOptions())
         } throws: { error in
             guard case .backendUnavailable(let backend, let reason) = error as? ModelError else { return false }
-            return backend == "cuda" && reason == message
+            return backend == "accelerator" && reason == message
         }
     }
 

@@ -15,7 +15,6 @@ struct ReferenceKernels {
     private var tensors: [Tensor] { model.graph.tensors }
     func input(_ i: Int) -> Tensor { tensors[node.inputs[i]] }
     var output: Tensor { tensors[node.outputs[0]] }
-    private var isQuantized: Bool { output.quantization != nil }
 
     static func exp(_ x: Float) -> Float { expf(x) }
 }
