@@ -7,7 +7,9 @@ import PackageDescription
 /// SSD_PORTABLE=1 builds for the baseline instead.
 var cpuKernelSettings: [SwiftSetting] {
     #if arch(x86_64)
-        if Context.environment["SSD_PORTABLE"] != "1" { return [.unsafeFlags(["-target-cpu", "haswell"]), .define("SSD_AVX2")] }
+        if Context.environment["SSD_PORTABLE"] != "1" {
+            return [.unsafeFlags(["-target-cpu", "haswell"]), .define("SSD_AVX2")]
+        }
     #endif
     return []
 }
@@ -53,7 +55,9 @@ let package = Package(
         // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
         .target(name: "Engine", linkerSettings: [.linkedLibrary("m")]),
         // The CPU backend: OpenBLAS SGEMM and vectorized Swift kernels.
-        .target(name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM"], swiftSettings: cpuKernelSettings),
+        .target(
+            name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM"],
+            swiftSettings: cpuKernelSettings),
         // The accelerator backend: the CUDA driver and NVRTC opened at run time (no CUDA needed to build).
         .target(name: "CUDABackend", dependencies: ["Engine"]),
         // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
@@ -85,16 +89,20 @@ let package = Package(
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "SSDService", "Server", "CMalloc",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "SSDService", "Server",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // samples/PeopleCounter: a custom handler (only people, and their count) and a server for it.
-        .target(name: "PeopleCounter", dependencies: ["Inference", "SSDService", "SSD"], path: "samples/PeopleCounter/PeopleCounter"),
+        .target(
+            name: "PeopleCounter", dependencies: ["Inference", "SSDService", "SSD"],
+            path: "samples/PeopleCounter/PeopleCounter"),
         .executableTarget(
             name: "people-counter",
             dependencies: [
-                "PeopleCounter", "Inference", "SSDService", "Server", "CPUBackend", .product(name: "Logging", package: "swift-log"),
+                "PeopleCounter", "Inference", "SSDService", "Server", "CPUBackend",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "samples/PeopleCounter/people-counter"),
         .executableTarget(
@@ -111,11 +119,15 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
-        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "CPUBackend", "Engine", "SSD", "ImageIO", "TestSupport"]),
+        .testTarget(
+            name: "CUDABackendTests",
+            dependencies: ["CUDABackend", "CPUBackend", "Engine", "SSD", "ImageIO", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(
             name: "SSDServiceTests",
-            dependencies: ["SSDService", "Inference", "SSD", "Engine", "ImageIO", "CPUBackend", "TestSupport", "PeopleCounter"]),
+            dependencies: [
+                "SSDService", "Inference", "SSD", "Engine", "ImageIO", "CPUBackend", "TestSupport", "PeopleCounter",
+            ]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

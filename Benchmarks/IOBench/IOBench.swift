@@ -18,7 +18,9 @@ struct IOBench: ParsableCommand {
         let base64 = try base64Rows()
         let images = try imageRows()
         if json {
-            let report: [String: Any] = ["runs": runs, "base64": base64.map(\.json), "decode_resize": images.map(\.json)]
+            let report: [String: Any] = [
+                "runs": runs, "base64": base64.map(\.json), "decode_resize": images.map(\.json),
+            ]
             let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
@@ -28,11 +30,13 @@ struct IOBench: ParsableCommand {
         for row in base64 {
             print(
                 pad(row.name, 28) + pad(fmt(row.megabytes, 1), 8) + pad(fmt(row.gbPerSecond, 2), 11)
-                    + pad(fmt(row.foundationGBPerSecond, 2), 17) + fmt(row.gbPerSecond / row.foundationGBPerSecond, 1) + "x")
+                    + pad(fmt(row.foundationGBPerSecond, 2), 17) + fmt(row.gbPerSecond / row.foundationGBPerSecond, 1)
+                    + "x")
         }
         print("\ndecode + resize to 300x300 (\(runs) runs, median ms); agreement with Pillow's decode + resize")
         print(
-            pad("image", 20) + pad("size", 11) + pad("mode", 10) + pad("decoded", 10) + pad("decode", 8) + pad("resize", 8)
+            pad("image", 20) + pad("size", 11) + pad("mode", 10) + pad("decoded", 10) + pad("decode", 8)
+                + pad("resize", 8)
                 + pad("total", 8) + pad("speedup", 9) + pad("MAD", 7) + "p99")
         for row in images {
             print(
@@ -57,7 +61,12 @@ struct IOBench: ParsableCommand {
         let payload = Data((0..<(6 << 20)).map { _ in UInt8.random(in: 0...255, using: &rng) })
         let cases: [(String, String, Data.Base64EncodingOptions)] = [
             ("6 MiB, one line", payload.base64EncodedString(), []),
-            ("6 MiB, MIME 76-column lines", payload.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]), [.lineLength76Characters]),
+            (
+                "6 MiB, MIME 76-column lines",
+                payload.base64EncodedString(options: [
+                    .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+                ]), [.lineLength76Characters]
+            ),
         ]
         return try cases.map { name, text, _ in
             let bytes = Array(text.utf8)
@@ -65,7 +74,8 @@ struct IOBench: ParsableCommand {
             let foundation = try median(runs) { _ = Data(base64Encoded: text, options: .ignoreUnknownCharacters) }
             let gb = Double(bytes.count) / 1e9
             return Base64Row(
-                name: name, megabytes: Double(bytes.count) / 1e6, gbPerSecond: gb / ours, foundationGBPerSecond: gb / foundation)
+                name: name, megabytes: Double(bytes.count) / 1e6, gbPerSecond: gb / ours,
+                foundationGBPerSecond: gb / foundation)
         }
     }
 
@@ -83,7 +93,8 @@ struct IOBench: ParsableCommand {
         var json: [String: Any] {
             [
                 "image": image, "size": size, "mode": mode, "decoded_size": decodedSize, "decode_ms": decodeMs,
-                "resize_ms": resizeMs, "total_ms": totalMs, "speedup": speedup, "mad_vs_pillow": mad, "p99_vs_pillow": p99,
+                "resize_ms": resizeMs, "total_ms": totalMs, "speedup": speedup, "mad_vs_pillow": mad,
+                "p99_vs_pillow": p99,
             ]
         }
     }
@@ -111,13 +122,15 @@ struct IOBench: ParsableCommand {
             for (mode, target) in [("full", nil), ("dct", spec.size)] as [(String, ImageSize?)] {
                 let decoded = try decoder.decode(bytes, reduceTo: target)
                 let decodeMs = try median(runs) { _ = try decoder.decode(bytes, reduceTo: target) } * 1e3
-                let resizeMs = try median(runs) {
-                    tensor.withUnsafeMutableBytes { preprocessor.write(decoded.image, into: $0) }
-                } * 1e3
-                let totalMs = try median(runs) {
-                    let image = try decoder.decode(bytes, reduceTo: target).image
-                    tensor.withUnsafeMutableBytes { preprocessor.write(image, into: $0) }
-                } * 1e3
+                let resizeMs =
+                    try median(runs) {
+                        tensor.withUnsafeMutableBytes { preprocessor.write(decoded.image, into: $0) }
+                    } * 1e3
+                let totalMs =
+                    try median(runs) {
+                        let image = try decoder.decode(bytes, reduceTo: target).image
+                        tensor.withUnsafeMutableBytes { preprocessor.write(image, into: $0) }
+                    } * 1e3
                 if mode == "full" {
                     fullTotal = totalMs
                     fullTensor = tensor
@@ -150,4 +163,6 @@ func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
 }
 
 func fmt(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
+func pad(_ text: String, _ width: Int) -> String {
+    text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0)
+}

@@ -64,7 +64,8 @@ public struct CPUBackend: Backend {
         try options.validate()
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
         try checkSupport(graph)
-        let model = CPUModel(graph: try graph.validated(), options: options,
+        let model = CPUModel(
+            graph: try graph.validated(), options: options,
             integerConvolutions: integerConvolutions && Self.hasIntegerConvolutions)
         model.warmUp(thorough: options.thoroughWarmUp)
         return model

@@ -86,8 +86,10 @@ final class CPUModel: PreparedModel {
             let filter = tensors[node.inputs[1]].shape
             guard !Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
             else { return 0 }
-            return 4 * Convolution.patchCount(output: tensors[node.outputs[0]].shape, filterHeight: filter[1],
-                filterWidth: filter[2], inputChannels: filter[3])
+            return 4
+                * Convolution.patchCount(
+                    output: tensors[node.outputs[0]].shape, filterHeight: filter[1],
+                    filterWidth: filter[2], inputChannels: filter[3])
         }
         arenaSize = layout.size
         let arena = allocate(bytes: layout.size)
@@ -99,27 +101,32 @@ final class CPUModel: PreparedModel {
         }
         func stored(_ index: Int) -> StoredTensor {
             let root = layout.storageRoot[index]
-            let pointer = constantStorage[root]
+            let pointer =
+                constantStorage[root]
                 ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
-            return StoredTensor(pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
+            return StoredTensor(
+                pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
         }
 
         for index in inputIndices {
-            let buffer = UnsafeMutableRawBufferPointer(start: allocate(bytes: tensors[index].byteCount),
+            let buffer = UnsafeMutableRawBufferPointer(
+                start: allocate(bytes: tensors[index].byteCount),
                 count: tensors[index].byteCount)
             inputBuffers.append(buffer)
             kernels.append(InputConversion(source: buffer, destination: stored(index)))
         }
         allocateIntegerScratch()
         for (position, node) in graph.nodes.enumerated() {
-            if let kernel = makeKernel(node, stored: stored,
+            if let kernel = makeKernel(
+                node, stored: stored,
                 patches: layout.scratchOffsets[position].map { (arena + $0).assumingMemoryBound(to: Float.self) })
             {
                 kernels.append(kernel)
             }
         }
         for index in outputIndices {
-            let buffer = UnsafeMutableRawBufferPointer(start: allocate(bytes: tensors[index].byteCount),
+            let buffer = UnsafeMutableRawBufferPointer(
+                start: allocate(bytes: tensors[index].byteCount),
                 count: tensors[index].byteCount)
             outputBuffers.append(buffer)
             kernels.append(OutputConversion(source: stored(index), destination: buffer))
@@ -162,7 +169,8 @@ final class CPUModel: PreparedModel {
             let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 + Int32($1) }
             columnTerms[column] = -inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
         }
-        return IntegerGEMM(packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
+        return IntegerGEMM(
+            packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
             inputZeroPoint: Float(inputZeroPoint), activations: integerActivations!, rowTerms: integerRowTerms!)
     }
 
@@ -174,25 +182,33 @@ final class CPUModel: PreparedModel {
         switch node.operation {
         case .conv2D(let parameters):
             let filter = tensors[node.inputs[1]]
-            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+            let geometry = parameters.window.geometry(
+                inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
-            let arithmetic: Convolution.Arithmetic = runsOnIntegers(node)
+            let arithmetic: Convolution.Arithmetic =
+                runsOnIntegers(node)
                 ? .integer(integerGEMM(node)) : .float(filter: allocateFloats(StoredValues.of(filter)))
-            return Convolution(input: input, output: output, arithmetic: arithmetic, patches: patches, window: parameters.window, geometry: geometry, filterHeight: filter.shape[1],
+            return Convolution(
+                input: input, output: output, arithmetic: arithmetic, patches: patches, window: parameters.window,
+                geometry: geometry, filterHeight: filter.shape[1],
                 filterWidth: filter.shape[2],
                 requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
                 threads: pool.threads)
         case .depthwiseConv2D(let parameters):
             let filter = tensors[node.inputs[1]]
-            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+            let geometry = parameters.window.geometry(
+                inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
-            return DepthwiseConvolution(input: input, output: output,
+            return DepthwiseConvolution(
+                input: input, output: output,
                 filter: allocateFloats(StoredValues.of(filter)), window: parameters.window, geometry: geometry,
-                filterHeight: filter.shape[1], filterWidth: filter.shape[2], depthMultiplier: parameters.depthMultiplier,
+                filterHeight: filter.shape[1], filterWidth: filter.shape[2],
+                depthMultiplier: parameters.depthMultiplier,
                 requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
                 threads: pool.threads)
         case .averagePool2D(let parameters), .maxPool2D(let parameters):
-            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+            let geometry = parameters.window.geometry(
+                inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: parameters.filterHeight, filterWidth: parameters.filterWidth)!
             var average = false
             if case .averagePool2D = node.operation { average = true }
@@ -204,7 +220,8 @@ final class CPUModel: PreparedModel {
         case .add(let activation), .mul(let activation):
             var multiply = false
             if case .mul = node.operation { multiply = true }
-            return Arithmetic(left: input, right: stored(node.inputs[1]), output: output, activation: activation,
+            return Arithmetic(
+                left: input, right: stored(node.inputs[1]), output: output, activation: activation,
                 multiply: multiply)
         case .logistic, .relu, .relu6, .quantize, .dequantize:
             return UnaryMap(input: input, output: output, function: StoredValues.realFunction(of: node.operation)!)
@@ -223,20 +240,26 @@ final class CPUModel: PreparedModel {
         guard let inputQ = input.quantization, let filterQ = tensors[node.inputs[1]].quantization,
             let outputQ = output.quantization
         else {
-            let bias = allocateFloats(hasBias
-                ? StoredValues.of(tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
+            let bias = allocateFloats(
+                hasBias
+                    ? StoredValues.of(tensors[node.inputs[2]]) : [Float](repeating: 0, count: channels))
             return .float(.init(bias: bias, channels: channels, range: output.range(activation)))
         }
         // TFLite multiplies the two scales in float, then divides in double (GetQuantizedConvolutionMultipler).
         let real = Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale)
-        let rawBias = hasBias ? tensors[node.inputs[2]].constantValues(Int32.self) : [Int32](repeating: 0, count: channels)
+        let rawBias =
+            hasBias ? tensors[node.inputs[2]].constantValues(Int32.self) : [Int32](repeating: 0, count: channels)
         if integerConvolutions {
             let bias = allocate(bytes: channels * 4).bindMemory(to: Int32.self, capacity: channels)
             bias.update(from: rawBias, count: channels)
-            return .integer(.init(bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
-                zeroPoint: outputQ.zeroPoint, range: outputQ.activationRange(activation)))
+            return .integer(
+                .init(
+                    bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
+                    zeroPoint: outputQ.zeroPoint, range: outputQ.activationRange(activation)))
         }
-        return .imitated(.init(real: real, bias: allocateFloats(rawBias.map { Float($0) }), channels: channels,
-            range: output.range(activation)))
+        return .imitated(
+            .init(
+                real: real, bias: allocateFloats(rawBias.map { Float($0) }), channels: channels,
+                range: output.range(activation)))
     }
 }

@@ -43,11 +43,13 @@ final class WorkerPool: @unchecked Sendable {
         for _ in 1..<self.threads {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
-            let created = pthread_create(&thread, nil, { context in
-                let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
-                pool.workerLoop()
-                return nil
-            }, context)
+            let created = pthread_create(
+                &thread, nil,
+                { context in
+                    let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
+                    pool.workerLoop()
+                    return nil
+                }, context)
             // Out of threads (a container's pids limit): run on those started rather than wait forever below for
             // one that never will.
             guard created == 0 else {

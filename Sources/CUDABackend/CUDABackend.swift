@@ -48,7 +48,8 @@ public struct CUDABackend: Backend {
         try driver.check(driver.cuDeviceGetAttribute(&major, 75, ordinal), "cuDeviceGetAttribute")
         try driver.check(driver.cuDeviceGetAttribute(&minor, 76, ordinal), "cuDeviceGetAttribute")
         let compiler = try NVRTC()
-        let device = Device(name: String(cString: name), computeCapability: (Int(major), Int(minor)),
+        let device = Device(
+            name: String(cString: name), computeCapability: (Int(major), Int(minor)),
             driverLibrary: driver.library.path, compilerLibrary: compiler.library.path)
         return (driver, compiler, device, ordinal)
     }
@@ -77,7 +78,8 @@ public struct CUDABackend: Backend {
         let validated = try graph.validated()
         do {
             let (driver, compiler, device, ordinal) = try open()
-            let model = try CUDAModel(graph: validated, extraOutputs: options.extraOutputs, driver: driver,
+            let model = try CUDAModel(
+                graph: validated, extraOutputs: options.extraOutputs, driver: driver,
                 compiler: compiler, device: device, ordinal: ordinal)
             try model.launch()  // warm-up: the first replay uploads the graph to the device
             return model

@@ -29,8 +29,11 @@ struct CUDADriver: @unchecked Sendable {
     let cuStreamCreate: @convention(c) (UnsafeMutablePointer<CUhandle>, UInt32) -> CUresult
     let cuStreamDestroy: @convention(c) (CUhandle) -> CUresult
     let cuStreamSynchronize: @convention(c) (CUhandle) -> CUresult
-    let cuLaunchKernel: @convention(c) (CUhandle, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, CUhandle,
-        UnsafeMutablePointer<UnsafeMutableRawPointer?>?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> CUresult
+    let cuLaunchKernel:
+        @convention(c) (
+            CUhandle, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, CUhandle,
+            UnsafeMutablePointer<UnsafeMutableRawPointer?>?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+        ) -> CUresult
     let cuStreamBeginCapture: @convention(c) (CUhandle, Int32) -> CUresult
     let cuStreamEndCapture: @convention(c) (CUhandle, UnsafeMutablePointer<CUhandle>) -> CUresult
     let cuGraphInstantiateWithFlags: @convention(c) (UnsafeMutablePointer<CUhandle>, CUhandle, UInt64) -> CUresult
@@ -45,8 +48,10 @@ struct CUDADriver: @unchecked Sendable {
         if let custom = getenv("SSD_CUDA_LIBRARY_PATH").map({ String(cString: $0) }), !custom.isEmpty {
             folders += custom.split(separator: ":").map(String.init)
         }
-        return folders + ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/local/cuda/lib64", "/usr/local/nvidia/lib64",
-            "/usr/lib/wsl/lib"]
+        return folders + [
+            "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/local/cuda/lib64", "/usr/local/nvidia/lib64",
+            "/usr/lib/wsl/lib",
+        ]
     }
 
     init(folders: [String] = CUDADriver.searchFolders) throws(CUDAError) {
@@ -57,7 +62,8 @@ struct CUDADriver: @unchecked Sendable {
         cuDeviceGet = try library.function("cuDeviceGet", as: type(of: cuDeviceGet))
         cuDeviceGetName = try library.function("cuDeviceGetName", as: type(of: cuDeviceGetName))
         cuDeviceGetAttribute = try library.function("cuDeviceGetAttribute", as: type(of: cuDeviceGetAttribute))
-        cuDevicePrimaryCtxRetain = try library.function("cuDevicePrimaryCtxRetain", as: type(of: cuDevicePrimaryCtxRetain))
+        cuDevicePrimaryCtxRetain = try library.function(
+            "cuDevicePrimaryCtxRetain", as: type(of: cuDevicePrimaryCtxRetain))
         cuCtxSetCurrent = try library.function("cuCtxSetCurrent", as: type(of: cuCtxSetCurrent))
         cuModuleLoadData = try library.function("cuModuleLoadData", as: type(of: cuModuleLoadData))
         cuModuleGetFunction = try library.function("cuModuleGetFunction", as: type(of: cuModuleGetFunction))
@@ -75,7 +81,8 @@ struct CUDADriver: @unchecked Sendable {
         cuLaunchKernel = try library.function("cuLaunchKernel", as: type(of: cuLaunchKernel))
         cuStreamBeginCapture = try library.function("cuStreamBeginCapture_v2", as: type(of: cuStreamBeginCapture))
         cuStreamEndCapture = try library.function("cuStreamEndCapture", as: type(of: cuStreamEndCapture))
-        cuGraphInstantiateWithFlags = try library.function("cuGraphInstantiateWithFlags",
+        cuGraphInstantiateWithFlags = try library.function(
+            "cuGraphInstantiateWithFlags",
             as: type(of: cuGraphInstantiateWithFlags))
         cuGraphLaunch = try library.function("cuGraphLaunch", as: type(of: cuGraphLaunch))
         cuGraphDestroy = try library.function("cuGraphDestroy", as: type(of: cuGraphDestroy))

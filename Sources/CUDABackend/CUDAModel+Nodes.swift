@@ -10,23 +10,28 @@ extension CUDAModel {
         case .reshape, .custom:
             return
         case .conv2D(let parameters):
-            try planConvolution(node, window: parameters.window, activation: parameters.activation, multiplier: nil,
+            try planConvolution(
+                node, window: parameters.window, activation: parameters.activation, multiplier: nil,
                 address: address)
         case .depthwiseConv2D(let parameters):
-            try planConvolution(node, window: parameters.window, activation: parameters.activation,
+            try planConvolution(
+                node, window: parameters.window, activation: parameters.activation,
                 multiplier: parameters.depthMultiplier, address: address)
         case .averagePool2D(let parameters), .maxPool2D(let parameters):
             var average = false
             if case .averagePool2D = node.operation { average = true }
-            let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+            let geometry = parameters.window.geometry(
+                inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: parameters.filterHeight, filterWidth: parameters.filterWidth)!
             let range = StoredValues.range(output.quantization, parameters.activation)
             addLaunch("pool", elements: count) {
                 $0.add(device: address(node.inputs[0])); $0.add(device: address(node.outputs[0]))
-                for value in [input.shape[0], input.shape[1], input.shape[2], input.shape[3], geometry.outputHeight,
-                    geometry.outputWidth, parameters.filterHeight, parameters.filterWidth, parameters.window.strideHeight,
-                    parameters.window.strideWidth, geometry.padTop, geometry.padLeft]
-                { $0.add(Int32(value)) }
+                for value in [
+                    input.shape[0], input.shape[1], input.shape[2], input.shape[3], geometry.outputHeight,
+                    geometry.outputWidth, parameters.filterHeight, parameters.filterWidth,
+                    parameters.window.strideHeight,
+                    parameters.window.strideWidth, geometry.padTop, geometry.padLeft,
+                ] { $0.add(Int32(value)) }
                 $0.add(Int32(average ? 1 : 0)); $0.add(Int32(output.quantization == nil ? 0 : 1))
                 $0.add(Float(input.quantization?.zeroPoint ?? 0)); $0.add(range.lowerBound); $0.add(range.upperBound)
             }
@@ -45,7 +50,8 @@ extension CUDAModel {
                     $0.add(device: address(index)); $0.add(device: address(node.outputs[0]))
                     $0.add(Int32(outer)); $0.add(Int32(row)); $0.add(Int32(output.shape[resolved] * inner))
                     $0.add(Int32(start)); $0.add(ratio); $0.add(Int32(rescale ? 1 : 0))
-                    $0.add(Int32(output.quantization == nil ? 0 : 1)); $0.add(range.lowerBound); $0.add(range.upperBound)
+                    $0.add(Int32(output.quantization == nil ? 0 : 1)); $0.add(range.lowerBound);
+                    $0.add(range.upperBound)
                 }
                 offset += row
             }
@@ -73,17 +79,22 @@ extension CUDAModel {
             }
             if let quantization = input.quantization {
                 // 256 possible inputs: tabulate on the host, as TFLite and the CPU backend do.
-                let device = try uploadTable(StoredValues.table(input: quantization, output: output.quantization,
-                    StoredValues.realFunction(of: node.operation)!))
+                let device = try uploadTable(
+                    StoredValues.table(
+                        input: quantization, output: output.quantization,
+                        StoredValues.realFunction(of: node.operation)!))
                 addLaunch("lut_map", elements: count) {
-                    $0.add(device: address(node.inputs[0])); $0.add(device: address(node.outputs[0])); $0.add(device: device)
+                    $0.add(device: address(node.inputs[0])); $0.add(device: address(node.outputs[0]));
+                    $0.add(device: device)
                     $0.add(Int32(count)); $0.add(Int32(quantization.zeroPoint))
                 }
             } else {
                 let range = StoredValues.range(output.quantization, .none)
                 addLaunch("unary_float", elements: count) {
-                    $0.add(device: address(node.inputs[0])); $0.add(device: address(node.outputs[0])); $0.add(Int32(count))
-                    $0.add(code); $0.add(output.quantization?.scale ?? 1); $0.add(Int32(output.quantization == nil ? 0 : 1))
+                    $0.add(device: address(node.inputs[0])); $0.add(device: address(node.outputs[0]));
+                    $0.add(Int32(count))
+                    $0.add(code); $0.add(output.quantization?.scale ?? 1);
+                    $0.add(Int32(output.quantization == nil ? 0 : 1))
                     $0.add(range.lowerBound); $0.add(range.upperBound)
                 }
             }
@@ -92,9 +103,10 @@ extension CUDAModel {
 
     /// CONV_2D (filter transposed to [KH][KW][C][OC] for coalesced reads) and DEPTHWISE_CONV_2D, with TFLite's
     /// requantization (or the float bias and clamp) fused.
-    private func planConvolution(_ node: Node, window: Window, activation: FusedActivation, multiplier: Int?,
-        address: (Int) -> CUdeviceptr) throws(CUDAError)
-    {
+    private func planConvolution(
+        _ node: Node, window: Window, activation: FusedActivation, multiplier: Int?,
+        address: (Int) -> CUdeviceptr
+    ) throws(CUDAError) {
         let tensors = graph.tensors
         let input = tensors[node.inputs[0]], filter = tensors[node.inputs[1]], output = tensors[node.outputs[0]]
         let (kh, kw) = (filter.shape[1], filter.shape[2])
@@ -104,14 +116,17 @@ extension CUDAModel {
             let channels = filter.shape[3]
             var transposed = [Float](repeating: 0, count: weights.count)
             for oc in 0..<outputChannels {
-                for k in 0..<(kh * kw * channels) { transposed[k * outputChannels + oc] = weights[oc * kh * kw * channels + k] }
+                for k in 0..<(kh * kw * channels) {
+                    transposed[k * outputChannels + oc] = weights[oc * kh * kw * channels + k]
+                }
             }
             weights = transposed
         }
         let filterDevice = try uploadTable(weights)
         let hasBias = node.inputs.count > 2
         let quantized = output.quantization != nil
-        let biasQ: CUdeviceptr = quantized && hasBias ? try uploadIntegers(tensors[node.inputs[2]].constantValues(Int32.self)) : 0
+        let biasQ: CUdeviceptr =
+            quantized && hasBias ? try uploadIntegers(tensors[node.inputs[2]].constantValues(Int32.self)) : 0
         let biasF: CUdeviceptr = !quantized && hasBias ? try uploadTable(tensors[node.inputs[2]].constantFloats()) : 0
         var significand: Int32 = 0, shift = 0
         var low: Int32 = 0, high: Int32 = 255, zeroPoint: Int32 = 0
@@ -122,15 +137,18 @@ extension CUDAModel {
             (low, high, zeroPoint) = (range.lowerBound, range.upperBound, outputQ.zeroPoint)
         }
         let floatRange = activation.range
-        let geometry = window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2], filterHeight: kh,
+        let geometry = window.geometry(
+            inputHeight: input.shape[1], inputWidth: input.shape[2], filterHeight: kh,
             filterWidth: kw)!
         addLaunch(multiplier == nil ? "conv2d" : "depthwise", elements: output.elementCount) {
-            $0.add(device: address(node.inputs[0])); $0.add(device: filterDevice); $0.add(device: address(node.outputs[0]))
+            $0.add(device: address(node.inputs[0])); $0.add(device: filterDevice);
+            $0.add(device: address(node.outputs[0]))
             $0.add(device: biasQ); $0.add(device: biasF)
-            for value in [input.shape[0], input.shape[1], input.shape[2], input.shape[3], geometry.outputHeight,
+            for value in [
+                input.shape[0], input.shape[1], input.shape[2], input.shape[3], geometry.outputHeight,
                 geometry.outputWidth, outputChannels, kh, kw, window.strideHeight, window.strideWidth,
-                window.dilationHeight, window.dilationWidth, geometry.padTop, geometry.padLeft]
-            { $0.add(Int32(value)) }
+                window.dilationHeight, window.dilationWidth, geometry.padTop, geometry.padLeft,
+            ] { $0.add(Int32(value)) }
             if let multiplier { $0.add(Int32(multiplier)) }
             $0.add(Int32(quantized ? 1 : 0)); $0.add(significand); $0.add(Int32(shift)); $0.add(zeroPoint)
             $0.add(low); $0.add(high); $0.add(max(floatRange.lower, -Float.greatestFiniteMagnitude))

@@ -24,9 +24,10 @@ final class CUDAModel: PreparedModel {
     private var functions: [String: CUhandle] = [:]
     private var launches: [KernelLaunch] = []
 
-    init(graph: Graph, extraOutputs: [Int], driver: CUDADriver, compiler: NVRTC, device: CUDABackend.Device,
-        ordinal: Int32) throws(CUDAError)
-    {
+    init(
+        graph: Graph, extraOutputs: [Int], driver: CUDADriver, compiler: NVRTC, device: CUDABackend.Device,
+        ordinal: Int32
+    ) throws(CUDAError) {
         self.graph = graph
         self.driver = driver
         self.device = device
@@ -34,7 +35,8 @@ final class CUDAModel: PreparedModel {
         outputIndices = graph.outputs + extraOutputs
         try driver.check(driver.cuDevicePrimaryCtxRetain(&context, ordinal), "cuDevicePrimaryCtxRetain")
         try driver.check(driver.cuCtxSetCurrent(context), "cuCtxSetCurrent")
-        let ptx = try compiler.compile(CUDAKernels.source, name: "ssd_kernels.cu", major: device.computeCapability.major,
+        let ptx = try compiler.compile(
+            CUDAKernels.source, name: "ssd_kernels.cu", major: device.computeCapability.major,
             minor: device.computeCapability.minor)
         var loaded: CUhandle = nil
         let status = ptx.withUnsafeBytes { driver.cuModuleLoadData(&loaded, $0.baseAddress!) }
@@ -153,20 +155,26 @@ final class CUDAModel: PreparedModel {
     }
 
     /// Records copies and launches on the stream and instantiates them as one executable graph.
-    private func capture(inputs: [(UnsafeMutableRawBufferPointer, CUdeviceptr)],
-        outputs: [(UnsafeMutableRawBufferPointer, CUdeviceptr)]) throws(CUDAError)
-    {
+    private func capture(
+        inputs: [(UnsafeMutableRawBufferPointer, CUdeviceptr)],
+        outputs: [(UnsafeMutableRawBufferPointer, CUdeviceptr)]
+    ) throws(CUDAError) {
         try driver.check(driver.cuStreamBeginCapture(stream, 2), "cuStreamBeginCapture")  // relaxed mode
         for (host, device) in inputs {
-            try driver.check(driver.cuMemcpyHtoDAsync(device, host.baseAddress!, host.count, stream), "cuMemcpyHtoDAsync")
+            try driver.check(
+                driver.cuMemcpyHtoDAsync(device, host.baseAddress!, host.count, stream), "cuMemcpyHtoDAsync")
         }
         for launch in launches {
             var pointers = launch.arguments.pointers
-            try driver.check(driver.cuLaunchKernel(launch.function, launch.blocks, 1, 1,
-                UInt32(KernelLaunch.threadsPerBlock), 1, 1, 0, stream, &pointers, nil), "cuLaunchKernel(\(launch.name))")
+            try driver.check(
+                driver.cuLaunchKernel(
+                    launch.function, launch.blocks, 1, 1,
+                    UInt32(KernelLaunch.threadsPerBlock), 1, 1, 0, stream, &pointers, nil),
+                "cuLaunchKernel(\(launch.name))")
         }
         for (host, device) in outputs {
-            try driver.check(driver.cuMemcpyDtoHAsync(host.baseAddress!, device, host.count, stream), "cuMemcpyDtoHAsync")
+            try driver.check(
+                driver.cuMemcpyDtoHAsync(host.baseAddress!, device, host.count, stream), "cuMemcpyDtoHAsync")
         }
         try driver.check(driver.cuStreamEndCapture(stream, &cudaGraph), "cuStreamEndCapture")
         try driver.check(driver.cuGraphInstantiateWithFlags(&executable, cudaGraph, 0), "cuGraphInstantiate")

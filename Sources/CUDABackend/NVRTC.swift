@@ -6,8 +6,11 @@
 /// found, once, at model load.
 struct NVRTC: @unchecked Sendable {
     let library: DynamicLibrary
-    let nvrtcCreateProgram: @convention(c) (UnsafeMutablePointer<OpaquePointer?>, UnsafePointer<CChar>,
-        UnsafePointer<CChar>?, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?) -> Int32
+    let nvrtcCreateProgram:
+        @convention(c) (
+            UnsafeMutablePointer<OpaquePointer?>, UnsafePointer<CChar>,
+            UnsafePointer<CChar>?, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?
+        ) -> Int32
     let nvrtcCompileProgram: @convention(c) (OpaquePointer?, Int32, UnsafePointer<UnsafePointer<CChar>?>?) -> Int32
     let nvrtcGetPTXSize: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int>) -> Int32
     let nvrtcGetPTX: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>) -> Int32
@@ -42,7 +45,8 @@ struct NVRTC: @unchecked Sendable {
         let arguments = ["--gpu-architecture=compute_\(major)\(minor)", "--std=c++14"]
         let options: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         defer { options.forEach { free($0) } }
-        let status = options.map { UnsafePointer($0) }.withUnsafeBufferPointer { (pointers: UnsafeBufferPointer<UnsafePointer<CChar>?>) in
+        let status = options.map { UnsafePointer($0) }.withUnsafeBufferPointer {
+            (pointers: UnsafeBufferPointer<UnsafePointer<CChar>?>) in
             nvrtcCompileProgram(program, Int32(pointers.count), pointers.baseAddress)
         }
         guard status == 0 else {

@@ -12,7 +12,8 @@ public enum Base64Error: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidCharacter(let offset, let byte):
-            let shown = (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x" + String(byte, radix: 16)
+            let shown =
+                (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x" + String(byte, radix: 16)
             return "invalid base64 character \(shown) at offset \(offset)"
         case .misplacedPadding(let offset):
             return "misplaced base64 padding at offset \(offset)"

@@ -76,7 +76,8 @@ struct JPEGDecoder {
         // A progressive file, or one whose components come in separate scans, is decoded from a coefficient buffer
         // of the whole image: 2 bytes a sample, at most.
         if metadata.isProgressive || metadata.scanCount > 1 { bytesPerPixel += 2 * components }
-        let header = ImageHeader(format: .jpeg, width: Int(width), height: Int(height),
+        let header = ImageHeader(
+            format: .jpeg, width: Int(width), height: Int(height),
             decodingBytes: pixels * bytesPerPixel)
         return (header, metadata, colorspace, handle)
     }

@@ -37,7 +37,8 @@ struct PNGDecoder {
         let (width, height) = (Int(png.width), Int(png.height))
         // Four channels read, then three kept, where the file has alpha.
         let hasAlpha = png.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
-        return ImageHeader(format: .png, width: width, height: height,
+        return ImageHeader(
+            format: .png, width: width, height: height,
             decodingBytes: width * height * (hasAlpha ? 4 + 3 : 3))
     }
 

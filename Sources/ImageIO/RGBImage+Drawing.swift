@@ -49,7 +49,8 @@ extension RGBImage {
         for character in text {
             for (row, bits) in BitmapFont.rows(of: character).enumerated() {
                 for column in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(column)) != 0 {
-                    fill(x0: left + column * scale, y0: y + row * scale, x1: left + (column + 1) * scale,
+                    fill(
+                        x0: left + column * scale, y0: y + row * scale, x1: left + (column + 1) * scale,
                         y1: y + (row + 1) * scale, color: color)
                 }
             }

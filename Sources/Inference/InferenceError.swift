@@ -31,20 +31,24 @@ public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// 415: a content type the handler does not read.
     public static func unsupportedMediaType(_ given: String?, supported: [String]) -> InferenceError {
-        InferenceError(status: 415, code: "unsupported_media_type",
+        InferenceError(
+            status: 415, code: "unsupported_media_type",
             message: "content type \(given.map { "'\($0)'" } ?? "(none)") is not supported; use one of "
                 + supported.joined(separator: ", "))
     }
 
     /// 406: no acceptable output format.
     public static func notAcceptable(_ given: String?, supported: [String]) -> InferenceError {
-        InferenceError(status: 406, code: "not_acceptable",
-            message: "cannot produce \(given.map { "'\($0)'" } ?? "(none)"); supported: " + supported.joined(separator: ", "))
+        InferenceError(
+            status: 406, code: "not_acceptable",
+            message: "cannot produce \(given.map { "'\($0)'" } ?? "(none)"); supported: "
+                + supported.joined(separator: ", "))
     }
 
     /// 503: every worker is busy and the queue is full; retry later.
     public static func overloaded(retryAfterSeconds: Int = 1) -> InferenceError {
-        InferenceError(status: 503, code: "overloaded", message: "all workers are busy and the queue is full",
+        InferenceError(
+            status: 503, code: "overloaded", message: "all workers are busy and the queue is full",
             retryAfterSeconds: retryAfterSeconds)
     }
 
@@ -54,11 +58,13 @@ public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// 503: the server is draining before it stops; another instance will answer.
-    public static let shuttingDown = InferenceError(status: 503, code: "shutting_down",
+    public static let shuttingDown = InferenceError(
+        status: 503, code: "shutting_down",
         message: "the server is shutting down; retry on another instance", retryAfterSeconds: 1)
 
     /// 503: the model is not loaded yet.
-    public static let notReady = InferenceError(status: 503, code: "not_ready", message: "the model is still loading",
+    public static let notReady = InferenceError(
+        status: 503, code: "not_ready", message: "the model is still loading",
         retryAfterSeconds: 1)
 
     /// 500: a fault of the server or of a handler, not of the request.

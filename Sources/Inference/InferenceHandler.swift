@@ -36,7 +36,8 @@ extension InferenceHandler {
 
     /// One request: inputFn, predictFn, outputFn. The body is the caller's no more: it is freed once inputFn has
     /// parsed it, not held through the inference.
-    public func transform(body: consuming [UInt8], contentType: String?, accept: String?, model: Model) async
+    public func transform(body: consuming [UInt8], contentType: String?, accept: String?, model: Model)
+        async
         throws(InferenceError) -> (body: [UInt8], contentType: String)
     {
         try checkAccept(accept)

@@ -22,7 +22,9 @@ public struct MediaType: Sendable, Equatable {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
             var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             parameters[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = value
         }
         self.init(essence: essence, parameters: parameters)

@@ -26,7 +26,8 @@ public final class Preprocessor {
 
     /// Resizes and encodes `image` into `tensor`, which must hold exactly `spec.byteCount` bytes.
     public func write(_ image: RGBImage, into tensor: UnsafeMutableRawBufferPointer) {
-        precondition(tensor.count == spec.byteCount, "tensor buffer is \(tensor.count) bytes, spec needs \(spec.byteCount)")
+        precondition(
+            tensor.count == spec.byteCount, "tensor buffer is \(tensor.count) bytes, spec needs \(spec.byteCount)")
         if resized.isEmpty {
             resizer.resize(image, into: tensor.bindMemory(to: UInt8.self))
             return

@@ -26,7 +26,8 @@ public struct BoundingBox: Sendable, Equatable {
 
     /// The box clipped to [0, 1] on both axes.
     public var clipped: BoundingBox {
-        BoundingBox(ymin: min(max(ymin, 0), 1), xmin: min(max(xmin, 0), 1), ymax: min(max(ymax, 0), 1),
+        BoundingBox(
+            ymin: min(max(ymin, 0), 1), xmin: min(max(xmin, 0), 1), ymax: min(max(ymax, 0), 1),
             xmax: min(max(xmax, 0), 1))
     }
 }

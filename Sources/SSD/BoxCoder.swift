@@ -25,7 +25,8 @@ public struct BoxCoder: Sendable, Equatable {
         let xCenter = tx / xScale * anchor.width + anchor.xCenter
         let halfHeight = 0.5 * expf(th / heightScale) * anchor.height
         let halfWidth = 0.5 * expf(tw / widthScale) * anchor.width
-        return BoundingBox(ymin: yCenter - halfHeight, xmin: xCenter - halfWidth, ymax: yCenter + halfHeight,
+        return BoundingBox(
+            ymin: yCenter - halfHeight, xmin: xCenter - halfWidth, ymax: yCenter + halfHeight,
             xmax: xCenter + halfWidth)
     }
 }

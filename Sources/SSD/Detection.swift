@@ -24,8 +24,11 @@ public struct Detection: Sendable, Equatable, Codable {
     /// A postprocess result placed on an image of `width` x `height` pixels.
     public init(_ raw: RawDetection, labels: LabelMap, width: Int, height: Int) {
         let box = raw.box.clipped
-        self.init(label: labels.label(for: raw.classIndex), classId: raw.classIndex, score: raw.score,
-            box: [box.xmin * Float(width), box.ymin * Float(height), box.xmax * Float(width), box.ymax * Float(height)],
+        self.init(
+            label: labels.label(for: raw.classIndex), classId: raw.classIndex, score: raw.score,
+            box: [
+                box.xmin * Float(width), box.ymin * Float(height), box.xmax * Float(width), box.ymax * Float(height),
+            ],
             normalizedBox: [box.xmin, box.ymin, box.xmax, box.ymax])
     }
 }

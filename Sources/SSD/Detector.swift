@@ -27,15 +27,17 @@ public final class Detector {
     /// Loads `modelPath` (a TFLite SSD), plans it on `backend`, and reads the labels from `labelsPath`, else from
     /// the label file beside the model. `anchors` serve models without embedded anchors (no
     /// TFLite_Detection_PostProcess); `postprocessOptions` likewise.
-    public init(modelPath: String, labelsPath: String? = nil, backend: any Backend,
+    public init(
+        modelPath: String, labelsPath: String? = nil, backend: any Backend,
         options: BackendOptions = BackendOptions(), anchors: [Anchor]? = nil,
-        postprocessOptions: PostprocessOptions? = nil) throws(SSDError)
-    {
+        postprocessOptions: PostprocessOptions? = nil
+    ) throws(SSDError) {
         let graph: Graph
         do { graph = try TFLiteLoader.load(contentsOf: modelPath) } catch { throw .model(error) }
         modelName = graph.name
         let (network, tail) = graph.splittingCustomTail()
-        let postprocess = try Self.postprocess(graph: graph, network: network, tail: tail, anchors: anchors,
+        let postprocess = try Self.postprocess(
+            graph: graph, network: network, tail: tail, anchors: anchors,
             options: postprocessOptions)
         postprocessor = postprocess
         guard network.outputs.count >= 2 else {
@@ -76,13 +78,18 @@ public final class Detector {
         let preprocessed = clock.now
         do { try model.run() } catch { throw .run(error.message) }
         let ran = clock.now
-        let raw = postprocessor.detections(encodings: TensorValues(model.output(0), tensor: encodingsTensor),
+        let raw = postprocessor.detections(
+            encodings: TensorValues(model.output(0), tensor: encodingsTensor),
             scores: TensorValues(model.output(1), tensor: scoresTensor), scoreThreshold: scoreThreshold,
             maximumDetections: maximumDetections)
         let detections = raw.map { Detection($0, labels: labels, width: image.width, height: image.height) }
         let done = clock.now
-        return (detections, Timing(preprocess: (preprocessed - start).milliseconds,
-            network: (ran - preprocessed).milliseconds, postprocess: (done - ran).milliseconds))
+        return (
+            detections,
+            Timing(
+                preprocess: (preprocessed - start).milliseconds,
+                network: (ran - preprocessed).milliseconds, postprocess: (done - ran).milliseconds)
+        )
     }
 
     /// The heads of the last `detect` as the backend wrote them (box encodings, then class scores), where the
@@ -101,16 +108,18 @@ public final class Detector {
         switch input.dataType {
         case .uint8: return InputSpec(width: input.shape[2], height: input.shape[1], encoding: .uint8)
         case .float32:
-            return InputSpec(width: input.shape[2], height: input.shape[1],
+            return InputSpec(
+                width: input.shape[2], height: input.shape[1],
                 encoding: .float32(mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5)))
         default: throw .invalidModel("input \(input.name) is \(input.dataType); expected uint8 or float32")
         }
     }
 
     /// Anchors and options: the model's own (TFLite_Detection_PostProcess), else the ones given.
-    static func postprocess(graph: Graph, network: Graph, tail: [Node], anchors: [Anchor]?,
-        options: PostprocessOptions?) throws(SSDError) -> SSDPostprocessor
-    {
+    static func postprocess(
+        graph: Graph, network: Graph, tail: [Node], anchors: [Anchor]?,
+        options: PostprocessOptions?
+    ) throws(SSDError) -> SSDPostprocessor {
         if let embedded = try SSDPostprocessor(embeddedIn: graph, tail: tail) {
             guard let options else { return embedded }
             return SSDPostprocessor(anchors: embedded.anchors, options: options)

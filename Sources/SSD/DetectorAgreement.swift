@@ -48,7 +48,8 @@ extension DetectorAgreement {
         if let mine = detector.lastQuantizedHeads, let others = baseline.lastQuantizedHeads {
             heads = zip(mine, others).map { HeadComparison($0, $1) }
         }
-        self.init(heads: heads, detections: ours.count, baselineDetections: theirs.count,
+        self.init(
+            heads: heads, detections: ours.count, baselineDetections: theirs.count,
             unmatched: ours.filter { !Self.contains(theirs, $0) }.count
                 + theirs.filter { !Self.contains(ours, $0) }.count)
     }

@@ -14,10 +14,11 @@ public struct GridAnchorConfiguration: Sendable, Equatable {
     /// Base anchor size (height, width) in normalized units.
     public var baseAnchorSize: (height: Float, width: Float)
 
-    public init(featureMaps: [(height: Int, width: Int)], minimumScale: Float = 0.2, maximumScale: Float = 0.95,
+    public init(
+        featureMaps: [(height: Int, width: Int)], minimumScale: Float = 0.2, maximumScale: Float = 0.95,
         aspectRatios: [Float] = [1, 2, 0.5, 3, 1.0 / 3], interpolatedScaleAspectRatio: Float = 1,
-        reduceBoxesInLowestLayer: Bool = true, baseAnchorSize: (height: Float, width: Float) = (1, 1))
-    {
+        reduceBoxesInLowestLayer: Bool = true, baseAnchorSize: (height: Float, width: Float) = (1, 1)
+    ) {
         self.featureMaps = featureMaps
         self.minimumScale = minimumScale
         self.maximumScale = maximumScale
@@ -66,9 +67,12 @@ public struct GridAnchorConfiguration: Sendable, Equatable {
                 for x in 0..<gridWidth {
                     for (scale, aspectRatio) in specifications {
                         let ratio = aspectRatio.squareRoot()
-                        anchors.append(Anchor(yCenter: Float(y) * strideY + strideY / 2,
-                            xCenter: Float(x) * strideX + strideX / 2, height: scale / ratio * baseAnchorSize.height,
-                            width: scale * ratio * baseAnchorSize.width))
+                        anchors.append(
+                            Anchor(
+                                yCenter: Float(y) * strideY + strideY / 2,
+                                xCenter: Float(x) * strideX + strideX / 2,
+                                height: scale / ratio * baseAnchorSize.height,
+                                width: scale * ratio * baseAnchorSize.width))
                     }
                 }
             }

@@ -68,7 +68,8 @@ public struct LabelMap: Sendable, Equatable {
     /// The label file beside a model, by convention: labelmap.txt, labels.txt, then the only .pbtxt or .txt.
     public static func conventionalPath(inModelDirectory directory: String) -> String? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for preferred in ["labelmap.txt", "labels.txt", "label_map.pbtxt", "labelmap.pbtxt"] where names.contains(preferred) {
+        for preferred in ["labelmap.txt", "labels.txt", "label_map.pbtxt", "labelmap.pbtxt"]
+        where names.contains(preferred) {
             return (directory as NSString).appendingPathComponent(preferred)
         }
         for suffix in [".pbtxt", ".txt"] {
@@ -117,7 +118,8 @@ struct PbtxtScanner {
             return value
         }
         var token = ""
-        while position < characters.count, !characters[position].isWhitespace, !"{}:#'\"".contains(characters[position]) {
+        while position < characters.count, !characters[position].isWhitespace, !"{}:#'\"".contains(characters[position])
+        {
             token.append(characters[position])
             position += 1
         }

@@ -15,10 +15,12 @@ public struct PostprocessOptions: Sendable, Equatable {
     public var iouThreshold: Float
     public var boxCoder: BoxCoder
 
-    public init(classCount: Int, maximumDetections: Int = 10, maximumClassesPerDetection: Int = 1,
-        detectionsPerClass: Int = 100, useRegularNMS: Bool = false, scoreThreshold: Float = 0, iouThreshold: Float = 0.6,
-        boxCoder: BoxCoder = BoxCoder())
-    {
+    public init(
+        classCount: Int, maximumDetections: Int = 10, maximumClassesPerDetection: Int = 1,
+        detectionsPerClass: Int = 100, useRegularNMS: Bool = false, scoreThreshold: Float = 0,
+        iouThreshold: Float = 0.6,
+        boxCoder: BoxCoder = BoxCoder()
+    ) {
         self.classCount = classCount
         self.maximumDetections = maximumDetections
         self.maximumClassesPerDetection = maximumClassesPerDetection
@@ -50,13 +52,15 @@ public struct PostprocessOptions: Sendable, Equatable {
             }
             return Float(number)  // beyond Float's range, inf: refused by validate() as out of range
         }
-        self.init(classCount: try integer("num_classes"), maximumDetections: try integer("max_detections"),
+        self.init(
+            classCount: try integer("num_classes"), maximumDetections: try integer("max_detections"),
             maximumClassesPerDetection: try integer("max_classes_per_detection", default: 1),
             detectionsPerClass: try integer("detections_per_class", default: 100),
             useRegularNMS: options["use_regular_nms"]?.boolValue ?? false,
             scoreThreshold: try real("nms_score_threshold", default: 0),
             iouThreshold: try real("nms_iou_threshold", default: 0.6),
-            boxCoder: BoxCoder(yScale: try real("y_scale", default: 10), xScale: try real("x_scale", default: 10),
+            boxCoder: BoxCoder(
+                yScale: try real("y_scale", default: 10), xScale: try real("x_scale", default: 10),
                 heightScale: try real("h_scale", default: 5), widthScale: try real("w_scale", default: 5)))
         try validate()
     }

@@ -16,9 +16,10 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
         public var step: Float?
         public var offset: Float
 
-        public init(featureMapHeight: Int, featureMapWidth: Int, minimumSizes: [Float], maximumSizes: [Float] = [],
-            aspectRatios: [Float] = [], flip: Bool = true, step: Float? = nil, offset: Float = 0.5)
-        {
+        public init(
+            featureMapHeight: Int, featureMapWidth: Int, minimumSizes: [Float], maximumSizes: [Float] = [],
+            aspectRatios: [Float] = [], flip: Bool = true, step: Float? = nil, offset: Float = 0.5
+        ) {
             self.featureMapHeight = featureMapHeight
             self.featureMapWidth = featureMapWidth
             self.minimumSizes = minimumSizes
@@ -57,7 +58,8 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
                 for x in 0..<layer.featureMapWidth {
                     let centerY = (Float(y) + layer.offset) * stepY, centerX = (Float(x) + layer.offset) * stepX
                     func add(_ height: Float, _ width: Float) {
-                        var anchor = Anchor(yCenter: centerY / imageHeight, xCenter: centerX / imageWidth,
+                        var anchor = Anchor(
+                            yCenter: centerY / imageHeight, xCenter: centerX / imageWidth,
                             height: height / imageHeight, width: width / imageWidth)
                         if clip { anchor = Self.clipped(anchor) }
                         anchors.append(anchor)
@@ -78,8 +80,10 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
 
     /// The anchor's corners clipped to the image, back in center-size form.
     static func clipped(_ anchor: Anchor) -> Anchor {
-        let ymin = min(max(anchor.yCenter - anchor.height / 2, 0), 1), ymax = min(max(anchor.yCenter + anchor.height / 2, 0), 1)
-        let xmin = min(max(anchor.xCenter - anchor.width / 2, 0), 1), xmax = min(max(anchor.xCenter + anchor.width / 2, 0), 1)
+        let ymin = min(max(anchor.yCenter - anchor.height / 2, 0), 1),
+            ymax = min(max(anchor.yCenter + anchor.height / 2, 0), 1)
+        let xmin = min(max(anchor.xCenter - anchor.width / 2, 0), 1),
+            xmax = min(max(anchor.xCenter + anchor.width / 2, 0), 1)
         return Anchor(yCenter: (ymin + ymax) / 2, xCenter: (xmin + xmax) / 2, height: ymax - ymin, width: xmax - xmin)
     }
 }

@@ -18,7 +18,8 @@ extension RGBImage {
             // Above the box when there is room, else inside its top edge.
             let top = y0 - size.height - 2 * padding >= 0 ? y0 - size.height - 2 * padding : y0
             let left = min(max(x0, 0), max(width - size.width - 2 * padding, 0))
-            image.fill(x0: left, y0: top, x1: left + size.width + 2 * padding, y1: top + size.height + 2 * padding,
+            image.fill(
+                x0: left, y0: top, x1: left + size.width + 2 * padding, y1: top + size.height + 2 * padding,
                 color: color)
             image.drawText(text, x: left + padding, y: top + padding, scale: scale, color: Self.textColor(on: color))
         }
@@ -27,10 +28,14 @@ extension RGBImage {
 
     /// Distinct, saturated colours for classes.
     static let palette: [Color] = [
-        Color(red: 230, green: 25, blue: 75), Color(red: 60, green: 180, blue: 75), Color(red: 255, green: 225, blue: 25),
-        Color(red: 0, green: 130, blue: 200), Color(red: 245, green: 130, blue: 48), Color(red: 145, green: 30, blue: 180),
-        Color(red: 70, green: 240, blue: 240), Color(red: 240, green: 50, blue: 230), Color(red: 210, green: 245, blue: 60),
-        Color(red: 250, green: 190, blue: 212), Color(red: 0, green: 128, blue: 128), Color(red: 170, green: 110, blue: 40),
+        Color(red: 230, green: 25, blue: 75), Color(red: 60, green: 180, blue: 75),
+        Color(red: 255, green: 225, blue: 25),
+        Color(red: 0, green: 130, blue: 200), Color(red: 245, green: 130, blue: 48),
+        Color(red: 145, green: 30, blue: 180),
+        Color(red: 70, green: 240, blue: 240), Color(red: 240, green: 50, blue: 230),
+        Color(red: 210, green: 245, blue: 60),
+        Color(red: 250, green: 190, blue: 212), Color(red: 0, green: 128, blue: 128),
+        Color(red: 170, green: 110, blue: 40),
     ]
 
     /// Black on light colours, white on dark ones.

@@ -11,7 +11,9 @@ extension SSDPostprocessor {
         guard node.inputs.count == 3, graph.tensors[node.inputs[2]].isConstant else {
             throw .invalidModel("TFLite_Detection_PostProcess without a constant anchors input")
         }
-        self.init(anchors: try Self.anchors(graph.tensors[node.inputs[2]]), options: try PostprocessOptions(tfliteOptions: flex))
+        self.init(
+            anchors: try Self.anchors(graph.tensors[node.inputs[2]]),
+            options: try PostprocessOptions(tfliteOptions: flex))
         try validate()
     }
 
@@ -22,7 +24,8 @@ extension SSDPostprocessor {
         return data.withUnsafeBytes { bytes in
             let values = TensorValues(bytes, tensor: tensor)
             return (0..<tensor.shape[0]).map {
-                Anchor(yCenter: values[$0 * 4], xCenter: values[$0 * 4 + 1], height: values[$0 * 4 + 2],
+                Anchor(
+                    yCenter: values[$0 * 4], xCenter: values[$0 * 4 + 1], height: values[$0 * 4 + 2],
                     width: values[$0 * 4 + 3])
             }
         }

@@ -7,8 +7,9 @@ extension SSDPostprocessor {
         guard !anchors.isEmpty else { throw .invalidModel("the model has no anchors") }
         if let index = anchors.firstIndex(where: { !$0.isUsable }) {
             let anchor = anchors[index]
-            throw .invalidModel("anchor \(index) (y \(anchor.yCenter), x \(anchor.xCenter), height \(anchor.height), "
-                + "width \(anchor.width)) is not finite with a positive height and width")
+            throw .invalidModel(
+                "anchor \(index) (y \(anchor.yCenter), x \(anchor.xCenter), height \(anchor.height), "
+                    + "width \(anchor.width)) is not finite with a positive height and width")
         }
         try options.validate(anchorCount: anchors.count)
     }
@@ -22,7 +23,8 @@ extension SSDPostprocessor {
         }
         let columns = scores.elementCount / anchors.count
         guard columns == options.classCount || columns == options.classCount + 1 else {
-            throw .invalidOption(name: "num_classes", value: "\(options.classCount)",
+            throw .invalidOption(
+                name: "num_classes", value: "\(options.classCount)",
                 allowed: "\(max(columns - 1, 1))...\(columns) (the class scores \(scores.shape): \(columns) per "
                     + "anchor, with or without a background column)")
         }

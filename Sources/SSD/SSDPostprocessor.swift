@@ -18,9 +18,10 @@ public struct SSDPostprocessor: Sendable {
     /// override the model's when given (a higher threshold only drops detections below it: lower-scored boxes
     /// never suppress higher ones). The limit is cut to the anchor count, the bound `validate()` puts on the
     /// model's own: nothing is reserved by a caller's count, even where the options were never validated.
-    public func detections(encodings: TensorValues, scores: TensorValues, scoreThreshold: Float? = nil,
-        maximumDetections: Int? = nil) -> [RawDetection]
-    {
+    public func detections(
+        encodings: TensorValues, scores: TensorValues, scoreThreshold: Float? = nil,
+        maximumDetections: Int? = nil
+    ) -> [RawDetection] {
         let anchorCount = anchors.count
         guard anchorCount > 0, options.classCount >= 1, encodings.count == anchorCount * 4 else { return [] }
         let columns = scores.count / anchorCount
@@ -28,7 +29,8 @@ public struct SSDPostprocessor: Sendable {
         let threshold = max(scoreThreshold ?? options.scoreThreshold, options.scoreThreshold)
         let limit = min(max(0, maximumDetections ?? options.maximumDetections), anchorCount)
         guard firstClass >= 0, limit > 0 else { return [] }
-        let context = Context(postprocessor: self, encodings: encodings, scores: scores, columns: columns,
+        let context = Context(
+            postprocessor: self, encodings: encodings, scores: scores, columns: columns,
             firstClass: firstClass, threshold: threshold)
         return options.useRegularNMS ? context.regular(limit: limit) : context.fast(limit: limit)
     }
@@ -44,7 +46,8 @@ public struct SSDPostprocessor: Sendable {
         var options: PostprocessOptions { postprocessor.options }
 
         func box(_ anchor: Int) -> BoundingBox {
-            options.boxCoder.decode(ty: encodings[anchor * 4], tx: encodings[anchor * 4 + 1],
+            options.boxCoder.decode(
+                ty: encodings[anchor * 4], tx: encodings[anchor * 4 + 1],
                 th: encodings[anchor * 4 + 2], tw: encodings[anchor * 4 + 3], anchor: postprocessor.anchors[anchor])
         }
 
@@ -112,7 +115,9 @@ public struct SSDPostprocessor: Sendable {
             for (anchor, classIndex) in pairsByDecreasingScore() {
                 guard kept[classIndex].count < options.detectionsPerClass else { continue }
                 let box = box(anchor)
-                guard kept[classIndex].allSatisfy({ $0.intersectionOverUnion(box) <= options.iouThreshold }) else { continue }
+                guard kept[classIndex].allSatisfy({ $0.intersectionOverUnion(box) <= options.iouThreshold }) else {
+                    continue
+                }
                 kept[classIndex].append(box)
                 detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
                 if detections.count == limit { break }
@@ -145,10 +150,14 @@ public struct SSDPostprocessor: Sendable {
                 return pairs
             }
             for classIndex in 0..<options.classCount {
-                for anchor in 0..<anchors where score(anchor, classIndex) >= threshold { pairs.append((anchor, classIndex)) }
+                for anchor in 0..<anchors where score(anchor, classIndex) >= threshold {
+                    pairs.append((anchor, classIndex))
+                }
             }
             return pairs.enumerated().sorted { a, b in
-                let (x, y) = (score(a.element.anchor, a.element.classIndex), score(b.element.anchor, b.element.classIndex))
+                let (x, y) = (
+                    score(a.element.anchor, a.element.classIndex), score(b.element.anchor, b.element.classIndex)
+                )
                 return x != y ? x > y : a.offset < b.offset
             }.map(\.element)
         }

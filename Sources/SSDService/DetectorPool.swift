@@ -55,12 +55,15 @@ public actor DetectorPool {
     public var queueLength: Int { waiting.count }
 
     /// Runs `body` with a detector of its own, on that detector's thread.
-    public func withDetector<T: Sendable>(_ body: @escaping @Sendable (Detector) throws(InferenceError) -> T) async
+    public func withDetector<T: Sendable>(_ body: @escaping @Sendable (Detector) throws(InferenceError) -> T)
+        async
         throws(InferenceError) -> T
     {
         let worker = try await acquire()
         let result: Result<T, InferenceError> = await withCheckedContinuation { continuation in
-            worker.queue.async { continuation.resume(returning: Result { () throws(InferenceError) in try body(worker.detector) }) }
+            worker.queue.async {
+                continuation.resume(returning: Result { () throws(InferenceError) in try body(worker.detector) })
+            }
         }
         release(worker)
         return try result.get()
@@ -71,9 +74,10 @@ public actor DetectorPool {
     public func forEachDetector<T: Sendable>(_ body: @escaping @Sendable (Detector) -> T) async -> [T] {
         var results: [T] = []
         for worker in idle + [idleLoneRequestWorker].compactMap({ $0 }) {
-            results.append(await withCheckedContinuation { continuation in
-                worker.queue.async { continuation.resume(returning: body(worker.detector)) }
-            })
+            results.append(
+                await withCheckedContinuation { continuation in
+                    worker.queue.async { continuation.resume(returning: body(worker.detector)) }
+                })
         }
         return results
     }

@@ -29,8 +29,10 @@ public final class ImageMemoryBudget: Sendable {
     /// Reserves `bytes`, waiting until they are free; throws 413 when they exceed the whole capacity.
     public func reserve(_ bytes: Int) async throws(InferenceError) -> Reservation {
         guard bytes <= capacity else {
-            throw InferenceError(status: 413, code: "images_too_large",
-                message: "the images need \(Self.megabytes(bytes)) MB to decode; at most \(Self.megabytes(capacity)) MB "
+            throw InferenceError(
+                status: 413, code: "images_too_large",
+                message:
+                    "the images need \(Self.megabytes(bytes)) MB to decode; at most \(Self.megabytes(capacity)) MB "
                     + "are decoded at once")
         }
         let granted = state.withLock { state in

@@ -47,7 +47,8 @@ extension SSDHandler {
             return decoded
         }
         reservation.shrink(to: headers.reduce(0) { $0 + $1.decodedBytes })
-        return Input(images: decoded.map(\.image), isBatch: request.isBatch, threshold: request.threshold,
+        return Input(
+            images: decoded.map(\.image), isBatch: request.isBatch, threshold: request.threshold,
             maximumDetections: request.maximumDetections, classes: request.classes,
             decodeMilliseconds: decoded.map(\.milliseconds), reservation: reservation)
     }
@@ -59,7 +60,8 @@ extension SSDHandler {
 
     /// Runs `work` (JSON, base64, image headers and decoding) on the decoding threads, off Swift's cooperative
     /// threads: those also answer /ping and /metrics, which must never wait behind a burst of decodes.
-    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws(InferenceError) -> T) async
+    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws(InferenceError) -> T)
+        async
         throws(InferenceError) -> T
     {
         let result: Result<T, InferenceError> = await withCheckedContinuation { continuation in
@@ -69,6 +71,7 @@ extension SSDHandler {
     }
 
     /// Concurrent, as wide as the machine's cores (libdispatch's width for a concurrent queue).
-    private static let decodingQueue = DispatchQueue(label: "ssd-detect.decode", qos: .userInitiated,
+    private static let decodingQueue = DispatchQueue(
+        label: "ssd-detect.decode", qos: .userInitiated,
         attributes: .concurrent)
 }

@@ -4,8 +4,10 @@ import SSD
 
 extension SSDHandler {
     /// The Accept values outputFn answers, for 406 messages.
-    public static let supportedAccept = ["application/json", "application/json; format=native",
-        "application/json; format=sagemaker", "*/*"]
+    public static let supportedAccept = [
+        "application/json", "application/json; format=native",
+        "application/json; format=sagemaker", "*/*",
+    ]
 
     public func checkAccept(_ accept: String?) throws(InferenceError) {
         _ = try Self.format(for: accept, default: configuration.defaultFormat)
@@ -25,7 +27,8 @@ extension SSDHandler {
 
     /// The first acceptable format of the Accept header: application/json (or a wildcard) gives the default,
     /// its `format` parameter picks one. No header means the default.
-    static func format(for accept: String?, default defaultFormat: OutputFormat) throws(InferenceError) -> OutputFormat {
+    static func format(for accept: String?, default defaultFormat: OutputFormat) throws(InferenceError) -> OutputFormat
+    {
         let entries = MediaType.acceptList(accept)
         if entries.isEmpty { return defaultFormat }
         for entry in entries where entry.admits("application/json") {

@@ -16,7 +16,8 @@ extension SSDHandler {
             throw .internalError("warm-up: cannot encode its picture: \(error)")
         }
         let widest = pool.maximumDetections
-        let body = Array("{\"image\":\"\(Data(picture).base64EncodedString())\",\"threshold\":0,\"max_detections\":\(widest)}".utf8)
+        let body = Array(
+            "{\"image\":\"\(Data(picture).base64EncodedString())\",\"threshold\":0,\"max_detections\":\(widest)}".utf8)
         do {
             _ = try await transform(body: body, contentType: "application/json", accept: nil, model: pool)
         } catch {

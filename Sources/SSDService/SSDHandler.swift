@@ -41,11 +41,13 @@ public struct SSDHandler: InferenceHandler {
         public static let defaultImageMemoryBytes = 384 << 20
 
         /// `backend` is wired in by the caller (the executable): Inference knows no backend.
-        public init(backend: @escaping @Sendable () -> any Backend, layout: WorkerLayout = WorkerLayout(workers: 1),
+        public init(
+            backend: @escaping @Sendable () -> any Backend, layout: WorkerLayout = WorkerLayout(workers: 1),
             maximumQueue: Int = 16, defaultThreshold: Float = 0.5,
-            defaultFormat: OutputFormat = .native, requestLimits: SSDRequest.Limits = .init(), imageLimits: ImageLimits = ImageLimits(),
-            imageMemoryBytes: Int = Configuration.defaultImageMemoryBytes)
-        {
+            defaultFormat: OutputFormat = .native, requestLimits: SSDRequest.Limits = .init(),
+            imageLimits: ImageLimits = ImageLimits(),
+            imageMemoryBytes: Int = Configuration.defaultImageMemoryBytes
+        ) {
             self.imageMemoryBytes = imageMemoryBytes
             self.layout = layout
             self.maximumQueue = maximumQueue
@@ -71,10 +73,11 @@ public struct SSDHandler: InferenceHandler {
         /// Milliseconds spent decoding each image.
         public var decodeMilliseconds: [Double]
 
-        public init(images: [RGBImage], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
+        public init(
+            images: [RGBImage], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
             classes: Set<String>? = nil, decodeMilliseconds: [Double] = [],
-            reservation: ImageMemoryBudget.Reservation? = nil)
-        {
+            reservation: ImageMemoryBudget.Reservation? = nil
+        ) {
             self.reservation = reservation
             self.images = images
             self.isBatch = isBatch
@@ -109,7 +112,8 @@ public struct SSDHandler: InferenceHandler {
         let loneRequestDetector = try layout.loneRequestThreads.map { (threads) throws(InferenceError) in
             try detector(path, threads: threads)
         }
-        let pool = DetectorPool(detectors: detectors, loneRequestDetector: loneRequestDetector,
+        let pool = DetectorPool(
+            detectors: detectors, loneRequestDetector: loneRequestDetector,
             maximumQueue: configuration.maximumQueue)
         try await warmUp(pool)
         return pool
@@ -117,7 +121,8 @@ public struct SSDHandler: InferenceHandler {
 
     private func detector(_ path: String, threads: Int) throws(InferenceError) -> Detector {
         do {
-            return try Detector(modelPath: path, backend: configuration.backend(), options: BackendOptions(threads: threads))
+            return try Detector(
+                modelPath: path, backend: configuration.backend(), options: BackendOptions(threads: threads))
         } catch {
             throw .internalError("cannot load \(path): \(error)")
         }
@@ -125,7 +130,8 @@ public struct SSDHandler: InferenceHandler {
 
     public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {
         if let maximum = input.maximumDetections, maximum > model.maximumDetections {
-            throw .badRequest("invalid_max_detections",
+            throw .badRequest(
+                "invalid_max_detections",
                 "max_detections \(maximum) is over \(model.maximumDetections), the model's anchors")
         }
         let threshold = input.threshold ?? configuration.defaultThreshold
@@ -142,14 +148,19 @@ public struct SSDHandler: InferenceHandler {
         }
         var results: [ImageDetections] = []
         for (index, (image, (detections, timing))) in zip(images, outputs).enumerated() {
-            let kept = input.classes.map { classes in
-                detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
-            } ?? detections
+            let kept =
+                input.classes.map { classes in
+                    detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
+                } ?? detections
             let decode = index < input.decodeMilliseconds.count ? input.decodeMilliseconds[index] : 0
-            results.append(ImageDetections(path: nil, width: image.width, height: image.height, detections: kept,
-                timingMs: ["decode": decode, "preprocess": timing.preprocess, "network": timing.network,
-                    "postprocess": timing.postprocess,
-                    "total": decode + timing.preprocess + timing.network + timing.postprocess]))
+            results.append(
+                ImageDetections(
+                    path: nil, width: image.width, height: image.height, detections: kept,
+                    timingMs: [
+                        "decode": decode, "preprocess": timing.preprocess, "network": timing.network,
+                        "postprocess": timing.postprocess,
+                        "total": decode + timing.preprocess + timing.network + timing.postprocess,
+                    ]))
         }
         return Prediction(model: model.modelName, results: results, isBatch: input.isBatch)
     }

@@ -34,9 +34,10 @@ public struct SSDRequest: Sendable, Equatable {
         }
     }
 
-    public init(images: [[UInt8]], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
-        classes: Set<String>? = nil)
-    {
+    public init(
+        images: [[UInt8]], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
+        classes: Set<String>? = nil
+    ) {
         self.images = images
         self.isBatch = isBatch
         self.threshold = threshold
@@ -51,7 +52,8 @@ public struct SSDRequest: Sendable, Equatable {
             // The body, seen as Data without a copy: it outlives the decoding.
             request = try body.withUnsafeBytes { bytes in
                 guard let base = bytes.baseAddress else { return try JSONDecoder().decode(Wire.self, from: Data()) }
-                let view = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
+                let view = Data(
+                    bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count,
                     deallocator: .none)
                 return try JSONDecoder().decode(Wire.self, from: view)
             }
@@ -80,7 +82,8 @@ public struct SSDRequest: Sendable, Equatable {
                 throw .badRequest("invalid_classes", "\(classes.count) classes; at most \(limits.maximumClasses)")
             }
             if let long = classes.first(where: { $0.key.count > limits.maximumClassLength }) {
-                throw .badRequest("invalid_classes",
+                throw .badRequest(
+                    "invalid_classes",
                     "a class of \(long.key.count) characters; at most \(limits.maximumClassLength)")
             }
         }
@@ -93,7 +96,8 @@ public struct SSDRequest: Sendable, Equatable {
                 throw .badRequest("invalid_base64", "\(encoded.count == 1 ? "the image" : "image \(index)"): \(error)")
             }
         }
-        self.init(images: images, isBatch: request.instances != nil, threshold: request.threshold,
+        self.init(
+            images: images, isBatch: request.instances != nil, threshold: request.threshold,
             maximumDetections: request.maxDetections, classes: request.classes.map { Set($0.map(\.key)) })
     }
 
@@ -118,7 +122,11 @@ public struct SSDRequest: Sendable, Equatable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let id = try? container.decode(Int.self) { self = .id(id) } else { self = .label(try container.decode(String.self)) }
+            if let id = try? container.decode(Int.self) {
+                self = .id(id)
+            } else {
+                self = .label(try container.decode(String.self))
+            }
         }
 
         var key: String {

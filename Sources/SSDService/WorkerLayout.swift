@@ -17,9 +17,10 @@ public struct WorkerLayout: Sendable, Equatable {
     /// cores against one two-threaded detector. The all-cores detector for lone requests wins back the latency
     /// alone (9.2 vs 12.3 ms p50 at concurrency 1) without a measurable cost under load (docs/PERFORMANCE.md,
     /// "Serving").
-    public init(cores: Int = BackendOptions.availableCores, workers: Int? = nil, threadsPerWorker: Int? = nil,
-        allCoresWhenIdle: Bool = false)
-    {
+    public init(
+        cores: Int = BackendOptions.availableCores, workers: Int? = nil, threadsPerWorker: Int? = nil,
+        allCoresWhenIdle: Bool = false
+    ) {
         self.cores = max(1, min(cores, BackendOptions.maximumThreads))
         self.workers = max(1, workers ?? self.cores)
         self.threadsPerWorker = threadsPerWorker ?? max(1, self.cores / self.workers)

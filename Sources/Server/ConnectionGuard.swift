@@ -233,8 +233,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if !closing, !readingBody, openRequests == 0, let parserError = error as? HTTPParserError,
             parserError == .headerOverflow
         {
-            respondAndClose(context: context,
-                InferenceError(status: 431, code: "headers_too_large", message: "the request line and headers are over the limit"))
+            respondAndClose(
+                context: context,
+                InferenceError(
+                    status: 431, code: "headers_too_large", message: "the request line and headers are over the limit"))
             return
         }
         context.fireErrorCaught(error)
@@ -247,7 +249,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if openRequests > 0 {
             cancelTimer()
         } else {
-            schedule(draining ? timeouts.drainLinger : responsesEnded > 0 ? timeouts.keepAlive : timeouts.header,
+            schedule(
+                draining ? timeouts.drainLinger : responsesEnded > 0 ? timeouts.keepAlive : timeouts.header,
                 context: context)
         }
     }
@@ -256,7 +259,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         timer = nil
         guard !closing else { return }
         if readingBody, openRequests == 1, !writingResponse, !refusedHere, !discardingBody {
-            respondAndClose(context: context, .requestTimeout("the request body did not arrive within the body timeout"))
+            respondAndClose(
+                context: context, .requestTimeout("the request body did not arrive within the body timeout"))
         } else if !readingBody, openRequests == 0, responsesEnded == 0, !draining {
             respondAndClose(context: context, .requestTimeout("no complete request head within the header timeout"))
         } else {

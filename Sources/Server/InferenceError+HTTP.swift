@@ -13,7 +13,8 @@ extension InferenceError {
 
     /// This error as a response: its status, JSON body and headers.
     var response: Response {
-        Response(status: .init(code: status), headers: responseHeaders,
+        Response(
+            status: .init(code: status), headers: responseHeaders,
             body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
     }
 }

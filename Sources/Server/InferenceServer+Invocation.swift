@@ -22,7 +22,9 @@ extension InferenceServer {
             // Unread, a body is discarded before the next request on the connection: fine while it is declared
             // and within the limit; anything else (chunked, oversized, partly read) closes the connection instead.
             let declared = request.headers[.contentLength].flatMap(Int.init)
-            if error == .payloadTooLarge(limit: configuration.maximumBodyBytes) || (!bodyRead && (declared ?? .max) > configuration.maximumBodyBytes) {
+            if error == .payloadTooLarge(limit: configuration.maximumBodyBytes)
+                || (!bodyRead && (declared ?? .max) > configuration.maximumBodyBytes)
+            {
                 response.headers[.connection] = "close"
             }
         }
@@ -30,7 +32,9 @@ extension InferenceServer {
         let cutOff = Task.isCancelled
         let milliseconds = (clock.now - start).milliseconds
         metrics.end(status: Int(response.status.code), seconds: milliseconds / 1000, cutOff: cutOff)
-        let metadata: Logger.Metadata = ["status": "\(response.status.code)", "ms": "\((milliseconds * 10).rounded() / 10)"]
+        let metadata: Logger.Metadata = [
+            "status": "\(response.status.code)", "ms": "\((milliseconds * 10).rounded() / 10)",
+        ]
         if cutOff {
             logger.error("invocation cut off by the shutdown grace period", metadata: metadata)
         } else if response.status.code == 503 {
@@ -59,9 +63,11 @@ extension InferenceServer {
         guard await admission.enter() else { throw .shuttingDown }
         defer { admission.leave() }
         // The bytes once: the buffer goes as the array is made, the array once inputFn is done with it.
-        let (bytes, contentType) = try await handler.transform(body: Array(buffer: consume body),
+        let (bytes, contentType) = try await handler.transform(
+            body: Array(buffer: consume body),
             contentType: request.headers[.contentType], accept: request.headers[.accept], model: model)
-        return Response(status: .ok, headers: [.contentType: contentType],
+        return Response(
+            status: .ok, headers: [.contentType: contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

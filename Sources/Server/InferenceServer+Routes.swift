@@ -26,13 +26,15 @@ extension InferenceServer {
     /// Answered from memory, never behind inference work.
     func ping(head: Bool) -> Response {
         guard state.current != nil else { return InferenceError.notReady.response }
-        return Response(status: .ok, headers: [.contentType: "application/json"],
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
             body: head ? .init() : .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ready\"}")))
     }
 
     func metricsResponse(head: Bool) -> Response {
         let text = head ? "" : metrics.text(ready: state.current != nil, waiting: admission.waiting)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
@@ -51,13 +53,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             if error.status == .notFound, let route = routes.first(where: { $0.path == request.uri.path }) {
                 let allowed = route.methods.map(\.rawValue).joined(separator: ", ")
-                var response = InferenceError(status: 405, code: "method_not_allowed",
-                    message: "\(request.method) \(route.path) is not served; use \(allowed)").response
+                var response = InferenceError(
+                    status: 405, code: "method_not_allowed",
+                    message: "\(request.method) \(route.path) is not served; use \(allowed)"
+                ).response
                 response.headers[.allow] = allowed
                 return response
             }
             let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
-            let message = error.status == .notFound
+            let message =
+                error.status == .notFound
                 ? "no route \(request.uri.path); routes: \(routes.map(\.path).joined(separator: ", "))"
                 : error.body ?? error.status.reasonPhrase
             return InferenceError(status: error.status.code, code: code, message: message).response

@@ -45,27 +45,36 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     func application(gate: AcceptGate, onServerRunning: @escaping @Sendable (any Channel) async -> Void)
         -> some ApplicationProtocol
     {
-        let timeouts = ConnectionGuard.Timeouts(header: .init(configuration.headerTimeout),
+        let timeouts = ConnectionGuard.Timeouts(
+            header: .init(configuration.headerTimeout),
             body: .init(configuration.bodyTimeout), keepAlive: .init(configuration.keepAliveTimeout),
             drainLinger: .init(configuration.drainLinger))
         let headerBytes = configuration.maximumHeaderBytes
-        let invocations = InvocationAdmission(admission: admission, metrics: metrics,
+        let invocations = InvocationAdmission(
+            admission: admission, metrics: metrics,
             isReady: { [state] in state.current != nil }, wait: .init(configuration.admissionWait))
         let bodyLimit = configuration.maximumBodyBytes
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts, maximumBodyBytes: bodyLimit, admission: invocations)],
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes,
+            additionalChannelHandlers: [
+                ConnectionGuard(timeouts: timeouts, maximumBodyBytes: bodyLimit, admission: invocations)
+            ],
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes,
                 maxHeaderFieldCount: 100))
-        var application = Application(router: router(), server: .http1(configuration: http1),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+        var application = Application(
+            router: router(), server: .http1(configuration: http1),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port),
                 serverName: "ssd-detect",
                 availableConnectionsDelegate: ConnectionLimit(maximum: configuration.maximumConnections, gate: gate)),
             onServerRunning: { channel in
                 gate.attach(channel)
                 await onServerRunning(channel)
             }, logger: logger)
-        application.addServices(ModelLoader(handler: handler, directory: configuration.modelDirectory, state: state,
-            logger: logger))
+        application.addServices(
+            ModelLoader(
+                handler: handler, directory: configuration.modelDirectory, state: state,
+                logger: logger))
         return application
     }
 
@@ -78,12 +87,14 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
 
     /// The application in a service group that drains on `signals` (or on `triggerGracefulShutdown()`) for at
     /// most the grace period.
-    public func serviceGroup(signals: [UnixSignal],
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> ServiceGroup
-    {
+    public func serviceGroup(
+        signals: [UnixSignal],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> ServiceGroup {
         // Shut down in reverse order: the gate stops accepting connections first, then the application drains.
         let gate = AcceptGate()
-        var group = ServiceGroupConfiguration(services: [application(gate: gate, onServerRunning: onServerRunning), gate],
+        var group = ServiceGroupConfiguration(
+            services: [application(gate: gate, onServerRunning: onServerRunning), gate],
             gracefulShutdownSignals: signals, logger: logger)
         group.maximumGracefulShutdownDuration = configuration.gracePeriod
         return ServiceGroup(configuration: group)

@@ -28,13 +28,15 @@ public struct ServerConfiguration: Sendable {
     /// it rather than resetting the client, before it closes.
     public var drainLinger: Duration
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, modelDirectory: String,
+    public init(
+        host: String = "0.0.0.0", port: Int = 8080, modelDirectory: String,
         maximumBodyBytes: Int = 6 * 1024 * 1024, gracePeriod: Duration = .seconds(30), maximumInvocations: Int? = nil,
-        admissionWait: Duration = .milliseconds(100), maximumConnections: Int = 512, maximumHeaderBytes: Int = 16 * 1024,
+        admissionWait: Duration = .milliseconds(100), maximumConnections: Int = 512,
+        maximumHeaderBytes: Int = 16 * 1024,
         headerTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(30), keepAliveTimeout: Duration = .seconds(75),
-        drainLinger: Duration = .seconds(2))
-    {
+        drainLinger: Duration = .seconds(2)
+    ) {
         self.host = host
         self.port = port
         self.modelDirectory = modelDirectory

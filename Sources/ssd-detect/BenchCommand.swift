@@ -14,7 +14,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A .tflite file or a folder holding one (default: the fetched default model).")
     var model: String?
 
-    @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")) (all: one row per backend that works here).")
+    @Option(
+        help:
+            "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")) (all: one row per backend that works here)."
+    )
     var backend: BackendChoice = .cpu
 
     @Option(help: "Worker threads, 1...\(BackendOptions.maximumThreads) (default: all cores).")
@@ -26,7 +29,10 @@ struct BenchCommand: ParsableCommand {
     /// A bound on the samples kept (and on the run: 100,000 inferences are many minutes).
     static let maximumIterations = 100_000
 
-    @Option(help: "A photo for the end-to-end time (decode, preprocess, network, postprocess); default: the fetched darknet_dog.jpg.")
+    @Option(
+        help:
+            "A photo for the end-to-end time (decode, preprocess, network, postprocess); default: the fetched darknet_dog.jpg."
+    )
     var image: String?
 
     @Flag(help: "Run quantized convolutions on float SGEMM even where the 8-bit kernel would (for comparison).")
@@ -65,7 +71,8 @@ struct BenchCommand: ParsableCommand {
         if let baseline = measured[0].photoRun {
             for index in 1..<measured.count {
                 guard let run = measured[index].photoRun else { continue }
-                reports[index].agreement = try DetectorAgreement(run.detector, against: baseline.detector,
+                reports[index].agreement = try DetectorAgreement(
+                    run.detector, against: baseline.detector,
                     image: run.image)
             }
         }
@@ -91,12 +98,14 @@ struct BenchCommand: ParsableCommand {
         var samples: [Duration] = []
         samples.reserveCapacity(iterations)
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
-        let postprocess = try Self.timePostprocess(try SSDPostprocessor(embeddedIn: graph, tail: tail), on: prepared,
+        let postprocess = try Self.timePostprocess(
+            try SSDPostprocessor(embeddedIn: graph, tail: tail), on: prepared,
             iterations: iterations)
         // Read before the end-to-end part, which loads a second copy of the model for its Detector.
         let peakResident = Self.peakResidentBytes()
         let endToEnd = try timeEndToEnd(backend, path: path, threads: threadCount, hasPostprocess: postprocess != nil)
-        let report = BenchReport(model: (path as NSString).lastPathComponent, backend: backend.name,
+        let report = BenchReport(
+            model: (path as NSString).lastPathComponent, backend: backend.name,
             detail: backend.detail(threads: threadCount), threads: threadCount,
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
@@ -114,12 +123,14 @@ struct BenchCommand: ParsableCommand {
             return nil
         }
         let bytes = try DetectCommand.read(photo)
-        let detector = try Detector(modelPath: path, backend: backend.makeBackend(),
+        let detector = try Detector(
+            modelPath: path, backend: backend.makeBackend(),
             options: BackendOptions(threads: threads))
         let clock = ContinuousClock()
         var times: [Double] = []
         for _ in 0..<max(iterations / 2, 10) {
-            times.append(try clock.measure { _ = try detector.detect(try ImageDecoder().decode(bytes).image) }.milliseconds)
+            times.append(
+                try clock.measure { _ = try detector.detect(try ImageDecoder().decode(bytes).image) }.milliseconds)
         }
         return (times.sorted()[times.count / 2], detector, try ImageDecoder().decode(bytes).image, photo)
     }
@@ -150,7 +161,9 @@ struct BenchCommand: ParsableCommand {
     /// Deterministic noise in every input (TFLite's own benchmark feeds noise too): a multiplicative hash of the
     /// element index, the same on every run.
     static func fillWithNoise(_ model: any PreparedModel) {
-        func noise(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: (UInt32(truncatingIfNeeded: i) &* 2_654_435_761) >> 24) }
+        func noise(_ i: Int) -> UInt8 {
+            UInt8(truncatingIfNeeded: (UInt32(truncatingIfNeeded: i) &* 2_654_435_761) >> 24)
+        }
         for position in model.inputIndices.indices {
             let buffer = model.input(position)
             if model.inputTensor(position).dataType == .float32 {

@@ -67,30 +67,46 @@ struct BenchReport {
 
     var table: String {
         let ms = { (value: Double) in String(format: "%.2f ms", value) }
-        let rows: [(String, String)] = [
-            ("model", model), ("backend", detail), ("load + plan", ms(loadAndPlan.milliseconds)),
-            ("first inference", ms(first.milliseconds)),
-            ("p50 / p90 / p99", "\(ms(percentile(0.5))) / \(ms(percentile(0.9))) / \(ms(percentile(0.99)))"),
-            ("min", ms(sorted[0])), ("images/s", String(format: "%.1f", 1000 / mean)),
-            ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),
-            ("iterations", "\(iterations)"),
-        ] + (postprocessFast.map { [("postprocess", String(format: "%.3f ms fast NMS", $0)
-            + (postprocessRegular.map { String(format: ", %.3f ms regular NMS", $0) } ?? ""))] } ?? [])
-            + (endToEnd.map { [("end to end", String(format: "%.2f ms per photo (decode + preprocess + network + postprocess)", $0))] } ?? [])
+        let rows: [(String, String)] =
+            [
+                ("model", model), ("backend", detail), ("load + plan", ms(loadAndPlan.milliseconds)),
+                ("first inference", ms(first.milliseconds)),
+                ("p50 / p90 / p99", "\(ms(percentile(0.5))) / \(ms(percentile(0.9))) / \(ms(percentile(0.99)))"),
+                ("min", ms(sorted[0])), ("images/s", String(format: "%.1f", 1000 / mean)),
+                ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),
+                ("iterations", "\(iterations)"),
+            ]
+            + (postprocessFast.map {
+                [
+                    (
+                        "postprocess",
+                        String(format: "%.3f ms fast NMS", $0)
+                            + (postprocessRegular.map { String(format: ", %.3f ms regular NMS", $0) } ?? "")
+                    )
+                ]
+            } ?? [])
+            + (endToEnd.map {
+                [("end to end", String(format: "%.2f ms per photo (decode + preprocess + network + postprocess)", $0))]
+            } ?? [])
         return rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
     }
 
     /// Several backends, one row each, with the speed-up over the first (the CPU).
     static func comparison(_ reports: [BenchReport]) -> String {
         let baseline = reports[0].percentile(0.5)
-        var lines = ["backend".padding(toLength: 40, withPad: " ", startingAt: 0)
-            + "load+plan ms  first ms  p50 ms  p90 ms  p99 ms  images/s  vs cpu  end-to-end ms"]
+        var lines = [
+            "backend".padding(toLength: 40, withPad: " ", startingAt: 0)
+                + "load+plan ms  first ms  p50 ms  p90 ms  p99 ms  images/s  vs cpu  end-to-end ms"
+        ]
         for report in reports {
             let p50 = report.percentile(0.5)
-            lines.append(report.detail.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format:
-                "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx %14.2f", report.loadAndPlan.milliseconds,
-                report.first.milliseconds, p50, report.percentile(0.9), report.percentile(0.99),
-                1000 / report.mean, baseline / p50, report.endToEnd ?? .nan))
+            lines.append(
+                report.detail.padding(toLength: 40, withPad: " ", startingAt: 0)
+                    + String(
+                        format:
+                            "%12.1f %9.2f %7.2f %7.2f %7.2f %9.1f %6.1fx %14.2f", report.loadAndPlan.milliseconds,
+                        report.first.milliseconds, p50, report.percentile(0.9), report.percentile(0.99),
+                        1000 / report.mean, baseline / p50, report.endToEnd ?? .nan))
         }
         for report in reports.dropFirst() {
             guard let agreement = report.agreement, let photo = report.photo else { continue }

@@ -57,14 +57,18 @@ struct DetectCommand: ParsableCommand {
         let path = try ModelLocation.resolve(model)
         let resolved = backend.resolve()
         if let reason = resolved.reason { printError("backend auto: \(resolved.name) (\(reason))") }
-        let detector = try Detector(modelPath: path, labelsPath: labels,
+        let detector = try Detector(
+            modelPath: path, labelsPath: labels,
             backend: resolved.makeBackend(), options: BackendOptions(threads: threads, thoroughWarmUp: false))
         // The bound comes with the model: checked once it is loaded, before any image.
         if let maxDetections, maxDetections > detector.maximumDetectionsLimit {
-            throw ValidationError("--max-detections must be at most \(detector.maximumDetectionsLimit) "
-                + "(the model's anchors), not \(maxDetections)")
+            throw ValidationError(
+                "--max-detections must be at most \(detector.maximumDetectionsLimit) "
+                    + "(the model's anchors), not \(maxDetections)")
         }
-        if let draw, images.count > 1 { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
+        if let draw, images.count > 1 {
+            try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
+        }
 
         var results: [[String: Any]] = []
         var failures = 0
@@ -74,16 +78,20 @@ struct DetectCommand: ParsableCommand {
                 let bytes = try Self.read(image)
                 let decoded = try ImageDecoder().decode(bytes)
                 let decodedAt = clock.now
-                let (detections, timing) = try detector.detect(decoded.image, scoreThreshold: threshold,
+                let (detections, timing) = try detector.detect(
+                    decoded.image, scoreThreshold: threshold,
                     maximumDetections: maxDetections)
                 let decodeMs = (decodedAt - start).milliseconds
-                let result = ImageDetections(path: image, width: decoded.image.width, height: decoded.image.height,
-                    detections: detections, timingMs: [
+                let result = ImageDetections(
+                    path: image, width: decoded.image.width, height: decoded.image.height,
+                    detections: detections,
+                    timingMs: [
                         "decode": decodeMs, "preprocess": timing.preprocess, "network": timing.network,
                         "postprocess": timing.postprocess, "total": (clock.now - start).milliseconds,
                     ])
                 if let draw {
-                    try Self.writePicture(decoded.image.annotated(with: detections), for: image, to: draw,
+                    try Self.writePicture(
+                        decoded.image.annotated(with: detections), for: image, to: draw,
                         single: images.count == 1)
                 }
                 if json { results.append(try Self.jsonObject(result)) } else { print(Self.table(result)) }
@@ -130,7 +138,8 @@ struct DetectCommand: ParsableCommand {
     }
 
     static func writePicture(_ picture: RGBImage, for input: String, to destination: String, single: Bool) throws {
-        let path = single
+        let path =
+            single
             ? destination
             : (destination as NSString).appendingPathComponent(
                 ((input as NSString).lastPathComponent as NSString).deletingPathExtension + ".png")
@@ -146,15 +155,17 @@ struct DetectCommand: ParsableCommand {
         let timing = result.timingMs
         var lines = [
             "\(result.path ?? "image")  \(result.width)x\(result.height)  "
-                + String(format: "%.1f ms (decode %.1f, preprocess %.1f, network %.1f, postprocess %.2f)",
+                + String(
+                    format: "%.1f ms (decode %.1f, preprocess %.1f, network %.1f, postprocess %.2f)",
                     timing["total"] ?? 0, timing["decode"] ?? 0, timing["preprocess"] ?? 0, timing["network"] ?? 0,
                     timing["postprocess"] ?? 0)
         ]
         if result.detections.isEmpty { lines.append("  no detections") }
         for detection in result.detections {
             let box = detection.box.map { String(format: "%6.0f", $0) }.joined(separator: " ")
-            lines.append("  " + detection.label.padding(toLength: 16, withPad: " ", startingAt: 0)
-                + String(format: "%5.3f", detection.score) + "   box " + box)
+            lines.append(
+                "  " + detection.label.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(format: "%5.3f", detection.score) + "   box " + box)
         }
         return lines.joined(separator: "\n")
     }

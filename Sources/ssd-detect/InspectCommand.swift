@@ -19,7 +19,8 @@ struct InspectCommand: ParsableCommand {
         // Refused before anything is printed, as `detect` would refuse it.
         let postprocessor = try SSDPostprocessor(embeddedIn: graph, tail: tail)
         if let postprocessor, validated.outputs.count >= 2 {
-            try postprocessor.validate(encodings: validated.tensors[validated.outputs[0]],
+            try postprocessor.validate(
+                encodings: validated.tensors[validated.outputs[0]],
                 scores: validated.tensors[validated.outputs[1]])
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -37,10 +38,13 @@ struct InspectCommand: ParsableCommand {
         print("MACs           \(validated.multiplyAccumulates.formatted()) per inference")
         for node in tail {
             guard case .custom(let name, let options) = node.operation else { continue }
-            print("postprocess    \(name), run outside the engine, on "
-                + node.inputs.map { graph.tensors[$0].name }.joined(separator: ", "))
+            print(
+                "postprocess    \(name), run outside the engine, on "
+                    + node.inputs.map { graph.tensors[$0].name }.joined(separator: ", "))
             if case .map(let entries) = options {
-                for (key, value) in entries { print("  \(key.padding(toLength: 26, withPad: " ", startingAt: 0)) \(value)") }
+                for (key, value) in entries {
+                    print("  \(key.padding(toLength: 26, withPad: " ", startingAt: 0)) \(value)")
+                }
             }
         }
         for index in graph.outputs { print("model output   \(graph.tensors[index].name)") }
@@ -48,11 +52,15 @@ struct InspectCommand: ParsableCommand {
             // The embedded anchors against the TF Object Detection API's generator for the usual SSD configuration.
             let generated = GridAnchorConfiguration.ssdMobileNet300.anchors()
             if generated.count == postprocessor.anchors.count {
-                let difference = zip(generated, postprocessor.anchors).map { a, b in
-                    max(abs(a.yCenter - b.yCenter), abs(a.xCenter - b.xCenter), abs(a.height - b.height), abs(a.width - b.width))
-                }.max() ?? 0
-                print("anchors        \(postprocessor.anchors.count) embedded; the SSD MobileNet 300 grid generator "
-                    + "reproduces them within \(String(format: "%.4f", difference))")
+                let difference =
+                    zip(generated, postprocessor.anchors).map { a, b in
+                        max(
+                            abs(a.yCenter - b.yCenter), abs(a.xCenter - b.xCenter), abs(a.height - b.height),
+                            abs(a.width - b.width))
+                    }.max() ?? 0
+                print(
+                    "anchors        \(postprocessor.anchors.count) embedded; the SSD MobileNet 300 grid generator "
+                        + "reproduces them within \(String(format: "%.4f", difference))")
             } else {
                 print("anchors        \(postprocessor.anchors.count) embedded")
             }

@@ -11,8 +11,9 @@ enum ModelLocation {
             return try modelFile(in: environment)
         }
         if let folder = checkoutPath(defaultModelFolder) { return try modelFile(in: folder) }
-        throw CLIError("no model given and the default model is missing (\(defaultModelFolder)); "
-            + "run `make assets` or pass --model")
+        throw CLIError(
+            "no model given and the default model is missing (\(defaultModelFolder)); "
+                + "run `make assets` or pass --model")
     }
 
     /// `relative` (a path in the checkout, such as .assets/images/darknet_dog.jpg) from the working directory, else
@@ -20,7 +21,8 @@ enum ModelLocation {
     /// up); nil when neither exists.
     static func checkoutPath(_ relative: String) -> String? {
         var candidates = [relative]
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(folder.appendingPathComponent(relative).path)
             folder.deleteLastPathComponent()
@@ -35,9 +37,12 @@ enum ModelLocation {
             throw CLIError("model not found: \(path)")
         }
         guard isFolder.boolValue else { return path }
-        let models = (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".tflite") }.sorted()
+        let models = (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".tflite") }
+            .sorted()
         guard models.count == 1 else {
-            throw CLIError("expected one .tflite file in \(path), found \(models.isEmpty ? "none" : models.joined(separator: ", "))")
+            throw CLIError(
+                "expected one .tflite file in \(path), found \(models.isEmpty ? "none" : models.joined(separator: ", "))"
+            )
         }
         return (path as NSString).appendingPathComponent(models[0])
     }

@@ -24,7 +24,9 @@ struct PreprocessCommand: ParsableCommand {
         var failures = 0
         for path in images {
             do {
-                guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw CLIError("cannot read \(path)")
+                }
                 var bytes = [UInt8](data)
                 let clock = ContinuousClock()
                 let start = clock.now
@@ -36,10 +38,12 @@ struct PreprocessCommand: ParsableCommand {
                 var line = "\(path): \(decoded.format.rawValue) \(decoded.originalSize)"
                 if decoded.orientation != .up { line += ", EXIF orientation \(decoded.orientation.rawValue)" }
                 if decoded.scale != (1, 1) {
-                    line += ", DCT-scaled \(decoded.scale.numerator)/\(decoded.scale.denominator) to "
+                    line +=
+                        ", DCT-scaled \(decoded.scale.numerator)/\(decoded.scale.denominator) to "
                         + "\(decoded.image.width)x\(decoded.image.height)"
                 }
-                line += " -> \(spec.size) input in \(milliseconds(decodedAt - start)) ms decode + "
+                line +=
+                    " -> \(spec.size) input in \(milliseconds(decodedAt - start)) ms decode + "
                     + "\(milliseconds(end - decodedAt)) ms resize"
                 if let out {
                     let file = URL(fileURLWithPath: out).appendingPathComponent(

@@ -46,7 +46,9 @@ struct ResolvedBackend: Sendable {
 extension BackendChoice {
     /// What runs for this choice here; `all` is bench's and resolves as `cpu` (bench lists the backends itself).
     func resolve(integerConvolutions: Bool = true) -> ResolvedBackend {
-        func resolved(_ kind: ResolvedBackend.Kind, device: CUDABackend.Device? = nil, reason: String? = nil) -> ResolvedBackend {
+        func resolved(_ kind: ResolvedBackend.Kind, device: CUDABackend.Device? = nil, reason: String? = nil)
+            -> ResolvedBackend
+        {
             ResolvedBackend(kind: kind, integerConvolutions: integerConvolutions, device: device, reason: reason)
         }
         switch self {
@@ -57,7 +59,8 @@ extension BackendChoice {
             return resolved(.accelerator, device: try? CUDABackend().probe().get())
         case .auto:
             switch CUDABackend().probe() {
-            case .success(let device): return resolved(.accelerator, device: device, reason: "CUDA device \(device.name)")
+            case .success(let device):
+                return resolved(.accelerator, device: device, reason: "CUDA device \(device.name)")
             case .failure(let error): return resolved(.cpu, reason: "no accelerator: \(error)")
             }
         }

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (default: $SAGEMAKER_BIND_TO_PORT, else 8080).")
     var port: Int?
 
-    @Option(help: "Model folder or file (default: $SM_MODEL_DIR, else /opt/ml/model if present, else the default model).")
+    @Option(
+        help: "Model folder or file (default: $SM_MODEL_DIR, else /opt/ml/model if present, else the default model).")
     var modelDir: String?
 
     @Option(help: "Detectors running at once (default: one per core, one thread each).")
@@ -27,17 +28,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads per detector (default: the cores divided among the workers).")
     var threadsPerWorker: Int?
 
-    @Flag(inversion: .prefixedNo,
+    @Flag(
+        inversion: .prefixedNo,
         help: "Add a detector on all cores for requests that arrive while no other is being inferred (CPU backends).")
     var allCoresWhenIdle = true
 
     @Option(help: "Largest request body in MB (at most 1024); a larger one gets 413 and the connection closes.")
     var maxBodyMb: Double = 6
 
-    @Option(help: "Requests that may wait for a detector (default: 2 per worker); more wait in line, unread (at most 4096).")
+    @Option(
+        help: "Requests that may wait for a detector (default: 2 per worker); more wait in line, unread (at most 4096)."
+    )
     var maxQueue: Int?
 
-    @Option(help: "Milliseconds a request that finds the queue full waits in line before 503 (0: refused at once; at most 60000).")
+    @Option(
+        help:
+            "Milliseconds a request that finds the queue full waits in line before 503 (0: refused at once; at most 60000)."
+    )
     var admissionWaitMs = 100
 
     @Option(help: "Memory for decoding the images of requests in flight, together, in MB; more wait (1...65536).")
@@ -58,7 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an idle kept-alive connection stays open (1...3600).")
     var keepAliveTimeout = 75
 
-    @Option(help: "Seconds idle connections stay open after SIGTERM, answering 503 rather than reset (default: 2, at most the grace period).")
+    @Option(
+        help:
+            "Seconds idle connections stay open after SIGTERM, answering 503 rather than reset (default: 2, at most the grace period)."
+    )
     var drainLinger: Int?
 
     @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -70,7 +80,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Score threshold when a request gives none.")
     var threshold: Float = 0.5
 
-    @Option(help: "Seconds in-flight requests get to finish after SIGTERM/SIGINT (0...3600); exit status 3 if any is cut off.")
+    @Option(
+        help:
+            "Seconds in-flight requests get to finish after SIGTERM/SIGINT (0...3600); exit status 3 if any is cut off."
+    )
     var gracePeriod = 30
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -83,7 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard backend != .all else { throw ValidationError("--backend all is for bench") }
         if let port { try Self.check("--port", port, 1...65535) }
         if let workers { try Self.check("--workers", workers, 1...Self.maximumWorkers) }
-        if let threadsPerWorker { try Self.check("--threads-per-worker", threadsPerWorker, 1...BackendOptions.maximumThreads) }
+        if let threadsPerWorker {
+            try Self.check("--threads-per-worker", threadsPerWorker, 1...BackendOptions.maximumThreads)
+        }
         guard maxBodyMb.isFinite, maxBodyMb > 0, maxBodyMb <= 1024 else {
             throw ValidationError("--max-body-mb must be more than 0 and at most 1024")
         }
@@ -92,9 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
         try Self.check("--image-memory-mb", imageMemoryMb, 1...65536)
         try Self.check("--max-connections", maxConnections, 1...1_000_000)
         try Self.check("--max-header-kb", maxHeaderKb, 1...64)
-        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
-            ("--keep-alive-timeout", keepAliveTimeout)]
-        {
+        for (name, value) in [
+            ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
+            ("--keep-alive-timeout", keepAliveTimeout),
+        ] {
             try Self.check(name, value, 1...3600)
         }
         try Self.check("--grace-period", gracePeriod, 0...3600)
@@ -111,16 +127,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         Self.returnLargeBuffersToTheSystem()
         let environment = ProcessInfo.processInfo.environment
-        let port = try port ?? environment["SAGEMAKER_BIND_TO_PORT"].map { value in
-            guard let port = Int(value), (1...65535).contains(port) else {
-                throw ValidationError("SAGEMAKER_BIND_TO_PORT=\(value) is not a port")
-            }
-            return port
-        } ?? 8080
+        let port =
+            try port ?? environment["SAGEMAKER_BIND_TO_PORT"].map { value in
+                guard let port = Int(value), (1...65535).contains(port) else {
+                    throw ValidationError("SAGEMAKER_BIND_TO_PORT=\(value) is not a port")
+                }
+                return port
+            } ?? 8080
         let directory = try modelDirectory(environment)
         let resolved = backend.resolve()
         // The lone-request detector is for CPU backends: an accelerator runs one request at a time anyway.
-        let layout = WorkerLayout(workers: workers, threadsPerWorker: threadsPerWorker,
+        let layout = WorkerLayout(
+            workers: workers, threadsPerWorker: threadsPerWorker,
             allCoresWhenIdle: allCoresWhenIdle && resolved.kind != .accelerator)
         // Two waiting per detector keep every detector fed between a client's requests, while a request admitted
         // last waits about three inferences. The excess waits in line before its body is read, for at most the
@@ -129,27 +147,38 @@ struct ServeCommand: AsyncParsableCommand {
         let queue = maxQueue ?? 2 * layout.workers
         var logger = Logger(label: "ssd-detect")
         logger.logLevel = logLevel
-        let handler = SSDHandler(configuration: .init(backend: { resolved.makeBackend() }, layout: layout, maximumQueue: queue,
-            defaultThreshold: threshold, defaultFormat: format, imageMemoryBytes: imageMemoryMb << 20))
+        let handler = SSDHandler(
+            configuration: .init(
+                backend: { resolved.makeBackend() }, layout: layout, maximumQueue: queue,
+                defaultThreshold: threshold, defaultFormat: format, imageMemoryBytes: imageMemoryMb << 20))
         let connections = try Self.connectionLimit(maxConnections)
-        logger.info("starting", metadata: [
-            "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(layout.workers)",
-            "all_cores_when_idle": "\(layout.loneRequestThreads != nil)",
-            "backend": .string(resolved.detail(threads: layout.threadsPerWorker)
-                + (resolved.reason.map { " (auto: \($0))" } ?? "")),
-        ])
+        logger.info(
+            "starting",
+            metadata: [
+                "host": "\(host)", "port": "\(port)", "model_dir": "\(directory)", "workers": "\(layout.workers)",
+                "all_cores_when_idle": "\(layout.loneRequestThreads != nil)",
+                "backend": .string(
+                    resolved.detail(threads: layout.threadsPerWorker)
+                        + (resolved.reason.map { " (auto: \($0))" } ?? "")),
+            ])
         // Every detector busy and the queue full: the next waits in line. (The lone-request detector is not
         // counted: it takes a request only when no other is running, never under load.)
         let admitted = layout.workers + queue
-        let server = InferenceServer(handler: handler, configuration: ServerConfiguration(host: host, port: port,
-            modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576), gracePeriod: .seconds(gracePeriod),
-            maximumInvocations: admitted, admissionWait: .milliseconds(admissionWaitMs), maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,
-            headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
-            keepAliveTimeout: .seconds(keepAliveTimeout), drainLinger: .seconds(drainLinger ?? min(2, gracePeriod))),
+        let server = InferenceServer(
+            handler: handler,
+            configuration: ServerConfiguration(
+                host: host, port: port,
+                modelDirectory: directory, maximumBodyBytes: Int(maxBodyMb * 1_048_576),
+                gracePeriod: .seconds(gracePeriod),
+                maximumInvocations: admitted, admissionWait: .milliseconds(admissionWaitMs),
+                maximumConnections: connections, maximumHeaderBytes: maxHeaderKb << 10,
+                headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+                keepAliveTimeout: .seconds(keepAliveTimeout), drainLinger: .seconds(drainLinger ?? min(2, gracePeriod))),
             logger: logger)
         let report = try await server.run()
         guard report.cutOffInvocations == 0 else {
-            logger.error("stopped: the grace period cut off accepted requests",
+            logger.error(
+                "stopped: the grace period cut off accepted requests",
                 metadata: ["cut_off": "\(report.cutOffInvocations)", "grace_period_s": "\(gracePeriod)"])
             throw ExitCode(Self.cutOffExitCode)
         }
@@ -178,8 +207,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let available = Int(clamping: limit.rlim_cur) - 64
         guard requested <= available else {
-            throw ValidationError("--max-connections \(requested) does not fit the open-files limit (\(limit.rlim_cur)); "
-                + "at most \(available)")
+            throw ValidationError(
+                "--max-connections \(requested) does not fit the open-files limit (\(limit.rlim_cur)); "
+                    + "at most \(available)")
         }
         return requested
     }

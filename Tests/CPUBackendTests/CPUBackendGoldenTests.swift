@@ -21,7 +21,9 @@ struct CPUBackendGoldenTests {
         try model.run()
         for (position, head) in ["enc", "scores", "logits"].enumerated() {
             let comparison = HeadComparison(Array(model.output(position)), try GoldenTensors.bytes(image, head))
-            print("cpu backend (\(integerConvolutions && CPUBackend.hasIntegerConvolutions ? "int8" : "float")) \(image) \(head): \(comparison)")
+            print(
+                "cpu backend (\(integerConvolutions && CPUBackend.hasIntegerConvolutions ? "int8" : "float")) \(image) \(head): \(comparison)"
+            )
             #expect(comparison.meetsTFLiteBound, "\(head): \(comparison)")
             if integerConvolutions && CPUBackend.hasIntegerConvolutions {
                 // Integer accumulators and TFLite's integer requantization: the reference kernels' very bytes.

@@ -23,10 +23,11 @@ struct OperationParityTests {
     }
 
     /// Within 1 LSB and mostly exact; bit-exact for convolutions on the 8-bit path (`bitExactOnIntegers`).
-    static func expectQuantizedAgreement(_ graph: Graph, seed: UInt64, exactAtLeast: Double = 0.97,
+    static func expectQuantizedAgreement(
+        _ graph: Graph, seed: UInt64, exactAtLeast: Double = 0.97,
         backend: CPUBackend = CPUBackend(), bitExactOnIntegers: Bool = false,
-        sourceLocation: SourceLocation = #_sourceLocation) throws
-    {
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let (cpu, reference) = try run(graph, seed: seed, backend: backend)
         let comparison = HeadComparison(cpu, reference)
         if bitExactOnIntegers && backend.integerConvolutions && CPUBackend.hasIntegerConvolutions {
@@ -55,48 +56,75 @@ struct OperationParityTests {
     }
 
     static let convolutions: [ConvolutionCase] = [
-        .init(height: 1, width: 1, inputChannels: 5, outputChannels: 3, filter: 1, stride: 1, dilation: 1, padding: .same, activation: .none),
-        .init(height: 7, width: 13, inputChannels: 11, outputChannels: 13, filter: 1, stride: 1, dilation: 1, padding: .valid, activation: .relu6),
-        .init(height: 7, width: 13, inputChannels: 3, outputChannels: 9, filter: 3, stride: 2, dilation: 1, padding: .same, activation: .relu6),
-        .init(height: 9, width: 8, inputChannels: 16, outputChannels: 24, filter: 3, stride: 1, dilation: 1, padding: .valid, activation: .relu),
-        .init(height: 11, width: 10, inputChannels: 7, outputChannels: 5, filter: 3, stride: 1, dilation: 2, padding: .same, activation: .none),
-        .init(height: 19, width: 19, inputChannels: 64, outputChannels: 48, filter: 1, stride: 2, dilation: 1, padding: .same, activation: .reluN1To1),
-        .init(height: 5, width: 1, inputChannels: 33, outputChannels: 40, filter: 1, stride: 1, dilation: 1, padding: .same, activation: .relu6),
+        .init(
+            height: 1, width: 1, inputChannels: 5, outputChannels: 3, filter: 1, stride: 1, dilation: 1, padding: .same,
+            activation: .none),
+        .init(
+            height: 7, width: 13, inputChannels: 11, outputChannels: 13, filter: 1, stride: 1, dilation: 1,
+            padding: .valid, activation: .relu6),
+        .init(
+            height: 7, width: 13, inputChannels: 3, outputChannels: 9, filter: 3, stride: 2, dilation: 1,
+            padding: .same, activation: .relu6),
+        .init(
+            height: 9, width: 8, inputChannels: 16, outputChannels: 24, filter: 3, stride: 1, dilation: 1,
+            padding: .valid, activation: .relu),
+        .init(
+            height: 11, width: 10, inputChannels: 7, outputChannels: 5, filter: 3, stride: 1, dilation: 2,
+            padding: .same, activation: .none),
+        .init(
+            height: 19, width: 19, inputChannels: 64, outputChannels: 48, filter: 1, stride: 2, dilation: 1,
+            padding: .same, activation: .reluN1To1),
+        .init(
+            height: 5, width: 1, inputChannels: 33, outputChannels: 40, filter: 1, stride: 1, dilation: 1,
+            padding: .same, activation: .relu6),
     ]
 
     /// Both arithmetics of quantized convolutions: the 8-bit kernel (where the CPU has it) and float SGEMM.
     @Test(arguments: convolutions, [true, false])
     func quantizedConvolution(_ c: ConvolutionCase, integerConvolutions: Bool) throws {
         var g = TestGraphs(seed: 1)
-        let window = Window(padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
+        let window = Window(
+            padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
             dilationWidth: c.dilation)
         let input = g.quantized("input", [1, c.height, c.width, c.inputChannels], scale: 0.02, zeroPoint: 120)
-        let filter = g.quantized("filter", [c.outputChannels, c.filter, c.filter, c.inputChannels], scale: 0.01,
+        let filter = g.quantized(
+            "filter", [c.outputChannels, c.filter, c.filter, c.inputChannels], scale: 0.01,
             zeroPoint: 130, constant: true)
         let bias = g.int32("bias", c.outputChannels, range: -3000...3000)
-        let geometry = window.geometry(inputHeight: c.height, inputWidth: c.width, filterHeight: c.filter, filterWidth: c.filter)!
-        let output = Tensor(name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, c.outputChannels],
+        let geometry = window.geometry(
+            inputHeight: c.height, inputWidth: c.width, filterHeight: c.filter, filterWidth: c.filter)!
+        let output = Tensor(
+            name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, c.outputChannels],
             dataType: .uint8, quantization: Quantization(scale: 0.05 * Float(c.filter), zeroPoint: 100))
-        try Self.expectQuantizedAgreement(TestGraphs.graph(.conv2D(.init(window: window, activation: c.activation)),
-            inputs: [input, filter, bias], output: output), seed: 1,
+        try Self.expectQuantizedAgreement(
+            TestGraphs.graph(
+                .conv2D(.init(window: window, activation: c.activation)),
+                inputs: [input, filter, bias], output: output), seed: 1,
             backend: CPUBackend(integerConvolutions: integerConvolutions), bitExactOnIntegers: true)
     }
 
     @Test(arguments: convolutions)
     func floatConvolution(_ c: ConvolutionCase) throws {
         var g = TestGraphs(seed: 2)
-        let window = Window(padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
+        let window = Window(
+            padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
             dilationWidth: c.dilation)
-        let geometry = window.geometry(inputHeight: c.height, inputWidth: c.width, filterHeight: c.filter, filterWidth: c.filter)!
-        let graph = TestGraphs.graph(.conv2D(.init(window: window, activation: c.activation)),
-            inputs: [g.float("input", [1, c.height, c.width, c.inputChannels]),
+        let geometry = window.geometry(
+            inputHeight: c.height, inputWidth: c.width, filterHeight: c.filter, filterWidth: c.filter)!
+        let graph = TestGraphs.graph(
+            .conv2D(.init(window: window, activation: c.activation)),
+            inputs: [
+                g.float("input", [1, c.height, c.width, c.inputChannels]),
                 g.float("filter", [c.outputChannels, c.filter, c.filter, c.inputChannels], constant: true),
-                g.floatBias(c.outputChannels)],
+                g.floatBias(c.outputChannels),
+            ],
             output: g.float("output", [1, geometry.outputHeight, geometry.outputWidth, c.outputChannels]))
         try Self.expectFloatAgreement(graph, seed: 2)
     }
 
-    @Test(arguments: [(13, 1, 1, Padding.same), (24, 1, 2, .same), (5, 2, 1, .valid), (16, 1, 1, .valid), (6, 3, 2, .same)])
+    @Test(arguments: [
+        (13, 1, 1, Padding.same), (24, 1, 2, .same), (5, 2, 1, .valid), (16, 1, 1, .valid), (6, 3, 2, .same),
+    ])
     func quantizedDepthwiseConvolution(channels: Int, multiplier: Int, stride: Int, padding: Padding) throws {
         var g = TestGraphs(seed: 3)
         let window = Window(padding: padding, strideHeight: stride, strideWidth: stride)
@@ -104,16 +132,21 @@ struct OperationParityTests {
         let outputChannels = channels * multiplier
         let graph = TestGraphs.graph(
             .depthwiseConv2D(.init(window: window, depthMultiplier: multiplier, activation: .relu6)),
-            inputs: [g.quantized("input", [1, 7, 13, channels], scale: 0.03, zeroPoint: 128),
+            inputs: [
+                g.quantized("input", [1, 7, 13, channels], scale: 0.03, zeroPoint: 128),
                 g.quantized("filter", [1, 3, 3, outputChannels], scale: 0.02, zeroPoint: 127, constant: true),
-                g.int32("bias", outputChannels, range: -500...500)],
-            output: Tensor(name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, outputChannels],
+                g.int32("bias", outputChannels, range: -500...500),
+            ],
+            output: Tensor(
+                name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, outputChannels],
                 dataType: .uint8, quantization: Quantization(scale: 0.04, zeroPoint: 0)))
         try Self.expectQuantizedAgreement(graph, seed: 3, bitExactOnIntegers: true)
         let floatGraph = TestGraphs.graph(
             .depthwiseConv2D(.init(window: window, depthMultiplier: multiplier, activation: .none)),
-            inputs: [g.float("input", [1, 7, 13, channels]),
-                g.float("filter", [1, 3, 3, outputChannels], constant: true), g.floatBias(outputChannels)],
+            inputs: [
+                g.float("input", [1, 7, 13, channels]),
+                g.float("filter", [1, 3, 3, outputChannels], constant: true), g.floatBias(outputChannels),
+            ],
             output: g.float("output", [1, geometry.outputHeight, geometry.outputWidth, outputChannels]))
         try Self.expectFloatAgreement(floatGraph, seed: 4)
     }
@@ -121,29 +154,39 @@ struct OperationParityTests {
     @Test func pooling() throws {
         var g = TestGraphs(seed: 5)
         for average in [true, false] {
-            let parameters = Pool2DParameters(window: Window(padding: .same, strideHeight: 2, strideWidth: 2),
+            let parameters = Pool2DParameters(
+                window: Window(padding: .same, strideHeight: 2, strideWidth: 2),
                 filterHeight: 3, filterWidth: 3, activation: .none)
             let operation: Operation = average ? .averagePool2D(parameters) : .maxPool2D(parameters)
             let quantization = Quantization(scale: 0.1, zeroPoint: 10)
-            try Self.expectQuantizedAgreement(TestGraphs.graph(operation,
-                inputs: [g.quantized("input", [1, 7, 13, 5], scale: 0.1, zeroPoint: 10)],
-                output: Tensor(name: "output", shape: [1, 4, 7, 5], dataType: .uint8, quantization: quantization)),
+            try Self.expectQuantizedAgreement(
+                TestGraphs.graph(
+                    operation,
+                    inputs: [g.quantized("input", [1, 7, 13, 5], scale: 0.1, zeroPoint: 10)],
+                    output: Tensor(name: "output", shape: [1, 4, 7, 5], dataType: .uint8, quantization: quantization)),
                 seed: 5, exactAtLeast: 1)
-            try Self.expectFloatAgreement(TestGraphs.graph(operation, inputs: [g.float("input", [1, 7, 13, 5])],
-                output: g.float("output", [1, 4, 7, 5])), seed: 6)
+            try Self.expectFloatAgreement(
+                TestGraphs.graph(
+                    operation, inputs: [g.float("input", [1, 7, 13, 5])],
+                    output: g.float("output", [1, 4, 7, 5])), seed: 6)
         }
     }
 
     @Test func concatenationWithDifferentQuantization() throws {
         var g = TestGraphs(seed: 7)
-        let graph = TestGraphs.graph(.concatenation(axis: -1, activation: .none),
-            inputs: [g.quantized("a", [1, 3, 5, 3], scale: 0.05, zeroPoint: 100),
-                g.quantized("b", [1, 3, 5, 7], scale: 0.08, zeroPoint: 30)],
+        let graph = TestGraphs.graph(
+            .concatenation(axis: -1, activation: .none),
+            inputs: [
+                g.quantized("a", [1, 3, 5, 3], scale: 0.05, zeroPoint: 100),
+                g.quantized("b", [1, 3, 5, 7], scale: 0.08, zeroPoint: 30),
+            ],
             graphInputs: 2,
-            output: Tensor(name: "output", shape: [1, 3, 5, 10], dataType: .uint8,
+            output: Tensor(
+                name: "output", shape: [1, 3, 5, 10], dataType: .uint8,
                 quantization: Quantization(scale: 0.07, zeroPoint: 80)))
         try Self.expectQuantizedAgreement(graph, seed: 7)
-        let floats = TestGraphs.graph(.concatenation(axis: 1, activation: .none),
+        let floats = TestGraphs.graph(
+            .concatenation(axis: 1, activation: .none),
             inputs: [g.float("a", [2, 3, 4]), g.float("b", [2, 5, 4])], graphInputs: 2,
             output: g.float("output", [2, 8, 4]))
         try Self.expectFloatAgreement(floats, seed: 8)
@@ -152,16 +195,19 @@ struct OperationParityTests {
     @Test(arguments: ["logistic", "relu", "relu6", "requantize", "reshape"])
     func quantizedUnary(_ name: String) throws {
         var g = TestGraphs(seed: 9)
-        let operation: Operation = switch name {
-        case "logistic": .logistic
-        case "relu": .relu
-        case "relu6": .relu6
-        case "requantize": .quantize
-        default: .reshape
-        }
+        let operation: Operation =
+            switch name {
+            case "logistic": .logistic
+            case "relu": .relu
+            case "relu6": .relu6
+            case "requantize": .quantize
+            default: .reshape
+            }
         let input = g.quantized("input", [1, 7, 13, 11], scale: 0.06, zeroPoint: 140)
-        let output = Tensor(name: "output", shape: name == "reshape" ? [7, 143] : [1, 7, 13, 11], dataType: .uint8,
-            quantization: name == "logistic" ? Quantization(scale: 1 / 256, zeroPoint: 0)
+        let output = Tensor(
+            name: "output", shape: name == "reshape" ? [7, 143] : [1, 7, 13, 11], dataType: .uint8,
+            quantization: name == "logistic"
+                ? Quantization(scale: 1 / 256, zeroPoint: 0)
                 : name == "reshape" ? input.quantization : Quantization(scale: 0.03, zeroPoint: 20))
         try Self.expectQuantizedAgreement(TestGraphs.graph(operation, inputs: [input], output: output), seed: 9)
     }
@@ -169,14 +215,19 @@ struct OperationParityTests {
     @Test func arithmetic() throws {
         var g = TestGraphs(seed: 10)
         for operation in [Operation.add(activation: .relu6), .mul(activation: .none)] {
-            let graph = TestGraphs.graph(operation,
-                inputs: [g.quantized("a", [1, 7, 13, 3], scale: 0.05, zeroPoint: 100),
-                    g.quantized("b", [1, 7, 13, 3], scale: 0.02, zeroPoint: 50)],
+            let graph = TestGraphs.graph(
+                operation,
+                inputs: [
+                    g.quantized("a", [1, 7, 13, 3], scale: 0.05, zeroPoint: 100),
+                    g.quantized("b", [1, 7, 13, 3], scale: 0.02, zeroPoint: 50),
+                ],
                 graphInputs: 2,
-                output: Tensor(name: "output", shape: [1, 7, 13, 3], dataType: .uint8,
+                output: Tensor(
+                    name: "output", shape: [1, 7, 13, 3], dataType: .uint8,
                     quantization: Quantization(scale: 0.1, zeroPoint: 60)))
             try Self.expectQuantizedAgreement(graph, seed: 10, exactAtLeast: 0.9)
-            let scalar = TestGraphs.graph(operation,
+            let scalar = TestGraphs.graph(
+                operation,
                 inputs: [g.float("a", [1, 7, 13, 3]), g.float("b", [1], constant: true)],
                 output: g.float("output", [1, 7, 13, 3]))
             try Self.expectFloatAgreement(scalar, seed: 11)
@@ -185,10 +236,17 @@ struct OperationParityTests {
 
     @Test func quantizeAndDequantize() throws {
         var g = TestGraphs(seed: 12)
-        try Self.expectQuantizedAgreement(TestGraphs.graph(.quantize, inputs: [g.float("x", [3, 17])],
-            output: Tensor(name: "q", shape: [3, 17], dataType: .uint8, quantization: Quantization(scale: 0.02, zeroPoint: 100))),
+        try Self.expectQuantizedAgreement(
+            TestGraphs.graph(
+                .quantize, inputs: [g.float("x", [3, 17])],
+                output: Tensor(
+                    name: "q", shape: [3, 17], dataType: .uint8, quantization: Quantization(scale: 0.02, zeroPoint: 100)
+                )),
             seed: 12, exactAtLeast: 1)
-        try Self.expectFloatAgreement(TestGraphs.graph(.dequantize,
-            inputs: [g.quantized("q", [3, 17], scale: 0.02, zeroPoint: 100)], output: g.float("x", [3, 17])), seed: 13)
+        try Self.expectFloatAgreement(
+            TestGraphs.graph(
+                .dequantize,
+                inputs: [g.quantized("q", [3, 17], scale: 0.02, zeroPoint: 100)], output: g.float("x", [3, 17])),
+            seed: 13)
     }
 }

@@ -12,7 +12,8 @@ struct TestGraphs {
         -> Tensor
     {
         let count = shape.reduce(1, *)
-        return Tensor(name: name, shape: shape, dataType: .uint8,
+        return Tensor(
+            name: name, shape: shape, dataType: .uint8,
             quantization: Quantization(scale: scale, zeroPoint: zeroPoint),
             data: constant ? (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) } : nil)
     }
@@ -21,14 +22,19 @@ struct TestGraphs {
         let count = shape.reduce(1, *)
         var data: [UInt8]? = nil
         if constant {
-            data = (0..<count).flatMap { _ in withUnsafeBytes(of: (random.unit() * 2 - 1).bitPattern.littleEndian, Array.init) }
+            data = (0..<count).flatMap { _ in
+                withUnsafeBytes(of: (random.unit() * 2 - 1).bitPattern.littleEndian, Array.init)
+            }
         }
         return Tensor(name: name, shape: shape, dataType: .float32, data: data)
     }
 
     mutating func int32(_ name: String, _ count: Int, range: ClosedRange<Int32>) -> Tensor {
-        let values = (0..<count).map { _ in Int32(truncatingIfNeeded: random.next() % UInt64(range.count)) + range.lowerBound }
-        return Tensor(name: name, shape: [count], dataType: .int32,
+        let values = (0..<count).map { _ in
+            Int32(truncatingIfNeeded: random.next() % UInt64(range.count)) + range.lowerBound
+        }
+        return Tensor(
+            name: name, shape: [count], dataType: .int32,
             quantization: Quantization(scale: 1, zeroPoint: 0),
             data: values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
     }
@@ -37,7 +43,8 @@ struct TestGraphs {
 
     /// One node reading `inputs` (the first `graphInputs` of them fed by the caller) and writing `output`.
     static func graph(_ operation: Operation, inputs: [Tensor], graphInputs: Int = 1, output: Tensor) -> Graph {
-        Graph(name: "test \(operation.name)", tensors: inputs + [output],
+        Graph(
+            name: "test \(operation.name)", tensors: inputs + [output],
             nodes: [Node(operation: operation, inputs: Array(inputs.indices), outputs: [inputs.count])],
             inputs: Array(0..<graphInputs), outputs: [inputs.count])
     }

@@ -27,8 +27,9 @@ struct CUDABackendTests {
     func withoutAGPUTheBackendSaysWhatItLookedForAndWhy() throws {
         guard case .failure(let error) = CUDABackend().probe() else { Issue.record("probe succeeded"); return }
         let message = error.description
-        #expect(message.contains("libcuda.so.1") || message.contains("libnvrtc") || message.contains("cuInit")
-            || message.contains("no CUDA device"), "\(message)")
+        #expect(
+            message.contains("libcuda.so.1") || message.contains("libnvrtc") || message.contains("cuInit")
+                || message.contains("no CUDA device"), "\(message)")
         let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
             .splittingCustomTail()
         #expect {
@@ -64,9 +65,10 @@ struct CUDABackendTests {
         .enabled(if: CUDABackendTests.compilerFound, "NVRTC not found (SSD_CUDA_LIBRARY_PATH: a folder with libnvrtc)"))
     func kernelsCompileWithNVRTC() throws {
         let ptx = try #require(try Self.compiledKernels.get())
-        for name in ["input_u8", "output_u8", "conv2d", "depthwise", "pool", "copy_rescale", "lut_map", "unary_float",
-            "binary"]
-        {
+        for name in [
+            "input_u8", "output_u8", "conv2d", "depthwise", "pool", "copy_rescale", "lut_map", "unary_float",
+            "binary",
+        ] {
             #expect(ptx.contains(".entry \(name)"), "\(name)")
         }
     }

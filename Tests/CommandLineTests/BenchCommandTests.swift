@@ -11,7 +11,8 @@ struct BenchCommandTests {
         (["--threads", "100000"], "--threads must be between 1 and 256, not 100000"),
     ])
     func numbersOutsideTheirBoundsAreUsageErrors(arguments: [String], message: String) throws {
-        let result = try DetectCommandTests.run(["bench", "--model", DetectCommandTests.model] + arguments,
+        let result = try DetectCommandTests.run(
+            ["bench", "--model", DetectCommandTests.model] + arguments,
             timeout: .seconds(60))
         #expect(result.status == 64 && !result.crashed, "\(result)")
         #expect(result.errors.contains(message), "\(result.errors)")

@@ -17,8 +17,10 @@ struct DetectCommandTests {
     ///
     /// Its output goes to files, not pipes: FileHandle.readDataToEndOfFile traps when a read is interrupted by a
     /// signal, and the many processes these tests start in parallel make that happen.
-    static func run(_ arguments: [String], environment: [String: String]? = nil,
-        timeout: DispatchTimeInterval = .seconds(300)) throws
+    static func run(
+        _ arguments: [String], environment: [String: String]? = nil,
+        timeout: DispatchTimeInterval = .seconds(300)
+    ) throws
         -> (status: Int32, output: String, errors: String, crashed: Bool)
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ssd-detect-run-\(UUID())")
@@ -42,8 +44,11 @@ struct DetectCommandTests {
         watchdog.cancel()
         try output.close()
         try errors.close()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
-            String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self), process.terminationReason == .uncaughtSignal)
+        return (
+            process.terminationStatus, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self),
+            process.terminationReason == .uncaughtSignal
+        )
     }
 
     static var model: String { Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path }
@@ -90,7 +95,8 @@ struct DetectCommandTests {
     @Test func aMaximumDetectionsBeyondTheModelsAnchorsIsAUsageError() throws {
         let result = try Self.run(["--model", Self.model, "--max-detections", "1099511627776", Self.photo])
         #expect(result.status == 64 && !result.crashed, "\(result)")
-        #expect(result.errors.contains("--max-detections must be at most 1917 (the model's anchors), not 1099511627776"),
+        #expect(
+            result.errors.contains("--max-detections must be at most 1917 (the model's anchors), not 1099511627776"),
             "\(result.errors)")
         #expect(result.output.isEmpty)
         #expect(try Self.run(["--model", Self.model, "--max-detections", "1917", Self.photo]).status == 0)
@@ -133,4 +139,3 @@ struct DetectCommandTests {
         #expect(result.output.isEmpty)
     }
 }
-

@@ -52,8 +52,11 @@ struct ServeCommandTests {
         let port = Int.random(in: 20_000..<40_000)
         let process = Process()
         process.executableURL = DetectCommandTests.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--model-dir", DetectCommandTests.model,
-            "--workers", "1", "--threads-per-worker", "1"] + options
+        process.arguments =
+            [
+                "serve", "--host", "127.0.0.1", "--port", "\(port)", "--model-dir", DetectCommandTests.model,
+                "--workers", "1", "--threads-per-worker", "1",
+            ] + options
         if let errors { process.standardError = errors }
         try process.run()
         let base = URL(string: "http://127.0.0.1:\(port)")!
@@ -68,11 +71,15 @@ struct ServeCommandTests {
     }
 
     @Test func sigtermLetsInFlightRequestsFinishThenExitsZero() async throws {
-        let (process, base) = try await Self.startServer(["--grace-period", "20", "--max-queue", "8", "--log-level", "warning"])
+        let (process, base) = try await Self.startServer([
+            "--grace-period", "20", "--max-queue", "8", "--log-level", "warning",
+        ])
         defer { if process.isRunning { process.terminate() } }
         let body = try Self.batch(16)
         let responses = try await withThrowingTaskGroup(of: (status: Int, predictions: Int).self) { group in
-            for _ in 0..<6 { group.addTask { try await Self.post(base.appendingPathComponent("invocations"), body: body) } }
+            for _ in 0..<6 {
+                group.addTask { try await Self.post(base.appendingPathComponent("invocations"), body: body) }
+            }
             // Requests are in flight, most waiting for the one worker, before the signal.
             try await Self.waitForInFlight(6, base)
             kill(process.processIdentifier, SIGTERM)
@@ -109,7 +116,8 @@ struct ServeCommandTests {
     }
 
     @Test func aBadPortInTheEnvironmentIsRefused() throws {
-        let result = try DetectCommandTests.run(["serve", "--model-dir", DetectCommandTests.model],
+        let result = try DetectCommandTests.run(
+            ["serve", "--model-dir", DetectCommandTests.model],
             environment: ["SAGEMAKER_BIND_TO_PORT": "99999999999999999999"])
         #expect(result.status == 64 && result.errors.contains("SAGEMAKER_BIND_TO_PORT"), "\(result.errors)")
     }
@@ -119,8 +127,11 @@ struct ServeCommandTests {
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID()).log")
         try Data().write(to: logFile)
         defer { try? FileManager.default.removeItem(at: logFile) }
-        let (process, base) = try await Self.startServer(["--no-all-cores-when-idle", "--grace-period", "0",
-            "--drain-linger", "0", "--log-level", "error"], errors: try FileHandle(forWritingTo: logFile))
+        let (process, base) = try await Self.startServer(
+            [
+                "--no-all-cores-when-idle", "--grace-period", "0",
+                "--drain-linger", "0", "--log-level", "error",
+            ], errors: try FileHandle(forWritingTo: logFile))
         defer { if process.isRunning { process.terminate() } }
         // 16 photos on one single-threaded detector: well over a second of work.
         let body = try Self.batch(16)

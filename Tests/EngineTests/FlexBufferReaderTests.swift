@@ -34,7 +34,8 @@ struct FlexBufferReaderTests {
     /// Found by fuzzing (fuzz-flexbuffers): a map's key width stored in 8 bytes, past Int.max, trapped.
     @Test func aKeyWidthPastIntMaxIsATypedError() {
         // An empty map of width 8: keys offset 0 (-> 0), key width 2^64 - 1, length 0; root width 1 -> the map at 24.
-        let bytes: [UInt8] = [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 0xFF, count: 8)
+        let bytes: [UInt8] =
+            [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 0xFF, count: 8)
             + [UInt8](repeating: 0, count: 8) + [0x00, 0x27, 0x01]
         #expect(throws: FlexBufferError.invalid("map key width \(UInt64.max)")) { try FlexBufferReader(bytes).decode() }
     }

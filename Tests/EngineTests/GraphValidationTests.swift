@@ -6,10 +6,12 @@ struct GraphValidationTests {
     /// A float [1, 2, 2, 3] input reshaped by a constant int32 shape tensor.
     static func reshape(to shape: [Int32]) -> Graph {
         let input = Tensor(name: "input", shape: [1, 2, 2, 3], dataType: .float32)
-        let newShape = Tensor(name: "shape", shape: [shape.count], dataType: .int32,
+        let newShape = Tensor(
+            name: "shape", shape: [shape.count], dataType: .int32,
             data: shape.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
         let output = Tensor(name: "output", shape: [], dataType: .float32)
-        return Graph(name: "reshape", tensors: [input, newShape, output],
+        return Graph(
+            name: "reshape", tensors: [input, newShape, output],
             nodes: [Node(operation: .reshape, inputs: [0, 1], outputs: [2])], inputs: [0], outputs: [2])
     }
 
@@ -30,12 +32,15 @@ struct GraphValidationTests {
     @Test func anInferredShapePastInt32MaxElementsIsInvalid() {
         // A 2^30-element input through a 1x1 convolution to 4 channels: 2^32 elements.
         let input = Tensor(name: "input", shape: [1, 32768, 32768, 1], dataType: .float32)
-        let filter = Tensor(name: "filter", shape: [4, 1, 1, 1], dataType: .float32,
+        let filter = Tensor(
+            name: "filter", shape: [4, 1, 1, 1], dataType: .float32,
             data: [UInt8](repeating: 0, count: 16))
         let output = Tensor(name: "output", shape: [], dataType: .float32)
-        let convolution = Operation.conv2D(Conv2DParameters(
-            window: Window(padding: .valid, strideHeight: 1, strideWidth: 1), activation: .none))
-        let graph = Graph(name: "wide", tensors: [input, filter, output],
+        let convolution = Operation.conv2D(
+            Conv2DParameters(
+                window: Window(padding: .valid, strideHeight: 1, strideWidth: 1), activation: .none))
+        let graph = Graph(
+            name: "wide", tensors: [input, filter, output],
             nodes: [Node(operation: convolution, inputs: [0, 1], outputs: [2])], inputs: [0], outputs: [2])
         #expect(throws: ModelError.self) { try graph.validated() }
     }

@@ -11,8 +11,11 @@ struct TFLiteLoaderTests {
         let graph = try TFLiteLoader.load(try Self.model(), name: "detect.tflite")
         #expect(graph.nodes.count == 64)
         let counts = Dictionary(uniqueKeysWithValues: graph.operationCounts.map { ($0.name, $0.count) })
-        #expect(counts == ["CONV_2D": 34, "DEPTHWISE_CONV_2D": 13, "RESHAPE": 13, "CONCATENATION": 2, "LOGISTIC": 1,
-            "TFLite_Detection_PostProcess": 1])
+        #expect(
+            counts == [
+                "CONV_2D": 34, "DEPTHWISE_CONV_2D": 13, "RESHAPE": 13, "CONCATENATION": 2, "LOGISTIC": 1,
+                "TFLite_Detection_PostProcess": 1,
+            ])
         let input = graph.tensors[graph.inputs[0]]
         #expect(input.shape == [1, 300, 300, 3] && input.dataType == .uint8)
         #expect(input.quantization == Quantization(scale: 0.0078125, zeroPoint: 128))

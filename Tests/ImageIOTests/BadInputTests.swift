@@ -70,7 +70,8 @@ struct BadInputTests {
             #expect(isDamage(error(Array(png[..<end]))), "cut at \(end)")
         }
         guard case .truncated = error(Array(png[..<(png.count / 2)])) else {
-            Issue.record("half a PNG should be .truncated, got \(String(describing: error(Array(png[..<(png.count / 2)]))))")
+            Issue.record(
+                "half a PNG should be .truncated, got \(String(describing: error(Array(png[..<(png.count / 2)]))))")
             return
         }
     }
@@ -107,9 +108,11 @@ struct BadInputTests {
 
     @Test func limitsAreConfigurable() throws {
         let strict = ImageDecoder(limits: ImageLimits(maxPixels: 100_000, maxSide: 16384))
-        #expect(error(try Assets.photo("darknet_dog"), strict) == .tooLarge(width: 768, height: 576, limits: strict.limits))
+        #expect(
+            error(try Assets.photo("darknet_dog"), strict) == .tooLarge(width: 768, height: 576, limits: strict.limits))
         let narrow = ImageDecoder(limits: ImageLimits(maxPixels: 40_000_000, maxSide: 700))
-        #expect(error(try Assets.photo("darknet_dog"), narrow) == .tooLarge(width: 768, height: 576, limits: narrow.limits))
+        #expect(
+            error(try Assets.photo("darknet_dog"), narrow) == .tooLarge(width: 768, height: 576, limits: narrow.limits))
     }
 
     @Test func thousandsOfScansAreRefusedBeforeDecoding() throws {

@@ -35,8 +35,10 @@ struct Base64Tests {
 
     @Test func acceptsMIMELineBreaksAndStrayWhitespace() throws {
         let bytes = Self.randomBytes(5000, seed: 3)
-        let mime = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
-            .endLineWithLineFeed])
+        let mime = Data(bytes).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn,
+            .endLineWithLineFeed,
+        ])
         #expect(mime.contains("\r\n"))
         #expect(try Base64.decode(Array(mime.utf8)) == bytes)
         let spaced = " \t" + Data(bytes).base64EncodedString(options: .lineLength64Characters) + "\n \n"
@@ -66,6 +68,8 @@ struct Base64Tests {
     }
 
     @Test func errorMessagesNameTheOffset() {
-        #expect(Base64Error.invalidCharacter(offset: 12, byte: 0x2A).description == "invalid base64 character '*' at offset 12")
+        #expect(
+            Base64Error.invalidCharacter(offset: 12, byte: 0x2A).description
+                == "invalid base64 character '*' at offset 12")
     }
 }

@@ -22,6 +22,8 @@ struct ImageEncoderTests {
 
     @Test func qualityOutsideRangeIsAnError() {
         #expect(throws: ImageEncodingError.invalidQuality(0)) { try RGBImage(width: 2, height: 2).jpegData(quality: 0) }
-        #expect(throws: ImageEncodingError.invalidQuality(101)) { try RGBImage(width: 2, height: 2).jpegData(quality: 101) }
+        #expect(throws: ImageEncodingError.invalidQuality(101)) {
+            try RGBImage(width: 2, height: 2).jpegData(quality: 101)
+        }
     }
 }

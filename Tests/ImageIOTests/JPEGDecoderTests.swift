@@ -67,8 +67,12 @@ struct JPEGDecoderTests {
         let small = try decoder.decode(try Assets.photo("voc_000456"), reduceTo: ImageSize(width: 300, height: 300))
         #expect(small.scale == (1, 1) && small.image.width == 500)
         // A portrait orientation compares the target with the upright sides.
-        #expect(JPEGDecoder.scale(width: 1200, height: 400, orientation: .right, ImageSize(width: 100, height: 300)) == (1, 4))
-        #expect(JPEGDecoder.scale(width: 1200, height: 400, orientation: .up, ImageSize(width: 100, height: 300)) == (1, 1))
+        #expect(
+            JPEGDecoder.scale(width: 1200, height: 400, orientation: .right, ImageSize(width: 100, height: 300)) == (
+                1, 4
+            ))
+        #expect(
+            JPEGDecoder.scale(width: 1200, height: 400, orientation: .up, ImageSize(width: 100, height: 300)) == (1, 1))
     }
 }
 
@@ -76,7 +80,9 @@ struct JPEGDecoderTests {
 struct YCCKTests {
     @Test func ycckDecodesToTheRGBOfItsInkValues() throws {
         // Ink (C, M, Y, K) per quadrant; RGB = (255 - C)(255 - K) / 255 and so on.
-        let inks: [(UInt8, UInt8, UInt8, UInt8)] = [(0, 255, 255, 0), (255, 0, 255, 0), (255, 255, 0, 0), (0, 0, 0, 64)]
+        let inks: [(UInt8, UInt8, UInt8, UInt8)] = [
+            (0, 255, 255, 0), (255, 0, 255, 0), (255, 255, 0, 0), (0, 0, 0, 64),
+        ]
         let (w, h) = (32, 32)
         var stored = [UInt8](repeating: 0, count: w * h * 4)
         for y in 0..<h {

@@ -21,7 +21,8 @@ struct PNGDecoderTests {
         for y in 0..<height {
             for x in 0..<width {
                 let (got, want) = (decoded.image[x, y], expected(x, y))
-                worst = max(worst, abs(Int(got.r) - Int(want.0)), abs(Int(got.g) - Int(want.1)), abs(Int(got.b) - Int(want.2)))
+                worst = max(
+                    worst, abs(Int(got.r) - Int(want.0)), abs(Int(got.g) - Int(want.1)), abs(Int(got.b) - Int(want.2)))
             }
         }
         #expect(worst <= tolerance)

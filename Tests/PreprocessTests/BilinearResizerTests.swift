@@ -38,7 +38,9 @@ struct BilinearResizerTests {
         var image = RGBImage(width: 4, height: 3)
         for i in image.pixels.indices { image.pixels[i] = UInt8(i * 7 % 256) }
         var output = [UInt8](repeating: 0, count: image.pixels.count)
-        output.withUnsafeMutableBufferPointer { BilinearResizer(outputSize: ImageSize(width: 4, height: 3)).resize(image, into: $0) }
+        output.withUnsafeMutableBufferPointer {
+            BilinearResizer(outputSize: ImageSize(width: 4, height: 3)).resize(image, into: $0)
+        }
         #expect(output == image.pixels)
     }
 
@@ -46,7 +48,9 @@ struct BilinearResizerTests {
         let image = RGBImage(width: 37, height: 11, pixels: [UInt8]((0..<(37 * 11)).flatMap { _ in [200, 17, 90] }))
         for (w, h) in [(5, 3), (100, 29), (37, 40), (1, 1)] {
             var output = [UInt8](repeating: 0, count: w * h * 3)
-            output.withUnsafeMutableBufferPointer { BilinearResizer(outputSize: ImageSize(width: w, height: h)).resize(image, into: $0) }
+            output.withUnsafeMutableBufferPointer {
+                BilinearResizer(outputSize: ImageSize(width: w, height: h)).resize(image, into: $0)
+            }
             #expect(output == [UInt8]((0..<(w * h)).flatMap { _ in [200, 17, 90] }), "\(w)x\(h)")
         }
     }

@@ -10,7 +10,8 @@ import Testing
 /// Which detector a request gets.
 struct DetectorPoolTests {
     static func detector(threads: Int) throws -> Detector {
-        try Detector(modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path,
+        try Detector(
+            modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path,
             backend: CPUBackend(), options: BackendOptions(threads: threads))
     }
 

@@ -9,12 +9,20 @@ import Testing
 /// The custom-handler sample, through the same `transform` the server calls.
 struct PeopleCounterHandlerTests {
     @Test func countsOnlyPeople() async throws {
-        let handler = PeopleCounterHandler(base: SSDHandler(configuration: .init(backend: { CPUBackend() },
-            layout: WorkerLayout(workers: 1, threadsPerWorker: 1))))
+        let handler = PeopleCounterHandler(
+            base: SSDHandler(
+                configuration: .init(
+                    backend: { CPUBackend() },
+                    layout: WorkerLayout(workers: 1, threadsPerWorker: 1))))
         let model = try await handler.modelFn(modelDirectory: SSDHandlerTests.modelDirectory)
-        let body = SSDHandlerTests.json(["instances": [["b64": try SSDHandlerTests.base64("darknet_person")],
-            ["b64": try SSDHandlerTests.base64("voc_001150")], ["b64": try SSDHandlerTests.base64("voc_000456")]]])
-        let (response, contentType) = try await handler.transform(body: body, contentType: "application/json",
+        let body = SSDHandlerTests.json([
+            "instances": [
+                ["b64": try SSDHandlerTests.base64("darknet_person")],
+                ["b64": try SSDHandlerTests.base64("voc_001150")], ["b64": try SSDHandlerTests.base64("voc_000456")],
+            ]
+        ])
+        let (response, contentType) = try await handler.transform(
+            body: body, contentType: "application/json",
             accept: nil, model: model)
         #expect(contentType == "application/json")
         let counts = try JSONSerialization.jsonObject(with: Data(response)) as? [[String: Any]]

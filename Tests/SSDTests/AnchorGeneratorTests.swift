@@ -21,7 +21,8 @@ struct AnchorGeneratorTests {
         #expect(generated.count == expected.count)
         var worst: Float = 0
         for (a, b) in zip(generated, expected) {
-            worst = max(worst, abs(a.yCenter - b.yCenter), abs(a.xCenter - b.xCenter), abs(a.height - b.height),
+            worst = max(
+                worst, abs(a.yCenter - b.yCenter), abs(a.xCenter - b.xCenter), abs(a.height - b.height),
                 abs(a.width - b.width))
         }
         // Half a quantization step of the model's uint8 anchors (scale 0.0064530605).
@@ -37,7 +38,8 @@ struct AnchorGeneratorTests {
     }
 
     @Test func caffePriorBoxes() {
-        let layer = PriorBoxConfiguration.Layer(featureMapHeight: 2, featureMapWidth: 2, minimumSizes: [60],
+        let layer = PriorBoxConfiguration.Layer(
+            featureMapHeight: 2, featureMapWidth: 2, minimumSizes: [60],
             maximumSizes: [111], aspectRatios: [2], flip: true, step: 150)
         let anchors = PriorBoxConfiguration(layers: [layer], imageHeight: 300, imageWidth: 300).anchors()
         #expect(anchors.count == 2 * 2 * 4)

@@ -5,7 +5,8 @@ import Testing
 struct AnnotationTests {
     @Test func boxesAndLabelsAreDrawnInTheClassColour() {
         let image = RGBImage(width: 200, height: 150)  // black
-        let detection = Detection(label: "dog", classId: 1, score: 0.87, box: [50, 60, 150, 140],
+        let detection = Detection(
+            label: "dog", classId: 1, score: 0.87, box: [50, 60, 150, 140],
             normalizedBox: [0.25, 0.4, 0.75, 0.93])
         let drawn = image.annotated(with: [detection])
         let green = (r: UInt8(60), g: UInt8(180), b: UInt8(75))  // palette entry 1

@@ -15,7 +15,8 @@ struct DetectorAgreementTests {
                 .postprocessor.options
             options?.maximumDetections = maximumDetections
         }
-        return try Detector(modelPath: path, backend: CPUBackend(integerConvolutions: integerConvolutions),
+        return try Detector(
+            modelPath: path, backend: CPUBackend(integerConvolutions: integerConvolutions),
             options: BackendOptions(threads: 1), postprocessOptions: options)
     }
 
@@ -24,7 +25,8 @@ struct DetectorAgreementTests {
     @Test(arguments: ["darknet_dog", "darknet_person"])
     func theFloatPathAgreesWithTheIntegerPath(photo: String) throws {
         let image = try ImageDecoder().decode(try Assets.photo(photo)).image
-        let agreement = try DetectorAgreement(try Self.detector(integerConvolutions: false), against: try Self.detector(),
+        let agreement = try DetectorAgreement(
+            try Self.detector(integerConvolutions: false), against: try Self.detector(),
             image: image)
         #expect(agreement.holds, "\(agreement.summary)")
         #expect(agreement.heads.count == 2)
@@ -35,7 +37,8 @@ struct DetectorAgreementTests {
     /// A detector that keeps one box where the other keeps them all: the heads agree, the detections do not.
     @Test func missingDetectionsAreCounted() throws {
         let image = try ImageDecoder().decode(try Assets.photo("darknet_dog")).image
-        let agreement = try DetectorAgreement(try Self.detector(maximumDetections: 1), against: try Self.detector(),
+        let agreement = try DetectorAgreement(
+            try Self.detector(maximumDetections: 1), against: try Self.detector(),
             image: image)
         #expect(agreement.heads.allSatisfy { $0.maximumDifference == 0 })
         #expect(agreement.detections == 1 && agreement.baselineDetections >= 3, "\(agreement.summary)")

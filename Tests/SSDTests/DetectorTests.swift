@@ -23,7 +23,8 @@ struct DetectorTests {
         return results.mapValues { image in
             (((image as? [String: Any])?["detections"] as? [[String: Any]]) ?? []).map { d in
                 let yxyx = (d["box_yxyx"] as? [Double] ?? []).map { Float(min(max($0, 0), 1)) }
-                return Reference(label: d["label"] as? String ?? "", classIndex: d["class"] as? Int ?? -1,
+                return Reference(
+                    label: d["label"] as? String ?? "", classIndex: d["class"] as? Int ?? -1,
                     score: Float(d["score"] as? Double ?? 0), box: [yxyx[1], yxyx[0], yxyx[3], yxyx[2]])
             }
         }
@@ -31,7 +32,8 @@ struct DetectorTests {
 
     /// A detector per test: one runs one image at a time, and tests run in parallel.
     static func detector() throws -> Detector {
-        try Detector(modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path, backend: CPUBackend(),
+        try Detector(
+            modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path, backend: CPUBackend(),
             options: BackendOptions(threads: 1))
     }
 
@@ -48,12 +50,18 @@ struct DetectorTests {
         let ours = try detector.detect(image, scoreThreshold: 0.2).detections
         // The conformance rule of the SSD issue, both ways, at score 0.5.
         for reference in expected {
-            #expect(ours.contains { $0.label == reference.label && Self.iou($0.normalizedBox, reference.box) >= 0.7
-                && abs($0.score - reference.score) <= 0.1 }, "\(photo): missed \(reference.label) \(reference.score)")
+            #expect(
+                ours.contains {
+                    $0.label == reference.label && Self.iou($0.normalizedBox, reference.box) >= 0.7
+                        && abs($0.score - reference.score) <= 0.1
+                }, "\(photo): missed \(reference.label) \(reference.score)")
         }
         for detection in ours where detection.score >= 0.5 {
-            #expect(expected.contains { $0.label == detection.label && Self.iou(detection.normalizedBox, $0.box) >= 0.7
-                && abs(detection.score - $0.score) <= 0.1 }, "\(photo): extra \(detection.label) \(detection.score)")
+            #expect(
+                expected.contains {
+                    $0.label == detection.label && Self.iou(detection.normalizedBox, $0.box) >= 0.7
+                        && abs(detection.score - $0.score) <= 0.1
+                }, "\(photo): extra \(detection.label) \(detection.score)")
         }
     }
 
@@ -94,10 +102,10 @@ struct DetectorTests {
                 _ = try detector.detect(image, maximumDetections: requested)
             }
         }
-        #expect(SSDError.maximumDetectionsOutOfRange(requested: 1 << 40, limit: 1917).description
-            == "maximum detections 1099511627776 is outside 1...1917 (the model's anchors)")
+        #expect(
+            SSDError.maximumDetectionsOutOfRange(requested: 1 << 40, limit: 1917).description
+                == "maximum detections 1099511627776 is outside 1...1917 (the model's anchors)")
         // The whole range is open: past the model's 10, up to every anchor.
         #expect(try detector.detect(image, scoreThreshold: 0, maximumDetections: 1917).detections.count > 10)
     }
 }
-

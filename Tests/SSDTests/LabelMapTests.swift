@@ -4,7 +4,9 @@ import TestSupport
 
 struct LabelMapTests {
     @Test func plainTextWithABackgroundLine() throws {
-        let labels = LabelMap(plainText: String(decoding: try Assets.bytes("models/ssd_mobilenet_v1_coco_quant/labelmap.txt"), as: UTF8.self))
+        let labels = LabelMap(
+            plainText: String(
+                decoding: try Assets.bytes("models/ssd_mobilenet_v1_coco_quant/labelmap.txt"), as: UTF8.self))
         #expect(labels.label(for: 0) == "person")
         #expect(labels.label(for: 1) == "bicycle")
         #expect(labels.label(for: 16) == "cat")
@@ -32,7 +34,9 @@ struct LabelMapTests {
         #expect(labels.labels == [0: "person", 17: "dog"])
     }
 
-    @Test(arguments: ["item { id: 1 ", "item { id: x name: 'a' }", "thing { }", "item { name: 'a' }", "item { id: 1 name: 'a }"])
+    @Test(arguments: [
+        "item { id: 1 ", "item { id: x name: 'a' }", "thing { }", "item { name: 'a' }", "item { id: 1 name: 'a }",
+    ])
     func malformedPbtxtIsATypedError(_ text: String) {
         #expect(throws: SSDError.self) { try LabelMap(pbtxt: text) }
     }

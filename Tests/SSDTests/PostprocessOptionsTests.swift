@@ -3,13 +3,18 @@ import SSD
 import Testing
 
 struct PostprocessOptionsTests {
-    static func options(_ entries: [(String, FlexValue)]) -> FlexValue { .map(entries.map { (key: $0.0, value: $0.1) }) }
+    static func options(_ entries: [(String, FlexValue)]) -> FlexValue {
+        .map(entries.map { (key: $0.0, value: $0.1) })
+    }
 
     @Test func defaultsForAbsentKeys() throws {
-        let options = try PostprocessOptions(tfliteOptions: Self.options([("num_classes", .int(90)), ("max_detections", .int(10))]))
+        let options = try PostprocessOptions(
+            tfliteOptions: Self.options([("num_classes", .int(90)), ("max_detections", .int(10))]))
         #expect(options.classCount == 90 && options.maximumDetections == 10)
         #expect(options.maximumClassesPerDetection == 1 && options.detectionsPerClass == 100)
-        #expect(!options.useRegularNMS && options.boxCoder == BoxCoder(yScale: 10, xScale: 10, heightScale: 5, widthScale: 5))
+        #expect(
+            !options.useRegularNMS
+                && options.boxCoder == BoxCoder(yScale: 10, xScale: 10, heightScale: 5, widthScale: 5))
     }
 
     @Test(arguments: [
@@ -48,14 +53,18 @@ struct PostprocessOptionsTests {
     @Test func countsAreCheckedAgainstTheAnchors() throws {
         let options = try PostprocessOptions(tfliteOptions: Self.options(Self.required))
         try options.validate(anchorCount: 100)
-        #expect(throws: SSDError.invalidOption(name: "detections_per_class", value: "100",
-            allowed: "1...99 (the model's anchors)"))
-        {
+        #expect(
+            throws: SSDError.invalidOption(
+                name: "detections_per_class", value: "100",
+                allowed: "1...99 (the model's anchors)")
+        ) {
             try options.validate(anchorCount: 99)
         }
-        #expect(throws: SSDError.invalidOption(name: "max_detections", value: "10",
-            allowed: "1...9 (the model's anchors)"))
-        {
+        #expect(
+            throws: SSDError.invalidOption(
+                name: "max_detections", value: "10",
+                allowed: "1...9 (the model's anchors)")
+        ) {
             try options.validate(anchorCount: 9)
         }
     }

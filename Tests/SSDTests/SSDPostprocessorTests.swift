@@ -24,7 +24,8 @@ struct SSDPostprocessorTests {
         let encodings = try GoldenTensors.bytes(image, "enc"), scores = try GoldenTensors.bytes(image, "scores")
         let detections = encodings.withUnsafeBytes { e in
             scores.withUnsafeBytes { s in
-                postprocessor.detections(encodings: TensorValues(e, tensor: encodingsTensor),
+                postprocessor.detections(
+                    encodings: TensorValues(e, tensor: encodingsTensor),
                     scores: TensorValues(s, tensor: scoresTensor))
             }
         }
@@ -48,7 +49,8 @@ struct SSDPostprocessorTests {
             Anchor(yCenter: 0.52, xCenter: 0.5, height: 0.4, width: 0.4),  // overlaps the first (IoU 0.9)
             Anchor(yCenter: 0.1, xCenter: 0.1, height: 0.1, width: 0.1),
         ]
-        let options = PostprocessOptions(classCount: 2, maximumDetections: 10, useRegularNMS: useRegularNMS,
+        let options = PostprocessOptions(
+            classCount: 2, maximumDetections: 10, useRegularNMS: useRegularNMS,
             scoreThreshold: 0.1, iouThreshold: iou)
         let encodings = [Float](repeating: 0, count: 12)
         let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
@@ -79,12 +81,15 @@ struct SSDPostprocessorTests {
 
     @Test func thresholdAndLimitOverrides() throws {
         let (postprocessor, encodingsTensor, scoresTensor) = try Self.modelPostprocess()
-        let encodings = try GoldenTensors.bytes("darknet_dog", "enc"), scores = try GoldenTensors.bytes("darknet_dog", "scores")
+        let encodings = try GoldenTensors.bytes("darknet_dog", "enc"),
+            scores = try GoldenTensors.bytes("darknet_dog", "scores")
         func run(_ threshold: Float?, _ limit: Int?) -> [RawDetection] {
             encodings.withUnsafeBytes { e in
                 scores.withUnsafeBytes { s in
-                    postprocessor.detections(encodings: TensorValues(e, tensor: encodingsTensor),
-                        scores: TensorValues(s, tensor: scoresTensor), scoreThreshold: threshold, maximumDetections: limit)
+                    postprocessor.detections(
+                        encodings: TensorValues(e, tensor: encodingsTensor),
+                        scores: TensorValues(s, tensor: scoresTensor), scoreThreshold: threshold,
+                        maximumDetections: limit)
                 }
             }
         }
@@ -107,7 +112,8 @@ struct SSDPostprocessorTests {
         func run(_ limit: Int) -> [RawDetection] {
             encodings.withUnsafeBytes { e in
                 scores.withUnsafeBytes { s in
-                    postprocessor.detections(encodings: TensorValues(e, tensor: encodingsTensor),
+                    postprocessor.detections(
+                        encodings: TensorValues(e, tensor: encodingsTensor),
                         scores: TensorValues(s, tensor: scoresTensor), scoreThreshold: 0, maximumDetections: limit)
                 }
             }
@@ -138,4 +144,3 @@ struct SSDPostprocessorTests {
         #expect(detections.count <= 1)
     }
 }
-

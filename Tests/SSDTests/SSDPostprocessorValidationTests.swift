@@ -27,8 +27,10 @@ struct SSDPostprocessorValidationTests {
         ("max_detections", .int(1918), "1918", "1...1917" + anchors),
         ("max_detections", .int(0), "0", "1..."),
         ("max_detections", .int(-1), "-1", "1..."),
-        ("num_classes", .int(0x7fff_ffff), "2147483647",
-            "90...91 (the class scores [1, 1917, 91]: 91 per anchor, with or without a background column)"),
+        (
+            "num_classes", .int(0x7fff_ffff), "2147483647",
+            "90...91 (the class scores [1, 1917, 91]: 91 per anchor, with or without a background column)"
+        ),
         ("num_classes", .int(0), "0", "1..."),
         ("max_classes_per_detection", .int(91), "91", "1...90 (num_classes)"),
         ("nms_iou_threshold", .float(.infinity), "inf", "(0, 1]"),
@@ -51,8 +53,9 @@ struct SSDPostprocessorValidationTests {
 
     @Test func theMessageNamesTheOptionItsValueAndTheRange() throws {
         let error = try #require(try Self.loadError("max_detections", .int(0x7fff_ffff)))
-        #expect(error.description == "TFLite_Detection_PostProcess option max_detections = 2147483647 is outside "
-            + "1...1917 (the model's anchors)")
+        #expect(
+            error.description == "TFLite_Detection_PostProcess option max_detections = 2147483647 is outside "
+                + "1...1917 (the model's anchors)")
     }
 
     /// The bounds are inclusive: a model asking for one detection per anchor loads.
@@ -75,8 +78,11 @@ struct SSDPostprocessorValidationTests {
     }
 
     static func postprocessor(_ anchors: [Anchor]) -> SSDPostprocessor {
-        SSDPostprocessor(anchors: anchors, options: PostprocessOptions(classCount: 2, maximumDetections: 1,
-            detectionsPerClass: 1))
+        SSDPostprocessor(
+            anchors: anchors,
+            options: PostprocessOptions(
+                classCount: 2, maximumDetections: 1,
+                detectionsPerClass: 1))
     }
 
     static let anchor = Anchor(yCenter: 0.5, xCenter: 0.5, height: 0.2, width: 0.2)
@@ -107,9 +113,11 @@ struct SSDPostprocessorValidationTests {
         let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
         try postprocessor.validate(encodings: tensor([1, 2, 4]), scores: tensor([1, 2, 3]))
         try postprocessor.validate(encodings: tensor([1, 2, 4]), scores: tensor([1, 2, 2]))
-        #expect(throws: SSDError.invalidOption(name: "num_classes", value: "2",
-            allowed: "4...5 (the class scores [1, 2, 5]: 5 per anchor, with or without a background column)"))
-        {
+        #expect(
+            throws: SSDError.invalidOption(
+                name: "num_classes", value: "2",
+                allowed: "4...5 (the class scores [1, 2, 5]: 5 per anchor, with or without a background column)")
+        ) {
             try postprocessor.validate(encodings: tensor([1, 2, 4]), scores: tensor([1, 2, 5]))
         }
         #expect(throws: SSDError.self) {

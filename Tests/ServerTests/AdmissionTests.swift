@@ -130,7 +130,8 @@ struct AdmissionTests {
 
     @Test func anAbandonedWakeUpGoesToTheNextInLine() async {
         let admission = Admission(capacity: 2)
-        let invocations = InvocationAdmission(admission: admission, metrics: ServerMetrics(), isReady: { true },
+        let invocations = InvocationAdmission(
+            admission: admission, metrics: ServerMetrics(), isReady: { true },
             wait: .milliseconds(100))
         #expect(await Self.enter(admission))
         #expect(await Self.enter(admission))
@@ -144,7 +145,8 @@ struct AdmissionTests {
 
     @Test func aWaitThatRunsOutIsRefusedUnlessItWasWoken() async {
         let admission = Admission(capacity: 1)
-        let invocations = InvocationAdmission(admission: admission, metrics: ServerMetrics(), isReady: { true },
+        let invocations = InvocationAdmission(
+            admission: admission, metrics: ServerMetrics(), isReady: { true },
             wait: .milliseconds(100))
         #expect(await Self.enter(admission))
         let full = admission.arrive(wake: {})!

@@ -9,9 +9,10 @@ import Testing
 /// without these bounds holds it for ever), not how fast on a busy machine.
 @Suite(.serialized) struct ConnectionGuardTests {
     /// A live server with short timeouts; `body` gets its port.
-    static func withServer<H: InferenceHandler>(_ handler: H, configure: (inout ServerConfiguration) -> Void = { _ in },
-        _ body: (Int) async throws -> Void) async throws
-    {
+    static func withServer<H: InferenceHandler>(
+        _ handler: H, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: (Int) async throws -> Void
+    ) async throws {
         let live = try await LiveServer.start(handler) { configuration in
             configuration.headerTimeout = .seconds(2)
             configuration.bodyTimeout = .seconds(2)
@@ -51,7 +52,8 @@ import Testing
     @Test func aBodyThatStallsGets408ThenTheConnectionCloses() async throws {
         try await Self.withServer(Self.handler) { port in
             let connection = try RawHTTPConnection(port: port)
-            connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000000\r\n\r\n")
+            connection.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000000\r\n\r\n")
             connection.write([UInt8](repeating: 0xFF, count: 1024))
             let response = connection.readResponse()
             #expect(response?.status == 408)
@@ -86,14 +88,18 @@ import Testing
     @Test func a413ClosesTheConnectionWithoutReadingTheBody() async throws {
         try await Self.withServer(Self.handler) { port in
             let declared = try RawHTTPConnection(port: port)
-            declared.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000000\r\n\r\n")
+            declared.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000000\r\n\r\n"
+            )
             let response = declared.readResponse()
             #expect(response?.status == 413 && response?.headers["connection"] == "close")
             #expect(declared.isClosedByServer())
 
             // Chunked, with no length declared: refused once over the limit, and closed too.
             let chunked = try RawHTTPConnection(port: port)
-            chunked.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n")
+            chunked.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
             let chunk = [UInt8]("100000\r\n".utf8) + [UInt8](repeating: 0x41, count: 0x100000) + [13, 10]
             for _ in 0..<8 where chunked.write(chunk) {}
             let refused = chunked.readResponse()
@@ -103,16 +109,24 @@ import Testing
 
     @Test func overloadIsRefusedBeforeTheBodyIsRead() async throws {
         let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
-        try await Self.withServer(handler, configure: { $0.maximumInvocations = 1; $0.admissionWait = .milliseconds(50) }) { port in
+        try await Self.withServer(
+            handler,
+            configure: {
+                $0.maximumInvocations = 1; $0.admissionWait = .milliseconds(50)
+            }
+        ) { port in
             let photo = try Assets.photo("darknet_person")
             let busy = try RawHTTPConnection(port: port)
-            busy.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n")
+            busy.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+            )
             busy.write(photo)
             try await Task.sleep(for: .milliseconds(100))  // it holds the one admission for 400 ms
 
             // Only the head: a server that reads the body first never answers within the timeout.
             let refused = try RawHTTPConnection(port: port, timeout: 0.3)
-            refused.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 200000\r\n\r\n")
+            refused.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 200000\r\n\r\n")
             let response = refused.readResponse()
             #expect(response?.status == 503)
             #expect(response?.headers["retry-after"] == "1")
@@ -130,9 +144,15 @@ import Testing
     /// A request that finds the server full waits, unread, and is served once the place frees: no 503, no retry.
     @Test func aRequestFindingTheServerFullWaitsForAPlace() async throws {
         let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
-        try await Self.withServer(handler, configure: { $0.maximumInvocations = 1; $0.admissionWait = .seconds(5) }) { port in
+        try await Self.withServer(
+            handler,
+            configure: {
+                $0.maximumInvocations = 1; $0.admissionWait = .seconds(5)
+            }
+        ) { port in
             let photo = try Assets.photo("darknet_person")
-            let request = "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+            let request =
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
             let busy = try RawHTTPConnection(port: port)
             busy.write(request)
             busy.write(photo)
@@ -153,9 +173,12 @@ import Testing
     /// A request still waiting when the server drains gets a clean 503, not a reset.
     @Test func aRequestWaitingWhenTheServerDrainsGets503() async throws {
         let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
-        let live = try await LiveServer.start(handler) { $0.maximumInvocations = 1; $0.admissionWait = .seconds(5) }
+        let live = try await LiveServer.start(handler) {
+            $0.maximumInvocations = 1; $0.admissionWait = .seconds(5)
+        }
         let photo = try Assets.photo("darknet_person")
-        let request = "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+        let request =
+            "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
         let busy = try RawHTTPConnection(port: live.port)
         busy.write(request)
         busy.write(photo)
@@ -174,7 +197,9 @@ import Testing
     @Test func aClientStillSendingGetsThe413NotAReset() async throws {
         try await Self.withServer(Self.handler) { port in
             let connection = try RawHTTPConnection(port: port)
-            connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000000\r\n\r\n")
+            connection.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000000\r\n\r\n"
+            )
             for _ in 0..<16 { connection.write([UInt8](repeating: 0x41, count: 65536)) }
             let response = connection.readResponse()
             #expect(response?.status == 413 && response?.headers["connection"] == "close")
@@ -186,20 +211,29 @@ import Testing
         try await Self.withServer(Self.handler, configure: { $0.maximumInvocations = 1 }) { port in
             let slow = try (0..<2).map { _ in try RawHTTPConnection(port: port) }
             for connection in slow {
-                connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n")
+                connection.write(
+                    "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+                )
                 connection.write([UInt8](repeating: 0xFF, count: 1000))
             }
             try await Task.sleep(for: .milliseconds(100))
             let photo = try Assets.photo("darknet_person")
             let served = try RawHTTPConnection(port: port)
-            served.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n")
+            served.write(
+                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+            )
             served.write(photo)
             #expect(served.readResponse()?.status == 200)
         }
     }
 
     @Test func connectionsPastTheMaximumWaitUntilOneCloses() async throws {
-        try await Self.withServer(Self.handler, configure: { $0.maximumConnections = 2; $0.keepAliveTimeout = .seconds(30) }) { port in
+        try await Self.withServer(
+            Self.handler,
+            configure: {
+                $0.maximumConnections = 2; $0.keepAliveTimeout = .seconds(30)
+            }
+        ) { port in
             var held = [try RawHTTPConnection(port: port), try RawHTTPConnection(port: port)]
             for connection in held {
                 connection.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")

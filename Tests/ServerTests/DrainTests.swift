@@ -15,7 +15,9 @@ import Testing
 
     static func postPhoto(_ connection: RawHTTPConnection) throws {
         let photo = try Assets.photo("darknet_person")
-        connection.write("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n")
+        connection.write(
+            "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+        )
         connection.write(photo)
     }
 

@@ -17,14 +17,19 @@ struct InferenceServerTests {
     static let modelDirectory = Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path
 
     static func ssdHandler(queue: Int = 8) -> SSDHandler {
-        SSDHandler(configuration: .init(backend: { CPUBackend() }, layout: WorkerLayout(workers: 1, threadsPerWorker: 1), maximumQueue: queue))
+        SSDHandler(
+            configuration: .init(
+                backend: { CPUBackend() }, layout: WorkerLayout(workers: 1, threadsPerWorker: 1), maximumQueue: queue))
     }
 
     static func server<H: InferenceHandler>(_ handler: H, maximumBody: Int = 6 << 20) -> InferenceServer<H> {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return InferenceServer(handler: handler, configuration: ServerConfiguration(host: "127.0.0.1", port: 0,
-            modelDirectory: modelDirectory, maximumBodyBytes: maximumBody), logger: logger)
+        return InferenceServer(
+            handler: handler,
+            configuration: ServerConfiguration(
+                host: "127.0.0.1", port: 0,
+                modelDirectory: modelDirectory, maximumBodyBytes: maximumBody), logger: logger)
     }
 
     static func waitUntilReady(_ client: some TestClientProtocol) async throws {
@@ -59,22 +64,28 @@ struct InferenceServerTests {
             let ping = try await client.execute(uri: "/ping", method: .get)
             #expect(Self.object(ping)["status"] as? String == "ready")
 
-            let json = try await client.execute(uri: "/invocations", method: .post, headers: [.contentType: "application/json"],
+            let json = try await client.execute(
+                uri: "/invocations", method: .post, headers: [.contentType: "application/json"],
                 body: Self.json(["image": Data(dog).base64EncodedString()]))
             #expect(json.status == .ok)
             #expect(Self.labels(json) == ["bicycle", "car", "cat", "person"])
             #expect(json.headers[HTTPField.Name("X-Request-Id")!]?.count == 16)
 
-            let raw = try await client.execute(uri: "/invocations", method: .post,
-                headers: [.contentType: "image/jpeg", HTTPField.Name("X-Request-Id")!: "abc-123"], body: ByteBuffer(bytes: dog))
+            let raw = try await client.execute(
+                uri: "/invocations", method: .post,
+                headers: [.contentType: "image/jpeg", HTTPField.Name("X-Request-Id")!: "abc-123"],
+                body: ByteBuffer(bytes: dog))
             #expect(Self.labels(raw) == ["bicycle", "car", "cat", "person"])
             #expect(raw.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
 
-            let fromPNG = try await client.execute(uri: "/invocations", method: .post,
-                headers: [.contentType: "image/png", .accept: "application/json; format=sagemaker"], body: ByteBuffer(bytes: png))
+            let fromPNG = try await client.execute(
+                uri: "/invocations", method: .post,
+                headers: [.contentType: "image/png", .accept: "application/json; format=sagemaker"],
+                body: ByteBuffer(bytes: png))
             #expect((Self.object(fromPNG)["prediction"] as? [[Double]])?.first?.first == 5)  // bus
 
-            let xImage = try await client.execute(uri: "/invocations", method: .post,
+            let xImage = try await client.execute(
+                uri: "/invocations", method: .post,
                 headers: [.contentType: "application/x-image; charset=binary"], body: ByteBuffer(bytes: dog))
             #expect(xImage.status == .ok)
         }
@@ -90,12 +101,18 @@ struct InferenceServerTests {
                 return try await client.execute(uri: "/invocations", method: .post, headers: headers, body: body)
             }
             let cases: [(TestResponse, HTTPResponse.Status, String)] = [
-                (try await post("text/plain", ByteBuffer(string: "hello")), .unsupportedMediaType, "unsupported_media_type"),
+                (
+                    try await post("text/plain", ByteBuffer(string: "hello")), .unsupportedMediaType,
+                    "unsupported_media_type"
+                ),
                 (try await post("application/json", ByteBuffer(string: "{\"image\": 3")), .badRequest, "invalid_json"),
                 (try await post("application/json", Self.json(["image": "@@@@"])), .badRequest, "invalid_base64"),
                 (try await post("image/jpeg", ByteBuffer(bytes: dog.prefix(4000))), .badRequest, "truncated_image"),
                 (try await post("image/jpeg", ByteBuffer(string: "not an image")), .badRequest, "unsupported_format"),
-                (try await post("image/jpeg", ByteBuffer(bytes: dog), accept: "text/html"), .notAcceptable, "not_acceptable"),
+                (
+                    try await post("image/jpeg", ByteBuffer(bytes: dog), accept: "text/html"), .notAcceptable,
+                    "not_acceptable"
+                ),
                 (try await post("image/jpeg", ByteBuffer(bytes: dog + dog)), .contentTooLarge, "payload_too_large"),
             ]
             for (response, status, code) in cases {
@@ -119,7 +136,8 @@ struct InferenceServerTests {
             let ping = try await client.execute(uri: "/ping", method: .get)
             #expect(ping.status == .serviceUnavailable && Self.errorCode(ping) == "not_ready")
             #expect(ping.headers[.retryAfter] == "1")
-            let early = try await client.execute(uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"],
+            let early = try await client.execute(
+                uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"],
                 body: ByteBuffer(bytes: try Assets.photo("darknet_dog")))
             #expect(early.status == .serviceUnavailable)
             await gate.open()
@@ -131,10 +149,12 @@ struct InferenceServerTests {
         try await Self.server(FaultyHandler(base: Self.ssdHandler())).application().test(.router) { client in
             try await Self.waitUntilReady(client)
             let photo = ByteBuffer(bytes: try Assets.photo("darknet_person"))
-            let fault = try await client.execute(uri: "/invocations", method: .post,
+            let fault = try await client.execute(
+                uri: "/invocations", method: .post,
                 headers: [.contentType: "image/jpeg", .accept: "application/json; fault=yes"], body: photo)
             #expect(fault.status == .internalServerError && Self.errorCode(fault) == "internal_error")
-            let next = try await client.execute(uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
+            let next = try await client.execute(
+                uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
             #expect(Self.labels(next) == ["person", "sheep"])
         }
     }
@@ -143,9 +163,11 @@ struct InferenceServerTests {
         try await Self.server(HoldingHandler(base: Self.ssdHandler(queue: 0))).application().test(.router) { client in
             try await Self.waitUntilReady(client)
             let photo = ByteBuffer(bytes: try Assets.photo("darknet_person"))
-            async let first = client.execute(uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
+            async let first = client.execute(
+                uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
             try await Task.sleep(for: .milliseconds(100))  // the first holds the only detector for 400 ms
-            let second = try await client.execute(uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
+            let second = try await client.execute(
+                uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
             #expect(second.status == .serviceUnavailable && Self.errorCode(second) == "overloaded")
             #expect(second.headers[.retryAfter] == "1")
             #expect(try await first.status == .ok)
@@ -161,8 +183,12 @@ struct InferenceServerTests {
             try await withThrowingTaskGroup(of: (Int, TestResponse).self) { group in
                 for i in 0..<24 {
                     group.addTask {
-                        (i % 3, try await client.execute(uri: "/invocations", method: .post,
-                            headers: [.contentType: "image/jpeg"], body: bodies[i % 3]))
+                        (
+                            i % 3,
+                            try await client.execute(
+                                uri: "/invocations", method: .post,
+                                headers: [.contentType: "image/jpeg"], body: bodies[i % 3])
+                        )
                     }
                 }
                 var answered = 0
@@ -209,7 +235,9 @@ struct GatedHandler: InferenceHandler {
     func predictFn(input: SSDHandler.Input, model: DetectorPool) async throws(InferenceError) -> SSDHandler.Prediction {
         try await base.predictFn(input: input, model: model)
     }
-    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (body: [UInt8], contentType: String) {
+    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (
+        body: [UInt8], contentType: String
+    ) {
         try await base.outputFn(prediction: prediction, accept: accept)
     }
 }
@@ -227,7 +255,9 @@ struct FaultyHandler: InferenceHandler {
     func predictFn(input: SSDHandler.Input, model: DetectorPool) async throws(InferenceError) -> SSDHandler.Prediction {
         try await base.predictFn(input: input, model: model)
     }
-    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (body: [UInt8], contentType: String) {
+    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (
+        body: [UInt8], contentType: String
+    ) {
         if accept?.contains("fault=yes") == true { throw .internalError("the handler failed on purpose") }
         return try await base.outputFn(prediction: prediction, accept: nil)
     }
@@ -247,7 +277,9 @@ struct HoldingHandler: InferenceHandler {
         try await model.withDetector { _ in Thread.sleep(forTimeInterval: 0.4) }
         return try await base.predictFn(input: input, model: model)
     }
-    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (body: [UInt8], contentType: String) {
+    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (
+        body: [UInt8], contentType: String
+    ) {
         try await base.outputFn(prediction: prediction, accept: accept)
     }
 }

@@ -12,8 +12,11 @@ struct LiveServer<Handler: InferenceHandler> {
     let running: Task<Void, any Error>
 
     /// Starts `handler` behind a server configured by `configure` on a free port of 127.0.0.1.
-    static func start(_ handler: Handler, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> Self {
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, modelDirectory: InferenceServerTests.modelDirectory)
+    static func start(_ handler: Handler, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws
+        -> Self
+    {
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, modelDirectory: InferenceServerTests.modelDirectory)
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

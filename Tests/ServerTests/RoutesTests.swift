@@ -40,8 +40,10 @@ struct RoutesTests {
             try await InferenceServerTests.waitUntilReady(client)
             let idField = HTTPField.Name("X-Request-Id")!
             func echoed(_ id: String) async throws -> String? {
-                try await client.execute(uri: "/invocations", method: .post,
-                    headers: [.contentType: "text/plain", idField: id]).headers[idField]
+                try await client.execute(
+                    uri: "/invocations", method: .post,
+                    headers: [.contentType: "text/plain", idField: id]
+                ).headers[idField]
             }
             #expect(try await echoed("3f2a-b1:c/d") == "3f2a-b1:c/d")
             let uuid = "123e4567-e89b-12d3-a456-426614174000"

@@ -43,7 +43,8 @@ public enum PatchedModel {
         }
         // `bits` as the slot's bytes, and the options that the blob decodes to with them in the slot.
         func stored(_ bits: UInt32) -> (bytes: [UInt8], options: FlexValue) {
-            let decoded = isFloat
+            let decoded =
+                isFloat
                 ? FlexValue.float(Double(Float(bitPattern: bits))) : .int(Int64(Int32(bitPattern: bits)))
             let bytes = (0..<4).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
             return (bytes, .map(entries.map { $0.key == option ? (key: option, value: decoded) : $0 }))

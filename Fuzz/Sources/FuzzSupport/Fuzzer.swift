@@ -25,7 +25,7 @@ public enum Fuzzer {
         let status = LLVMFuzzerRunDriver(&argc, &argv) { data, size in
             do {
                 try Fuzzer.test(UnsafeRawBufferPointer(start: data, count: size))
-            } catch where Fuzzer.strict {
+            } catch  where Fuzzer.strict {
                 fatalError("FUZZ_STRICT: a \(size)-byte input threw: \(error)")
             } catch {}
             return 0

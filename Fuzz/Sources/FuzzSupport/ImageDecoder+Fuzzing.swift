@@ -15,7 +15,8 @@ extension ImageDecoder {
         let reduced = bytes.count % 2 == 1
         let image = try decode(bytes, reduceTo: reduced ? ImageSize(width: 3, height: 2) : nil).image
         let pixels = image.width * image.height, declared = header.width * header.height
-        precondition(reduced ? pixels <= declared : pixels == declared,
+        precondition(
+            reduced ? pixels <= declared : pixels == declared,
             "decoded \(image.width)x\(image.height) from a \(header.width)x\(header.height) header")
     }
 }

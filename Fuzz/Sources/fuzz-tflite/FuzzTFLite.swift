@@ -17,7 +17,8 @@ enum FuzzTFLite {
             let postprocess = Result { () throws(SSDError) in try SSDPostprocessor(embeddedIn: graph, tail: tail) }
             _ = try network.validated().multiplyAccumulates
             if let postprocessor = try postprocess.get(), network.outputs.count >= 2 {
-                try postprocessor.validate(encodings: network.tensors[network.outputs[0]],
+                try postprocessor.validate(
+                    encodings: network.tensors[network.outputs[0]],
                     scores: network.tensors[network.outputs[1]])
             }
         }

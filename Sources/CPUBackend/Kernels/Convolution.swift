@@ -41,10 +41,11 @@ final class Convolution: CPUKernel, PartitionedKernel {
         case integer(IntegerGEMM)
     }
 
-    init(input: StoredTensor, output: StoredTensor, arithmetic: Arithmetic, patches: UnsafeMutablePointer<Float>?,
+    init(
+        input: StoredTensor, output: StoredTensor, arithmetic: Arithmetic, patches: UnsafeMutablePointer<Float>?,
         window: Window, geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, requantizer: Requantizer,
-        threads: Int)
-    {
+        threads: Int
+    ) {
         self.input = input
         self.output = output
         self.arithmetic = arithmetic
@@ -54,8 +55,10 @@ final class Convolution: CPUKernel, PartitionedKernel {
         self.filterHeight = filterHeight
         self.filterWidth = filterWidth
         self.requantizer = requantizer
-        (parts, rowsPerPart) = rowPartition(rows: output.shape[0] * output.shape[1] * output.shape[2],
-            bytesPerRow: output.shape[3] * 4, threads: threads, repackedRows: filterHeight * filterWidth * input.shape[3])
+        (parts, rowsPerPart) = rowPartition(
+            rows: output.shape[0] * output.shape[1] * output.shape[2],
+            bytesPerRow: output.shape[3] * 4, threads: threads,
+            repackedRows: filterHeight * filterWidth * input.shape[3])
     }
 
     /// Whether the input itself is the patch matrix.
@@ -87,15 +90,20 @@ final class Convolution: CPUKernel, PartitionedKernel {
         case .integer(let integer):
             let packed = integer.activations + first * Int(qgemm_padded_depth(Int32(depth)))
             let rowTerms = integer.rowTerms + first
-            qgemm_pack_activations(Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
+            qgemm_pack_activations(
+                Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
                 integer.rowSumScale, rowTerms)
             let accumulators = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Int32.self)
-            qgemm_multiply(Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
+            qgemm_multiply(
+                Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
                 integer.columnTerms, accumulators, Int32(channels))
-            guard case .integer(let stage) = requantizer else { preconditionFailure("8-bit GEMM without an integer stage") }
+            guard case .integer(let stage) = requantizer else {
+                preconditionFailure("8-bit GEMM without an integer stage")
+            }
             stage.apply(accumulators, rows: count, floatAccumulators: false)
         case .float(let filter):
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
                 Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
             requantizer.apply(c, rows: count)
         }
@@ -112,7 +120,8 @@ final class Convolution: CPUKernel, PartitionedKernel {
                 for kx in 0..<filterWidth {
                     let ix = x * window.strideWidth - geometry.padLeft + kx * window.dilationWidth
                     if iy >= 0, iy < height, ix >= 0, ix < width {
-                        destination.update(from: input.pointer + ((b * height + iy) * width + ix) * channels,
+                        destination.update(
+                            from: input.pointer + ((b * height + iy) * width + ix) * channels,
                             count: channels)
                     } else {
                         destination.update(repeating: 0, count: channels)

@@ -19,9 +19,11 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     /// Per part: the input and filter offsets of the current pixel's taps inside the input (no heap in `run`).
     private let tapScratch: UnsafeMutablePointer<Int>
 
-    init(input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, window: Window,
-        geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer, threads: Int)
-    {
+    init(
+        input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, window: Window,
+        geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer,
+        threads: Int
+    ) {
         self.input = input
         self.output = output
         self.filter = filter
@@ -32,7 +34,8 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         self.depthMultiplier = depthMultiplier
         self.requantizer = requantizer
         // Parts are output rows (y), each a few image rows wide.
-        (parts, rowsPerPart) = rowPartition(rows: output.shape[0] * output.shape[1],
+        (parts, rowsPerPart) = rowPartition(
+            rows: output.shape[0] * output.shape[1],
             bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
         tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 2)
     }
@@ -79,7 +82,8 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
                             for t in 0..<taps {
                                 let pixel = UnsafeRawPointer(source + (inputTaps[t] &+ c))
                                 let weights = UnsafeRawPointer(filter + (filterTaps[t] &+ c))
-                                accumulator += pixel.loadUnaligned(as: SIMD8<Float>.self)
+                                accumulator +=
+                                    pixel.loadUnaligned(as: SIMD8<Float>.self)
                                     * weights.loadUnaligned(as: SIMD8<Float>.self)
                             }
                             UnsafeMutableRawPointer(sum + c).storeBytes(of: accumulator, as: SIMD8<Float>.self)

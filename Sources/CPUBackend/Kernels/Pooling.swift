@@ -9,7 +9,9 @@ final class Pooling: SerialKernel {
     let geometry: WindowGeometry
     let average: Bool
 
-    init(input: StoredTensor, output: StoredTensor, parameters: Pool2DParameters, geometry: WindowGeometry, average: Bool) {
+    init(
+        input: StoredTensor, output: StoredTensor, parameters: Pool2DParameters, geometry: WindowGeometry, average: Bool
+    ) {
         self.input = input
         self.output = output
         self.parameters = parameters
@@ -43,9 +45,11 @@ final class Pooling: SerialKernel {
                         var value = largest
                         if average {
                             // Quantized: TFLite's (sum of q + count / 2) / count in integers, on stored values.
-                            value = input.quantization == nil
+                            value =
+                                input.quantization == nil
                                 ? sum / count
-                                : ((sum + zeroPoint * count + (count / 2).rounded(.down)) / count).rounded(.down) - zeroPoint
+                                : ((sum + zeroPoint * count + (count / 2).rounded(.down)) / count).rounded(.down)
+                                    - zeroPoint
                         }
                         destination.pointee = min(max(value, range.lowerBound), range.upperBound)
                         destination += 1

@@ -69,7 +69,8 @@ enum Requantizer {
         /// Requantizes `rows` rows of int32 accumulators (or, with `floatAccumulators`, floats holding exact
         /// integers) in place, leaving stored float values.
         func apply(_ values: UnsafeMutableRawPointer, rows: Int, floatAccumulators: Bool) {
-            qgemm_requantize(Int32(rows), Int32(channels), values, floatAccumulators ? 1 : 0, bias,
+            qgemm_requantize(
+                Int32(rows), Int32(channels), values, floatAccumulators ? 1 : 0, bias,
                 multiplier.significand, Int32(multiplier.shift), zeroPoint, range.lowerBound, range.upperBound)
         }
     }
@@ -83,7 +84,9 @@ enum Requantizer {
         case .integer(let stage):
             stage.apply(values, rows: rows, floatAccumulators: true)
         case .float(let stage):
-            let (bias, channels, lower, upper) = (stage.bias, stage.channels, stage.range.lowerBound, stage.range.upperBound)
+            let (bias, channels, lower, upper) = (
+                stage.bias, stage.channels, stage.range.lowerBound, stage.range.upperBound
+            )
             for row in 0..<rows {
                 let line = values + row * channels
                 for c in 0..<channels {

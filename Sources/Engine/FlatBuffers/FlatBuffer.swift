@@ -44,7 +44,8 @@ struct FlatBuffer: Sendable {
         guard vtableSize >= 4, vtableSize % 2 == 0, tableSize >= 4 else { throw .invalidVTable(offset: vtable) }
         try check(vtable, vtableSize, what: "vtable")
         try check(position, tableSize, what: "table")
-        return FlatBufferTable(buffer: self, position: position, vtable: vtable, fieldCount: (vtableSize - 4) / 2,
+        return FlatBufferTable(
+            buffer: self, position: position, vtable: vtable, fieldCount: (vtableSize - 4) / 2,
             size: tableSize)
     }
 
@@ -117,7 +118,8 @@ struct FlatBufferTable: Sendable {
     /// A vector field of `elementSize`-byte elements (4 for tables and strings), nil when absent.
     func vector(_ index: Int, elementSize: Int) throws(FlatBufferError) -> FlatBufferVector? {
         guard let at = try fieldPosition(index, width: 4) else { return nil }
-        return try buffer.vector(at: try buffer.follow(at, what: "vector offset"), elementSize: elementSize, what: "vector")
+        return try buffer.vector(
+            at: try buffer.follow(at, what: "vector offset"), elementSize: elementSize, what: "vector")
     }
 }
 

@@ -108,7 +108,8 @@ public struct FlexBufferReader: Sendable {
         case Code.indirectInt: return .int(try signed(at: try indirect(at: offset, width: parentWidth), width: width))
         case Code.indirectUInt:
             return .uint(try unsigned(at: try indirect(at: offset, width: parentWidth), width: width))
-        case Code.indirectFloat: return .float(try float(at: try indirect(at: offset, width: parentWidth), width: width))
+        case Code.indirectFloat:
+            return .float(try float(at: try indirect(at: offset, width: parentWidth), width: width))
         case Code.key:
             let key = try key(at: try indirect(at: offset, width: parentWidth))
             try produce(key.utf8.count)
@@ -129,13 +130,17 @@ public struct FlexBufferReader: Sendable {
         case Code.typedVectors, Code.vectorBool:
             let start = try indirect(at: offset, width: parentWidth)
             let elementCode = code == Code.vectorBool ? Code.bool : code - Code.typedVectors.lowerBound + Code.int
-            return .vector(try typedElements(at: start, count: try length(before: start, width: width),
-                width: width, elementCode: elementCode, depth: depth))
+            return .vector(
+                try typedElements(
+                    at: start, count: try length(before: start, width: width),
+                    width: width, elementCode: elementCode, depth: depth))
         case Code.fixedTypedVectors:
             let start = try indirect(at: offset, width: parentWidth)
             let index = code - Code.fixedTypedVectors.lowerBound
-            return .vector(try typedElements(at: start, count: index / 3 + 2, width: width,
-                elementCode: index % 3 + Code.int, depth: depth))
+            return .vector(
+                try typedElements(
+                    at: start, count: index / 3 + 2, width: width,
+                    elementCode: index % 3 + Code.int, depth: depth))
         default: throw .invalid("type code \(code)")
         }
     }
@@ -150,7 +155,9 @@ public struct FlexBufferReader: Sendable {
     private func key(at start: Int) throws(FlexBufferError) -> String {
         try check(start, 0)
         guard let end = bytes[start...].firstIndex(of: 0) else { throw .invalid("key without terminator") }
-        guard let text = String(validating: bytes[start..<end], as: UTF8.self) else { throw .invalid("key is not UTF-8") }
+        guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {
+            throw .invalid("key is not UTF-8")
+        }
         return text
     }
 
@@ -164,8 +171,10 @@ public struct FlexBufferReader: Sendable {
         try check(start + size, count)  // one packed type byte per element
         var elements: [FlexValue] = []
         for i in 0..<count {
-            elements.append(try value(at: start + i * width, parentWidth: width, packedType: bytes[start + size + i],
-                depth: depth + 1))
+            elements.append(
+                try value(
+                    at: start + i * width, parentWidth: width, packedType: bytes[start + size + i],
+                    depth: depth + 1))
         }
         return elements
     }
@@ -191,9 +200,12 @@ public struct FlexBufferReader: Sendable {
         let storedKeysWidth = try unsigned(at: start - 2 * width, width: width)
         guard [1, 2, 4, 8].contains(storedKeysWidth) else { throw .invalid("map key width \(storedKeysWidth)") }
         let keysWidth = Int(storedKeysWidth)
-        let keys = try typedElements(at: keysStart, count: try length(before: keysStart, width: keysWidth),
+        let keys = try typedElements(
+            at: keysStart, count: try length(before: keysStart, width: keysWidth),
             width: keysWidth, elementCode: Code.key, depth: depth + 1)
-        guard keys.count == values.count else { throw .invalid("map with \(keys.count) keys and \(values.count) values") }
+        guard keys.count == values.count else {
+            throw .invalid("map with \(keys.count) keys and \(values.count) values")
+        }
         var entries: [(key: String, value: FlexValue)] = []
         for (key, value) in zip(keys, values) {
             guard case .string(let name) = key else { throw .invalid("map key is not a string") }

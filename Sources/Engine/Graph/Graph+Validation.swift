@@ -57,26 +57,37 @@ extension Graph {
         switch node.operation {
         case .conv2D(let parameters):
             let filter = try tensor(1)
-            return [try convolutionShape(input: input, filter: filter, output: output, window: parameters.window,
-                outputChannels: filter.shape.first ?? 0, filterInputChannels: filter.shape.last ?? 0,
-                bias: node.inputs.count > 2 ? try tensor(2) : nil, label: label)]
+            return [
+                try convolutionShape(
+                    input: input, filter: filter, output: output, window: parameters.window,
+                    outputChannels: filter.shape.first ?? 0, filterInputChannels: filter.shape.last ?? 0,
+                    bias: node.inputs.count > 2 ? try tensor(2) : nil, label: label)
+            ]
         case .depthwiseConv2D(let parameters):
             let filter = try tensor(1)
             guard filter.shape.count == 4, filter.shape[0] == 1, parameters.depthMultiplier >= 1,
                 input.shape.count == 4, filter.shape[3] == input.shape[3] * parameters.depthMultiplier
             else {
-                throw .invalid("\(label): filter \(filter.shape) does not fit input \(input.shape) with depth "
-                    + "multiplier \(parameters.depthMultiplier)")
+                throw .invalid(
+                    "\(label): filter \(filter.shape) does not fit input \(input.shape) with depth "
+                        + "multiplier \(parameters.depthMultiplier)")
             }
-            return [try convolutionShape(input: input, filter: filter, output: output, window: parameters.window,
-                outputChannels: filter.shape[3], filterInputChannels: nil,
-                bias: node.inputs.count > 2 ? try tensor(2) : nil, label: label)]
+            return [
+                try convolutionShape(
+                    input: input, filter: filter, output: output, window: parameters.window,
+                    outputChannels: filter.shape[3], filterInputChannels: nil,
+                    bias: node.inputs.count > 2 ? try tensor(2) : nil, label: label)
+            ]
         case .averagePool2D(let parameters), .maxPool2D(let parameters):
             try checkSameType(input, output, label: label)
             guard input.shape.count == 4,
-                let geometry = parameters.window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
+                let geometry = parameters.window.geometry(
+                    inputHeight: input.shape[1], inputWidth: input.shape[2],
                     filterHeight: parameters.filterHeight, filterWidth: parameters.filterWidth)
-            else { throw .invalid("\(label): no \(parameters.filterHeight)x\(parameters.filterWidth) window fits \(input.shape)") }
+            else {
+                throw .invalid(
+                    "\(label): no \(parameters.filterHeight)x\(parameters.filterWidth) window fits \(input.shape)")
+            }
             return [[input.shape[0], geometry.outputHeight, geometry.outputWidth, input.shape[3]]]
         case .reshape:
             try checkSameType(input, output, label: label)
@@ -107,7 +118,9 @@ extension Graph {
                 try checkSameType(part, output, label: label)
                 guard part.shape.count == rank,
                     (0..<rank).allSatisfy({ $0 == resolved || part.shape[$0] == input.shape[$0] })
-                else { throw .invalid("\(label): cannot concatenate \(part.shape) with \(input.shape) on axis \(axis)") }
+                else {
+                    throw .invalid("\(label): cannot concatenate \(part.shape) with \(input.shape) on axis \(axis)")
+                }
                 shape[resolved] += part.shape[resolved]
             }
             return [shape]
@@ -116,7 +129,8 @@ extension Graph {
             try checkSameType(input, output, label: label)
             try checkSameType(other, output, label: label)
             guard input.shape == other.shape || other.elementCount == 1 || input.elementCount == 1 else {
-                throw .unsupportedOperator(name: node.operation.name, model: name,
+                throw .unsupportedOperator(
+                    name: node.operation.name, model: name,
                     reason: "broadcasting \(input.shape) with \(other.shape); only equal shapes or a scalar")
             }
             return [input.elementCount >= other.elementCount ? input.shape : other.shape]
@@ -138,9 +152,10 @@ extension Graph {
         }
     }
 
-    private func convolutionShape(input: Tensor, filter: Tensor, output: Tensor, window: Window, outputChannels: Int,
-        filterInputChannels: Int?, bias: Tensor?, label: String) throws(ModelError) -> [Int]
-    {
+    private func convolutionShape(
+        input: Tensor, filter: Tensor, output: Tensor, window: Window, outputChannels: Int,
+        filterInputChannels: Int?, bias: Tensor?, label: String
+    ) throws(ModelError) -> [Int] {
         try checkSameType(input, output, label: label)
         try checkSameType(filter, output, label: label)
         guard filter.isConstant else {
@@ -152,12 +167,15 @@ extension Graph {
         if let bias {
             let expected: DataType = output.quantization == nil ? .float32 : .int32
             guard bias.isConstant, bias.dataType == expected, bias.elementCount == outputChannels else {
-                throw .invalid("\(label): bias \(bias.name) must be a constant \(expected)[\(outputChannels)], "
-                    + "is \(bias.dataType)\(bias.shape)")
+                throw .invalid(
+                    "\(label): bias \(bias.name) must be a constant \(expected)[\(outputChannels)], "
+                        + "is \(bias.dataType)\(bias.shape)")
             }
         }
-        guard let geometry = window.geometry(inputHeight: input.shape[1], inputWidth: input.shape[2],
-            filterHeight: filter.shape[1], filterWidth: filter.shape[2])
+        guard
+            let geometry = window.geometry(
+                inputHeight: input.shape[1], inputWidth: input.shape[2],
+                filterHeight: filter.shape[1], filterWidth: filter.shape[2])
         else { throw .invalid("\(label): no \(filter.shape[1])x\(filter.shape[2]) window fits \(input.shape)") }
         return [input.shape[0], geometry.outputHeight, geometry.outputWidth, outputChannels]
     }
@@ -178,9 +196,10 @@ extension Graph {
         switch (tensor.dataType, tensor.quantization) {
         case (.float32, _), (.uint8, .some): return
         default:
-            throw .unsupported("\(label): tensor \(tensor.name) is \(tensor.dataType)"
-                + (tensor.quantization == nil ? " without quantization" : "") + "; the engine computes float32 and "
-                + "quantized uint8")
+            throw .unsupported(
+                "\(label): tensor \(tensor.name) is \(tensor.dataType)"
+                    + (tensor.quantization == nil ? " without quantization" : "") + "; the engine computes float32 and "
+                    + "quantized uint8")
         }
     }
 

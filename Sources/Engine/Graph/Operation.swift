@@ -29,7 +29,8 @@ public struct Window: Sendable, Equatable {
     public var dilationHeight: Int
     public var dilationWidth: Int
 
-    public init(padding: Padding, strideHeight: Int, strideWidth: Int, dilationHeight: Int = 1, dilationWidth: Int = 1) {
+    public init(padding: Padding, strideHeight: Int, strideWidth: Int, dilationHeight: Int = 1, dilationWidth: Int = 1)
+    {
         self.padding = padding
         self.strideHeight = strideHeight
         self.strideWidth = strideWidth

@@ -9,7 +9,8 @@ public struct Tensor: Sendable {
     /// Little-endian element bytes of a constant; nil for activations.
     public var data: [UInt8]?
 
-    public init(name: String, shape: [Int], dataType: DataType, quantization: Quantization? = nil, data: [UInt8]? = nil) {
+    public init(name: String, shape: [Int], dataType: DataType, quantization: Quantization? = nil, data: [UInt8]? = nil)
+    {
         self.name = name
         self.shape = shape
         self.dataType = dataType

@@ -25,7 +25,8 @@ extension Window {
         guard let vertical = axis(inputHeight, filterHeight, strideHeight, dilationHeight),
             let horizontal = axis(inputWidth, filterWidth, strideWidth, dilationWidth)
         else { return nil }
-        return WindowGeometry(outputHeight: vertical.output, outputWidth: horizontal.output, padTop: vertical.padBefore,
+        return WindowGeometry(
+            outputHeight: vertical.output, outputWidth: horizontal.output, padTop: vertical.padBefore,
             padLeft: horizontal.padBefore)
     }
 }

@@ -49,7 +49,8 @@ public struct ArenaLayout: Sendable {
         var requestOfRoot: [Int: Int] = [:]
         for index in tensors.indices where last[index] >= 0 && root[index] == index && !tensors[index].isConstant {
             requestOfRoot[index] = requests.count
-            requests.append(.init(size: tensors[index].elementCount * elementSize, first: first[index], last: last[index]))
+            requests.append(
+                .init(size: tensors[index].elementCount * elementSize, first: first[index], last: last[index]))
         }
         var requestOfScratch: [Int: Int] = [:]
         for (position, node) in graph.nodes.enumerated() {
@@ -63,7 +64,8 @@ public struct ArenaLayout: Sendable {
         self.offsets = tensors.indices.map { requestOfRoot[$0].map { offsets[$0] } }
         scratchOffsets = requestOfScratch.mapValues { offsets[$0] }
         self.size = size
-        constantsReadAsData = Set(tensors.indices.filter { tensors[$0].isConstant && last[$0] >= 0 && !packed.contains($0) })
+        constantsReadAsData = Set(
+            tensors.indices.filter { tensors[$0].isConstant && last[$0] >= 0 && !packed.contains($0) })
     }
 
     /// The byte offset of `tensor`'s storage (through its root), when it lives in the arena.

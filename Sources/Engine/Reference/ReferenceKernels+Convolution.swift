@@ -7,7 +7,8 @@ extension ReferenceKernels {
         let (batches, height, width, channels) = (source.shape[0], source.shape[1], source.shape[2], source.shape[3])
         let (filterHeight, filterWidth) = (filter.shape[1], filter.shape[2])
         let (outputHeight, outputWidth, outputChannels) = (output.shape[1], output.shape[2], output.shape[3])
-        let geometry = window.geometry(inputHeight: height, inputWidth: width, filterHeight: filterHeight,
+        let geometry = window.geometry(
+            inputHeight: height, inputWidth: width, filterHeight: filterHeight,
             filterWidth: filterWidth)!
         let hasBias = node.inputs.count > 2
 
@@ -23,7 +24,9 @@ extension ReferenceKernels {
                     if let depthMultiplier {
                         tap(pixel + c / depthMultiplier, (ky * filterWidth + kx) * outputChannels + c)
                     } else {
-                        for ic in 0..<channels { tap(pixel + ic, ((c * filterHeight + ky) * filterWidth + kx) * channels + ic) }
+                        for ic in 0..<channels {
+                            tap(pixel + ic, ((c * filterHeight + ky) * filterWidth + kx) * channels + ic)
+                        }
                     }
                 }
             }

@@ -12,7 +12,8 @@ extension ReferenceKernels {
             if multiply {
                 let requantize = QuantizedMultiplier(Double(qa.scale * qb.scale) / Double(qo.scale))
                 for i in 0..<count {
-                    let product = (Int32(x[i % a.elementCount]) - qa.zeroPoint) * (Int32(y[i % b.elementCount]) - qb.zeroPoint)
+                    let product =
+                        (Int32(x[i % a.elementCount]) - qa.zeroPoint) * (Int32(y[i % b.elementCount]) - qb.zeroPoint)
                     out[i] = UInt8(min(max(requantize(product) + qo.zeroPoint, range.lowerBound), range.upperBound))
                 }
             } else {
@@ -47,7 +48,8 @@ extension ReferenceKernels {
             let x = model.values(node.inputs[0], as: UInt8.self), out = model.values(node.outputs[0], as: UInt8.self)
             let inverseScale = 1 / outputQ.scale
             for i in 0..<count {
-                let value = Int32((function(inputQ.dequantize(Int32(x[i]))) * inverseScale).rounded()) + outputQ.zeroPoint
+                let value =
+                    Int32((function(inputQ.dequantize(Int32(x[i]))) * inverseScale).rounded()) + outputQ.zeroPoint
                 out[i] = UInt8(min(max(value, 0), 255))
             }
         } else {

@@ -4,7 +4,8 @@ extension ReferenceKernels {
     func pool(_ parameters: Pool2DParameters, average: Bool) {
         let source = input(0)
         let (batches, height, width, channels) = (source.shape[0], source.shape[1], source.shape[2], source.shape[3])
-        let geometry = parameters.window.geometry(inputHeight: height, inputWidth: width,
+        let geometry = parameters.window.geometry(
+            inputHeight: height, inputWidth: width,
             filterHeight: parameters.filterHeight, filterWidth: parameters.filterWidth)!
         let window = parameters.window
         /// The input indices of the window of output (b, y, x, c).
@@ -49,7 +50,8 @@ extension ReferenceKernels {
                                 largest = max(largest, x[tap])
                             }
                             let value = average ? sum / Float(taps.count) : largest
-                            model.values(node.outputs[0], as: Float.self)[index] = min(max(value, range.lower), range.upper)
+                            model.values(node.outputs[0], as: Float.self)[index] = min(
+                                max(value, range.lower), range.upper)
                         }
                         index += 1
                     }

@@ -22,7 +22,9 @@ final class ReferenceModel: PreparedModel {
 
     func input(_ position: Int) -> UnsafeMutableRawBufferPointer { bytes(of: inputIndices[position]) }
 
-    func output(_ position: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(bytes(of: outputIndices[position])) }
+    func output(_ position: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(bytes(of: outputIndices[position]))
+    }
 
     func run() {
         for node in graph.nodes { execute(node) }
@@ -33,7 +35,8 @@ final class ReferenceModel: PreparedModel {
     }
 
     func values<T>(_ tensor: Int, as type: T.Type) -> UnsafeMutableBufferPointer<T> {
-        UnsafeMutableBufferPointer(rebasing: storage[tensor].bindMemory(to: T.self)[0..<graph.tensors[tensor].elementCount])
+        UnsafeMutableBufferPointer(
+            rebasing: storage[tensor].bindMemory(to: T.self)[0..<graph.tensors[tensor].elementCount])
     }
 
     private func execute(_ node: Node) {
@@ -46,7 +49,8 @@ final class ReferenceModel: PreparedModel {
         case .conv2D(let parameters):
             kernels.convolution(window: parameters.window, depthMultiplier: nil, activation: parameters.activation)
         case .depthwiseConv2D(let parameters):
-            kernels.convolution(window: parameters.window, depthMultiplier: parameters.depthMultiplier,
+            kernels.convolution(
+                window: parameters.window, depthMultiplier: parameters.depthMultiplier,
                 activation: parameters.activation)
         case .averagePool2D(let parameters): kernels.pool(parameters, average: true)
         case .maxPool2D(let parameters): kernels.pool(parameters, average: false)

@@ -28,7 +28,9 @@ private struct Reader {
     func graph() throws -> Graph {
         let model = try file.root()
         let version = try model.scalar(Schema.Model.version, default: UInt32(0))
-        guard version == 3 else { throw ModelError.unsupported("schema version \(version); the loader reads version 3") }
+        guard version == 3 else {
+            throw ModelError.unsupported("schema version \(version); the loader reads version 3")
+        }
         guard let subgraphs = try model.vector(Schema.Model.subgraphs, elementSize: 4), subgraphs.count > 0 else {
             throw ModelError.invalid("the model has no subgraph")
         }
@@ -48,9 +50,11 @@ private struct Reader {
         for index in 0..<(operatorTables?.count ?? 0) {
             nodes.append(try node(try operatorTables!.table(at: index), index: index, codes: codes, tensors: tensors))
         }
-        let inputs = try indices(subgraph.vector(Schema.SubGraph.inputs, elementSize: 4), count: tensors.count,
+        let inputs = try indices(
+            subgraph.vector(Schema.SubGraph.inputs, elementSize: 4), count: tensors.count,
             what: "graph input")
-        let outputs = try indices(subgraph.vector(Schema.SubGraph.outputs, elementSize: 4), count: tensors.count,
+        let outputs = try indices(
+            subgraph.vector(Schema.SubGraph.outputs, elementSize: 4), count: tensors.count,
             what: "graph output")
         guard !inputs.isEmpty, !outputs.isEmpty else { throw ModelError.invalid("the graph has no inputs or outputs") }
         return Graph(name: name, tensors: tensors, nodes: nodes, inputs: inputs, outputs: outputs)
@@ -72,17 +76,20 @@ private struct Reader {
         guard let dataType = Schema.dataType(code) else {
             throw ModelError.unsupported("tensor \(tensorName) has TFLite type code \(code)")
         }
-        var tensor = Tensor(name: tensorName, shape: dims.map(Int.init), dataType: dataType,
+        var tensor = Tensor(
+            name: tensorName, shape: dims.map(Int.init), dataType: dataType,
             quantization: try quantization(table.table(Schema.Tensor.quantization), tensor: tensorName))
         let bufferIndex = Int(try table.scalar(Schema.Tensor.buffer, default: UInt32(0)))
         if bufferIndex != 0 {
             guard let buffers, bufferIndex < buffers.count else {
                 throw ModelError.invalid("tensor \(tensorName) refers to buffer \(bufferIndex), which does not exist")
             }
-            if let data = try buffers.table(at: bufferIndex).vector(Schema.Buffer.data, elementSize: 1), data.count > 0 {
+            if let data = try buffers.table(at: bufferIndex).vector(Schema.Buffer.data, elementSize: 1), data.count > 0
+            {
                 guard data.count == tensor.byteCount else {
                     throw ModelError.invalid(
-                        "constant \(tensorName) holds \(data.count) bytes; shape \(dims) of \(dataType) needs \(tensor.byteCount)")
+                        "constant \(tensorName) holds \(data.count) bytes; shape \(dims) of \(dataType) needs \(tensor.byteCount)"
+                    )
                 }
                 tensor.data = Array(file.bytes[data.byteRange])
             }
@@ -97,7 +104,8 @@ private struct Reader {
         guard scales.count == 1 else {
             throw ModelError.unsupported("tensor \(tensor) is quantized per channel (\(scales.count) scales)")
         }
-        let zeroPoints: [Int64] = try table.vector(Schema.Quantization.zeroPoint, elementSize: 8)?.scalars(Int64.self) ?? [0]
+        let zeroPoints: [Int64] =
+            try table.vector(Schema.Quantization.zeroPoint, elementSize: 8)?.scalars(Int64.self) ?? [0]
         guard zeroPoints.count == 1, let zeroPoint = Int32(exactly: zeroPoints[0]) else {
             throw ModelError.invalid("tensor \(tensor) has zero points \(zeroPoints) for one scale")
         }
@@ -137,9 +145,11 @@ private struct Reader {
         guard codeIndex < codes.count else {
             throw ModelError.invalid("operator \(index) uses operator code \(codeIndex) of \(codes.count)")
         }
-        let inputs = try indices(table.vector(Schema.Operator.inputs, elementSize: 4), count: tensors.count,
+        let inputs = try indices(
+            table.vector(Schema.Operator.inputs, elementSize: 4), count: tensors.count,
             what: "operator \(index) input")
-        let outputs = try indices(table.vector(Schema.Operator.outputs, elementSize: 4), count: tensors.count,
+        let outputs = try indices(
+            table.vector(Schema.Operator.outputs, elementSize: 4), count: tensors.count,
             what: "operator \(index) output")
         let operation = try self.operation(code: codes[codeIndex], table: table)
         return Node(operation: operation, inputs: inputs, outputs: outputs)
@@ -151,22 +161,28 @@ private struct Reader {
         switch code.builtin {
         case B.conv2D:
             typealias O = Schema.Conv2DOptions
-            return .conv2D(Conv2DParameters(
-                window: try window(options, padding: O.padding, strideW: O.strideW, strideH: O.strideH,
-                    dilationW: O.dilationW, dilationH: O.dilationH, op: "CONV_2D"),
-                activation: try activation(options, O.activation, op: "CONV_2D")))
+            return .conv2D(
+                Conv2DParameters(
+                    window: try window(
+                        options, padding: O.padding, strideW: O.strideW, strideH: O.strideH,
+                        dilationW: O.dilationW, dilationH: O.dilationH, op: "CONV_2D"),
+                    activation: try activation(options, O.activation, op: "CONV_2D")))
         case B.depthwiseConv2D:
             typealias O = Schema.DepthwiseConv2DOptions
             let multiplier = Int(try options?.scalar(O.depthMultiplier, default: Int32(1)) ?? 1)
-            return .depthwiseConv2D(DepthwiseConv2DParameters(
-                window: try window(options, padding: O.padding, strideW: O.strideW, strideH: O.strideH,
-                    dilationW: O.dilationW, dilationH: O.dilationH, op: "DEPTHWISE_CONV_2D"),
-                depthMultiplier: multiplier, activation: try activation(options, O.activation, op: "DEPTHWISE_CONV_2D")))
+            return .depthwiseConv2D(
+                DepthwiseConv2DParameters(
+                    window: try window(
+                        options, padding: O.padding, strideW: O.strideW, strideH: O.strideH,
+                        dilationW: O.dilationW, dilationH: O.dilationH, op: "DEPTHWISE_CONV_2D"),
+                    depthMultiplier: multiplier,
+                    activation: try activation(options, O.activation, op: "DEPTHWISE_CONV_2D")))
         case B.averagePool2D, B.maxPool2D:
             typealias O = Schema.Pool2DOptions
             let op = code.builtin == B.maxPool2D ? "MAX_POOL_2D" : "AVERAGE_POOL_2D"
             let parameters = Pool2DParameters(
-                window: try window(options, padding: O.padding, strideW: O.strideW, strideH: O.strideH,
+                window: try window(
+                    options, padding: O.padding, strideW: O.strideW, strideH: O.strideH,
                     dilationW: nil, dilationH: nil, op: op),
                 filterHeight: Int(try options?.scalar(O.filterHeight, default: Int32(0)) ?? 0),
                 filterWidth: Int(try options?.scalar(O.filterWidth, default: Int32(0)) ?? 0),
@@ -177,7 +193,8 @@ private struct Reader {
             return code.builtin == B.maxPool2D ? .maxPool2D(parameters) : .averagePool2D(parameters)
         case B.concatenation:
             let axis = Int(try options?.scalar(Schema.ConcatenationOptions.axis, default: Int32(0)) ?? 0)
-            return .concatenation(axis: axis,
+            return .concatenation(
+                axis: axis,
                 activation: try activation(options, Schema.ConcatenationOptions.activation, op: "CONCATENATION"))
         case B.add: return .add(activation: try activation(options, Schema.ArithmeticOptions.activation, op: "ADD"))
         case B.mul: return .mul(activation: try activation(options, Schema.ArithmeticOptions.activation, op: "MUL"))
@@ -203,18 +220,22 @@ private struct Reader {
         }
     }
 
-    func window(_ options: FlatBufferTable?, padding: Int, strideW: Int, strideH: Int, dilationW: Int?,
-        dilationH: Int?, op: String) throws -> Window
-    {
+    func window(
+        _ options: FlatBufferTable?, padding: Int, strideW: Int, strideH: Int, dilationW: Int?,
+        dilationH: Int?, op: String
+    ) throws -> Window {
         let paddingCode = try options?.scalar(padding, default: UInt8(0)) ?? 0
-        guard let scheme = Schema.padding(paddingCode) else { throw ModelError.invalid("\(op) padding code \(paddingCode)") }
+        guard let scheme = Schema.padding(paddingCode) else {
+            throw ModelError.invalid("\(op) padding code \(paddingCode)")
+        }
         func positive(_ field: Int?, _ what: String) throws -> Int {
             guard let field else { return 1 }
             let value = try options?.scalar(field, default: Int32(1)) ?? 1
             guard value >= 1, value <= 1 << 16 else { throw ModelError.invalid("\(op) \(what) \(value)") }
             return Int(value)
         }
-        return Window(padding: scheme, strideHeight: try positive(strideH, "stride"),
+        return Window(
+            padding: scheme, strideHeight: try positive(strideH, "stride"),
             strideWidth: try positive(strideW, "stride"), dilationHeight: try positive(dilationH, "dilation"),
             dilationWidth: try positive(dilationW, "dilation"))
     }

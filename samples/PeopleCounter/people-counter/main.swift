@@ -12,6 +12,8 @@ let environment = ProcessInfo.processInfo.environment
 let modelDirectory = CommandLine.arguments.dropFirst().first ?? environment["SM_MODEL_DIR"] ?? "/opt/ml/model"
 let port = environment["SAGEMAKER_BIND_TO_PORT"].flatMap(Int.init) ?? 8080
 let handler = PeopleCounterHandler(base: SSDHandler(configuration: .init(backend: { CPUBackend() })))
-let server = InferenceServer(handler: handler,
-    configuration: ServerConfiguration(port: port, modelDirectory: modelDirectory), logger: Logger(label: "people-counter"))
+let server = InferenceServer(
+    handler: handler,
+    configuration: ServerConfiguration(port: port, modelDirectory: modelDirectory),
+    logger: Logger(label: "people-counter"))
 try await server.run()
