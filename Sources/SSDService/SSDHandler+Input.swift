@@ -34,12 +34,13 @@ extension SSDHandler {
         }
         let reservation = try await imageMemory.reserve(headers.reduce(0) { $0 + $1.decodingBytes })
         let decoded = try await Self.offloaded { () throws(InferenceError) in
-            var decoded: [(image: RGBImage, milliseconds: Double)] = []
+            var decoded: [Input.Image] = []
             let clock = ContinuousClock()
             for (index, bytes) in request.images.enumerated() {
                 let start = clock.now
                 do throws(ImageDecodingError) {
-                    decoded.append((try decoder.decode(bytes).image, (clock.now - start).milliseconds))
+                    let image = try decoder.decode(bytes).image
+                    decoded.append(Input.Image(image, decodeMilliseconds: (clock.now - start).milliseconds))
                 } catch {
                     throw .badRequest(error.code, "\(Self.name(of: index, in: request, isJSON: isJSON)): \(error)")
                 }
@@ -48,9 +49,8 @@ extension SSDHandler {
         }
         reservation.shrink(to: headers.reduce(0) { $0 + $1.decodedBytes })
         return Input(
-            images: decoded.map(\.image), isBatch: request.isBatch, threshold: request.threshold,
-            maximumDetections: request.maximumDetections, classes: request.classes,
-            decodeMilliseconds: decoded.map(\.milliseconds), reservation: reservation)
+            images: decoded, isBatch: request.isBatch, threshold: request.threshold,
+            maximumDetections: request.maximumDetections, classes: request.classes, reservation: reservation)
     }
 
     /// How errors name an image: "the body", "the image", or "image 3" of a batch.

@@ -23,7 +23,7 @@ extension SSDHandler {
         } catch {
             throw .internalError("warm-up request failed: \(error.message)")
         }
-        let image = try await inputFn(body: picture, contentType: "image/jpeg").images[0]
+        let image = try await inputFn(body: picture, contentType: "image/jpeg").images[0].pixels
         let outcomes = await pool.forEachDetector { detector in
             Result { () throws(SSDError) in
                 _ = try detector.detect(image, scoreThreshold: 0, maximumDetections: widest)

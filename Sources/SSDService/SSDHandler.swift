@@ -61,22 +61,37 @@ public struct SSDHandler: InferenceHandler {
 
     /// A decoded request.
     public struct Input: Sendable {
+        /// One image of the request, decoded, with the time that took (reported in its timings).
+        public struct Image: Sendable {
+            /// The decoded pixels, upright.
+            public var pixels: RGBImage
+            /// Milliseconds spent decoding it.
+            public var decodeMilliseconds: Double
+
+            /// `pixels`, decoded in `decodeMilliseconds` (0 for pixels that were never compressed).
+            public init(_ pixels: RGBImage, decodeMilliseconds: Double = 0) {
+                self.pixels = pixels
+                self.decodeMilliseconds = decodeMilliseconds
+            }
+        }
+
         /// The decoded images' share of the image memory budget, given back when the input is dropped.
         public var reservation: ImageMemoryBudget.Reservation?
-        public var images: [RGBImage]
+        /// The images, in request order.
+        public var images: [Image]
         /// Whether the request was a batch ("instances"), which shapes the response.
         public var isBatch: Bool
+        /// The lowest score reported; nil for the handler's default.
         public var threshold: Float?
+        /// At most this many detections per image; nil for the model's own limit.
         public var maximumDetections: Int?
         /// Only these labels (or class ids, as strings), when given.
         public var classes: Set<String>?
-        /// Milliseconds spent decoding each image.
-        public var decodeMilliseconds: [Double]
 
+        /// A request as inputFn makes it from a body, or as a custom handler makes it from its own input.
         public init(
-            images: [RGBImage], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
-            classes: Set<String>? = nil, decodeMilliseconds: [Double] = [],
-            reservation: ImageMemoryBudget.Reservation? = nil
+            images: [Image], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
+            classes: Set<String>? = nil, reservation: ImageMemoryBudget.Reservation? = nil
         ) {
             self.reservation = reservation
             self.images = images
@@ -84,7 +99,6 @@ public struct SSDHandler: InferenceHandler {
             self.threshold = threshold
             self.maximumDetections = maximumDetections
             self.classes = classes
-            self.decodeMilliseconds = decodeMilliseconds
         }
     }
 
@@ -140,22 +154,22 @@ public struct SSDHandler: InferenceHandler {
         let outputs = try await model.withDetector { (detector) throws(InferenceError) in
             do throws(SSDError) {
                 return try images.map { (image) throws(SSDError) in
-                    try detector.detect(image, scoreThreshold: threshold, maximumDetections: maximumDetections)
+                    try detector.detect(image.pixels, scoreThreshold: threshold, maximumDetections: maximumDetections)
                 }
             } catch {
                 throw .internalError("inference failed: \(error)")
             }
         }
         var results: [ImageDetections] = []
-        for (index, (image, (detections, timing))) in zip(images, outputs).enumerated() {
+        for (image, (detections, timing)) in zip(images, outputs) {
             let kept =
                 input.classes.map { classes in
                     detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
                 } ?? detections
-            let decode = index < input.decodeMilliseconds.count ? input.decodeMilliseconds[index] : 0
+            let decode = image.decodeMilliseconds
             results.append(
                 ImageDetections(
-                    path: nil, width: image.width, height: image.height, detections: kept,
+                    path: nil, width: image.pixels.width, height: image.pixels.height, detections: kept,
                     timingMs: [
                         "decode": decode, "preprocess": timing.preprocess, "network": timing.network,
                         "postprocess": timing.postprocess,

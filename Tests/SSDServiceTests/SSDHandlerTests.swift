@@ -46,7 +46,7 @@ struct SSDHandlerTests {
                 "max_detections": 5, "classes": ["dog", 2],
             ]), contentType: "application/json; charset=utf-8")
         #expect(single.images.count == 1 && !single.isBatch)
-        #expect(single.images[0].width == 768 && single.threshold == 0.3 && single.maximumDetections == 5)
+        #expect(single.images[0].pixels.width == 768 && single.threshold == 0.3 && single.maximumDetections == 5)
         #expect(single.classes == ["dog", "2"])
         let batch = try await handler.inputFn(
             body: Self.json([
@@ -55,10 +55,10 @@ struct SSDHandlerTests {
                     ["b64": try Self.base64("voc_000456")],
                 ]
             ]), contentType: "application/json")
-        #expect(batch.images.map(\.width) == [353, 500] && batch.isBatch)
+        #expect(batch.images.map(\.pixels.width) == [353, 500] && batch.isBatch)
         for type in ["image/jpeg", "application/x-image", "IMAGE/JPEG; q=1"] {
             let raw = try await handler.inputFn(body: try Assets.photo("darknet_person"), contentType: type)
-            #expect(raw.images[0].width == 640, "\(type)")
+            #expect(raw.images[0].pixels.width == 640, "\(type)")
         }
     }
 
