@@ -6,10 +6,12 @@ public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertibl
     public let status: Int
     /// A stable, machine-readable code (snake_case).
     public let code: String
+    /// A sentence for the client, in the JSON body's `message`.
     public let message: String
     /// Seconds a client should wait before retrying (503s).
     public let retryAfterSeconds: Int?
 
+    /// An error with its HTTP status, stable `code`, message, and `Retry-After` seconds where retrying helps.
     public init(status: Int, code: String, message: String, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
@@ -17,6 +19,7 @@ public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertibl
         self.retryAfterSeconds = retryAfterSeconds
     }
 
+    /// "503 overloaded: ...", for logs.
     public var description: String { "\(status) \(code): \(message)" }
 
     /// 400: the payload or the image is bad.

@@ -7,6 +7,7 @@ public struct MediaType: Sendable, Equatable {
     /// Parameter names lowercased; values unquoted.
     public let parameters: [String: String]
 
+    /// A media type from its essence (lowercased `type/subtype`) and parameters.
     public init(essence: String, parameters: [String: String] = [:]) {
         self.essence = essence.lowercased()
         self.parameters = parameters

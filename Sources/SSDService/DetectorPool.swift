@@ -32,7 +32,9 @@ public actor DetectorPool {
     /// Requests holding a detector.
     private var busy = 0
     private var waiting: [CheckedContinuation<Worker, Never>] = []
+    /// Detectors that take requests under load (the lone-request detector not counted).
     public nonisolated let workerCount: Int
+    /// Requests that may wait for a detector; past it, 503.
     public nonisolated let maximumQueue: Int
     /// The model's name, labels and input size, for responses.
     public nonisolated let modelName: String

@@ -18,6 +18,7 @@ public final class ImageMemoryBudget: Sendable {
 
     private let state: Mutex<State>
 
+    /// A budget of `capacity` bytes of decoding memory, shared by all requests.
     public init(capacity: Int) {
         self.capacity = max(0, capacity)
         state = Mutex(State(available: max(0, capacity)))

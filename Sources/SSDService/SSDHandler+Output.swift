@@ -9,10 +9,12 @@ extension SSDHandler {
         "application/json; format=sagemaker", "*/*",
     ]
 
+    /// 406 unless `accept` names JSON (native or SageMaker's); called before any work.
     public func checkAccept(_ accept: String?) throws(InferenceError) {
         _ = try Self.format(for: accept, default: configuration.defaultFormat)
     }
 
+    /// Encodes the detections in the format `accept` asks for (the configuration's default for plain JSON).
     public func outputFn(prediction: Prediction, accept: String?) async throws(InferenceError)
         -> (body: [UInt8], contentType: String)
     {

@@ -19,6 +19,7 @@ public struct SSDHandler: InferenceHandler {
         case sagemaker
     }
 
+    /// What the handler is built with: the backend, the pool's layout and queue, defaults and limits.
     public struct Configuration: Sendable {
         /// The detectors of the pool and their threads, with the all-cores detector for lone requests.
         public var layout: WorkerLayout
@@ -32,6 +33,7 @@ public struct SSDHandler: InferenceHandler {
         public var defaultFormat: OutputFormat
         /// What one JSON request may ask for (images per request, classes).
         public var requestLimits: SSDRequest.Limits
+        /// Size limits checked from each image's header, before any pixel is decoded.
         public var imageLimits: ImageLimits
         /// Bytes that the images of requests in flight may take to decode, together (`ImageMemoryBudget`).
         public var imageMemoryBytes: Int
@@ -104,20 +106,27 @@ public struct SSDHandler: InferenceHandler {
 
     /// Detections per image.
     public struct Prediction: Sendable {
+        /// The model's name, as the response reports it.
         public var model: String
+        /// One result per image, in request order.
         public var results: [ImageDetections]
+        /// Whether the request was a batch, which shapes the response.
         public var isBatch: Bool
     }
 
+    /// As built; fixed for the handler's life.
     public let configuration: Configuration
     /// Shared by all requests: the decoded images of those in flight stay within it.
     public let imageMemory: ImageMemoryBudget
 
+    /// A handler; nothing is loaded until `modelFn`.
     public init(configuration: Configuration) {
         self.configuration = configuration
         imageMemory = ImageMemoryBudget(capacity: configuration.imageMemoryBytes)
     }
 
+    /// Loads the one .tflite file in `modelDirectory` into the pool's detectors, then warms them up with a whole
+    /// request.
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         let path = try Self.modelFile(in: modelDirectory)
         let layout = configuration.layout
@@ -142,6 +151,7 @@ public struct SSDHandler: InferenceHandler {
         }
     }
 
+    /// Runs the whole batch on one detector of the pool; 400 for `max_detections` past the model's anchors.
     public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {
         if let maximum = input.maximumDetections, maximum > model.maximumDetections {
             throw .badRequest(

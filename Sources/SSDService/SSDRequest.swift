@@ -13,7 +13,9 @@ public struct SSDRequest: Sendable, Equatable {
     public var images: [[UInt8]]
     /// Whether the request was a batch ("instances"), which shapes the response.
     public var isBatch: Bool
+    /// The lowest score reported (0...1); nil for the handler's default.
     public var threshold: Float?
+    /// At most this many detections per image (at least 1); nil for the model's own limit.
     public var maximumDetections: Int?
     /// Only these labels (or class ids, as strings), when given.
     public var classes: Set<String>?
@@ -27,6 +29,7 @@ public struct SSDRequest: Sendable, Equatable {
         /// Characters of one `classes` entry.
         public var maximumClassLength: Int
 
+        /// The default limits: 16 images, 1000 classes of 128 characters.
         public init(maximumBatch: Int = 16, maximumClasses: Int = 1000, maximumClassLength: Int = 128) {
             self.maximumBatch = maximumBatch
             self.maximumClasses = maximumClasses
@@ -34,6 +37,7 @@ public struct SSDRequest: Sendable, Equatable {
         }
     }
 
+    /// A request from its parts, already checked (raw image bodies, tests).
     public init(
         images: [[UInt8]], isBatch: Bool = false, threshold: Float? = nil, maximumDetections: Int? = nil,
         classes: Set<String>? = nil

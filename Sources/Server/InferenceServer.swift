@@ -13,14 +13,19 @@ import UnixSignals
 /// take to send its request, header and body sizes, and invocations in flight: past them a request waits in line,
 /// its body unread, for at most `admissionWait`, then gets 503.
 public struct InferenceServer<Handler: InferenceHandler>: Sendable {
+    /// The four functions that answer /invocations.
     public let handler: Handler
+    /// Where it listens and every bound it keeps.
     public let configuration: ServerConfiguration
+    /// Where the server's and the requests' lines go.
     public let logger: Logger
     /// Shared with the routes; public so that tests and embedders can wait for readiness.
     public let state = ModelState<Handler.Model>()
+    /// The counts and latencies /metrics reports.
     public let metrics = ServerMetrics()
     let admission: Admission
 
+    /// A server for `handler`; nothing listens until `run()` or the application is started.
     public init(handler: Handler, configuration: ServerConfiguration, logger: Logger) {
         self.handler = handler
         self.configuration = configuration

@@ -1,6 +1,8 @@
 /// Where and how the service listens, and every bound it keeps on what clients can make it spend.
 public struct ServerConfiguration: Sendable {
+    /// The address to listen on (0.0.0.0: every interface).
     public var host: String
+    /// The port (SageMaker's is 8080; 0 picks a free one).
     public var port: Int
     /// The folder (or file) `modelFn` loads.
     public var modelDirectory: String
@@ -28,6 +30,7 @@ public struct ServerConfiguration: Sendable {
     /// it rather than resetting the client, before it closes.
     public var drainLinger: Duration
 
+    /// The defaults are the `serve` command's, except the invocation bound, which it sets from the workers.
     public init(
         host: String = "0.0.0.0", port: Int = 8080, modelDirectory: String,
         maximumBodyBytes: Int = 6 * 1024 * 1024, gracePeriod: Duration = .seconds(30), maximumInvocations: Int? = nil,

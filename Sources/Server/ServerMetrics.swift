@@ -18,6 +18,7 @@ public final class ServerMetrics: Sendable {
 
     private let state = Mutex(State())
 
+    /// Empty counters.
     public init() {}
 
     /// A request started.
