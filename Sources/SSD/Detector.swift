@@ -24,21 +24,41 @@ public final class Detector {
         public var postprocess: Double
     }
 
-    /// Loads `modelPath` (a TFLite SSD), plans it on `backend`, and reads the labels from `labelsPath`, else from
-    /// the label file beside the model. `anchors` serve models without embedded anchors (no
+    /// Loads `modelPath` (a TFLite SSD, or a folder holding one), plans it on `backend`, and reads the labels from
+    /// `labelsPath`, else from the label file beside the model. `anchors` serve models without embedded anchors (no
     /// TFLite_Detection_PostProcess); `postprocessOptions` likewise.
-    public init(
+    public convenience init(
         modelPath: String, labelsPath: String? = nil, backend: any Backend,
         options: BackendOptions = BackendOptions(), anchors: [Anchor]? = nil,
         postprocessOptions: PostprocessOptions? = nil
     ) throws(SSDError) {
-        let graph: Graph
-        do { graph = try TFLiteLoader.load(contentsOf: modelPath) } catch { throw .model(error) }
-        modelName = graph.name
-        let (network, tail) = graph.splittingCustomTail()
+        try self.init(
+            model: SSDModel(contentsOf: modelPath), labelsPath: labelsPath, backend: backend, options: options,
+            anchors: anchors, postprocessOptions: postprocessOptions)
+    }
+
+    /// `model` planned on `backend`; the rest as `init(modelPath:...)`.
+    public convenience init(
+        model: SSDModel, labelsPath: String? = nil, backend: any Backend, options: BackendOptions = BackendOptions(),
+        anchors: [Anchor]? = nil, postprocessOptions: PostprocessOptions? = nil
+    ) throws(SSDError) {
+        let prepared: any PreparedModel
+        do { prepared = try backend.prepare(model.network, options: options) } catch { throw .model(error) }
+        try self.init(
+            model: model, prepared: prepared, labelsPath: labelsPath, anchors: anchors,
+            postprocessOptions: postprocessOptions)
+    }
+
+    /// `model` with its network already planned on a backend (`prepared`): for a caller that also runs the network
+    /// alone (`ssd-detect bench`), without a second copy of the model.
+    public init(
+        model ssd: SSDModel, prepared: any PreparedModel, labelsPath: String? = nil, anchors: [Anchor]? = nil,
+        postprocessOptions: PostprocessOptions? = nil
+    ) throws(SSDError) {
+        let network = ssd.network
+        modelName = ssd.name
         let postprocess = try Self.postprocess(
-            graph: graph, network: network, tail: tail, anchors: anchors,
-            options: postprocessOptions)
+            embedded: ssd.embeddedPostprocessor, tail: ssd.tail, anchors: anchors, options: postprocessOptions)
         postprocessor = postprocess
         guard network.outputs.count >= 2 else {
             throw .invalidModel("expected box encodings and class scores, found \(network.outputs.count) outputs")
@@ -48,12 +68,12 @@ public final class Detector {
         // Given options and anchors are checked here, and every postprocess against the network's heads.
         try postprocess.validate(encodings: encodingsTensor, scores: scoresTensor)
         inputSpec = try Self.inputSpec(network.tensors[network.inputs[0]])
-        do { model = try backend.prepare(network, options: options) } catch { throw .model(error) }
+        model = prepared
         preprocessor = Preprocessor(spec: inputSpec)
 
         if let labelsPath {
             labels = try LabelMap(contentsOf: labelsPath)
-        } else if let path = LabelMap.conventionalPath(inModelDirectory: Self.directory(of: modelPath)) {
+        } else if let path = LabelMap.conventionalPath(inModelDirectory: Self.directory(of: ssd.path)) {
             labels = try LabelMap(contentsOf: path)
         } else {
             labels = LabelMap(labels: [:])
@@ -117,10 +137,9 @@ public final class Detector {
 
     /// Anchors and options: the model's own (TFLite_Detection_PostProcess), else the ones given.
     static func postprocess(
-        graph: Graph, network: Graph, tail: [Node], anchors: [Anchor]?,
-        options: PostprocessOptions?
+        embedded: SSDPostprocessor?, tail: [Node], anchors: [Anchor]?, options: PostprocessOptions?
     ) throws(SSDError) -> SSDPostprocessor {
-        if let embedded = try SSDPostprocessor(embeddedIn: graph, tail: tail) {
+        if let embedded {
             guard let options else { return embedded }
             return SSDPostprocessor(anchors: embedded.anchors, options: options)
         }

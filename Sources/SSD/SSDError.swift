@@ -2,6 +2,8 @@ import Engine
 
 /// Why a detector could not be built or run.
 public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No model file where one was asked for: a missing path, or a folder without exactly one .tflite file.
+    case modelFile(String)
     /// The model file could not be loaded or planned.
     case model(ModelError)
     /// The model loads but is not an SSD this module can postprocess (heads, anchors, options).
@@ -18,6 +20,7 @@ public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .modelFile(let reason): reason
         case .model(let error): "\(error)"
         case .invalidModel(let reason): "not a supported SSD model: \(reason)"
         case .invalidOption(let name, let value, let allowed):

@@ -125,15 +125,18 @@ public struct SSDHandler: InferenceHandler {
         imageMemory = ImageMemoryBudget(capacity: configuration.imageMemoryBytes)
     }
 
-    /// Loads the one .tflite file in `modelDirectory` into the pool's detectors, then warms them up with a whole
-    /// request.
+    /// Loads the one .tflite file in `modelDirectory` once, plans it on each of the pool's detectors, then warms
+    /// them up with a whole request.
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
-        let path = try Self.modelFile(in: modelDirectory)
+        let model: SSDModel
+        do throws(SSDError) { model = try SSDModel(contentsOf: modelDirectory) } catch {
+            throw .internalError("cannot load \(modelDirectory): \(error)")
+        }
         let layout = configuration.layout
         var detectors: [Detector] = []
-        for _ in 0..<layout.workers { detectors.append(try detector(path, threads: layout.threadsPerWorker)) }
+        for _ in 0..<layout.workers { detectors.append(try detector(model, threads: layout.threadsPerWorker)) }
         let loneRequestDetector = try layout.loneRequestThreads.map { (threads) throws(InferenceError) in
-            try detector(path, threads: threads)
+            try detector(model, threads: threads)
         }
         let pool = DetectorPool(
             detectors: detectors, loneRequestDetector: loneRequestDetector,
@@ -142,16 +145,14 @@ public struct SSDHandler: InferenceHandler {
         return pool
     }
 
-    private func detector(_ path: String, threads: Int) throws(InferenceError) -> Detector {
-        do {
-            return try Detector(
-                modelPath: path, backend: configuration.backend(), options: BackendOptions(threads: threads))
+    private func detector(_ model: SSDModel, threads: Int) throws(InferenceError) -> Detector {
+        do throws(SSDError) {
+            return try Detector(model: model, backend: configuration.backend(), options: BackendOptions(threads: threads))
         } catch {
-            throw .internalError("cannot load \(path): \(error)")
+            throw .internalError("cannot plan \(model.path): \(error)")
         }
     }
 
-    /// Runs the whole batch on one detector of the pool; 400 for `max_detections` past the model's anchors.
     public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {
         if let maximum = input.maximumDetections, maximum > model.maximumDetections {
             throw .badRequest(
@@ -187,20 +188,5 @@ public struct SSDHandler: InferenceHandler {
                     ]))
         }
         return Prediction(model: model.modelName, results: results, isBatch: input.isBatch)
-    }
-
-    /// The .tflite file in `directory` (or `directory` itself when it is one).
-    static func modelFile(in directory: String) throws(InferenceError) -> String {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
-            throw .internalError("model directory \(directory) does not exist")
-        }
-        guard isFolder.boolValue else { return directory }
-        let models = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".tflite") }.sorted()
-        guard models.count == 1 else {
-            throw .internalError("expected one .tflite file in \(directory), found \(models.count)")
-        }
-        return (directory as NSString).appendingPathComponent(models[0])
     }
 }

@@ -87,10 +87,9 @@ struct BenchCommand: ParsableCommand {
     func measure(_ backend: ResolvedBackend, path: String) throws -> (report: BenchReport, photoRun: PhotoRun?) {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let graph = try TFLiteLoader.load(contentsOf: path)
-        let (network, tail) = graph.splittingCustomTail()
+        let model = try SSDModel(contentsOf: path)
         let threadCount = threads ?? CPUBackend.defaultThreads
-        let prepared = try backend.makeBackend().prepare(network, options: BackendOptions(threads: threadCount))
+        let prepared = try backend.makeBackend().prepare(model.network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
 
         Self.fillWithNoise(prepared)
@@ -98,12 +97,10 @@ struct BenchCommand: ParsableCommand {
         var samples: [Duration] = []
         samples.reserveCapacity(iterations)
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
-        let postprocess = try Self.timePostprocess(
-            try SSDPostprocessor(embeddedIn: graph, tail: tail), on: prepared,
-            iterations: iterations)
-        // Read before the end-to-end part, which loads a second copy of the model for its Detector.
+        let postprocess = try Self.timePostprocess(model.embeddedPostprocessor, on: prepared, iterations: iterations)
+        // Read before the end-to-end part, whose photo decoding is not the network's.
         let peakResident = Self.peakResidentBytes()
-        let endToEnd = try timeEndToEnd(backend, path: path, threads: threadCount, hasPostprocess: postprocess != nil)
+        let endToEnd = try timeEndToEnd(model, prepared: prepared, hasPostprocess: postprocess != nil)
         let report = BenchReport(
             model: (path as NSString).lastPathComponent, backend: backend.name,
             detail: backend.detail(threads: threadCount), threads: threadCount,
@@ -114,18 +111,16 @@ struct BenchCommand: ParsableCommand {
         return (report, endToEnd.map { ($0.detector, $0.image) })
     }
 
-    /// Median time of a whole detection of the photo (file bytes in memory to detections), with the detector and
-    /// the photo; nil without a photo or without an SSD postprocess.
-    func timeEndToEnd(_ backend: ResolvedBackend, path: String, threads: Int, hasPostprocess: Bool) throws
+    /// Median time of a whole detection of the photo (file bytes in memory to detections), with the detector (on
+    /// the network already prepared) and the photo; nil without a photo or without an SSD postprocess.
+    func timeEndToEnd(_ model: SSDModel, prepared: any PreparedModel, hasPostprocess: Bool) throws
         -> (milliseconds: Double, detector: Detector, image: RGBImage, path: String)?
     {
         guard hasPostprocess, let photo = image ?? ModelLocation.checkoutPath(".assets/images/darknet_dog.jpg") else {
             return nil
         }
         let bytes = try DetectCommand.read(photo)
-        let detector = try Detector(
-            modelPath: path, backend: backend.makeBackend(),
-            options: BackendOptions(threads: threads))
+        let detector = try Detector(model: model, prepared: prepared)
         let clock = ContinuousClock()
         var times: [Double] = []
         for _ in 0..<max(iterations / 2, 10) {

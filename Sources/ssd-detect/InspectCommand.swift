@@ -13,16 +13,9 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let path = try ModelLocation.resolve(model)
-        let graph = try TFLiteLoader.load(contentsOf: path)
-        let (network, tail) = graph.splittingCustomTail()
-        let validated = try network.validated()
         // Refused before anything is printed, as `detect` would refuse it.
-        let postprocessor = try SSDPostprocessor(embeddedIn: graph, tail: tail)
-        if let postprocessor, validated.outputs.count >= 2 {
-            try postprocessor.validate(
-                encodings: validated.tensors[validated.outputs[0]],
-                scores: validated.tensors[validated.outputs[1]])
-        }
+        let ssd = try SSDModel(contentsOf: path)
+        let (graph, validated, tail, postprocessor) = (ssd.graph, ssd.network, ssd.tail, ssd.embeddedPostprocessor)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         func describe(_ index: Int) -> String {
             let tensor = validated.tensors[index]

@@ -1,4 +1,5 @@
 import Foundation
+import SSD
 
 /// Finds the model file: a path given by the user (a .tflite file or a folder holding one), else $SSD_MODEL,
 /// else the default model that `make assets` fetches into .assets/ of the checkout.
@@ -32,18 +33,6 @@ enum ModelLocation {
 
     /// `path` itself, or the one .tflite file in the folder `path`.
     static func modelFile(in path: String) throws -> String {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CLIError("model not found: \(path)")
-        }
-        guard isFolder.boolValue else { return path }
-        let models = (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".tflite") }
-            .sorted()
-        guard models.count == 1 else {
-            throw CLIError(
-                "expected one .tflite file in \(path), found \(models.isEmpty ? "none" : models.joined(separator: ", "))"
-            )
-        }
-        return (path as NSString).appendingPathComponent(models[0])
+        do { return try SSDModel.file(in: path) } catch { throw CLIError(error.description) }
     }
 }

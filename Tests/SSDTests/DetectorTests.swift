@@ -83,8 +83,8 @@ struct DetectorTests {
         #expect {
             _ = try Detector(modelPath: "/nonexistent.tflite", backend: CPUBackend())
         } throws: { error in
-            guard case .model(.unreadable) = error as? SSDError else { return false }
-            return true
+            guard case .modelFile(let reason) = error as? SSDError else { return false }
+            return reason == "model not found: /nonexistent.tflite"
         }
     }
 
