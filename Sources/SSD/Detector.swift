@@ -9,8 +9,12 @@ import Preprocess
 public final class Detector {
     /// The model file's name.
     public let modelName: String
+    /// Class names: from `labelsPath`, else the label file beside the model, else none (every class "class N").
     public let labels: LabelMap
+    /// The network input's size and pixel encoding, which preprocessing writes (see `inputSpec(_:)`).
     public let inputSpec: InputSpec
+    /// The anchors and options in use: the model's embedded ones (given anchors then ignored), with
+    /// `postprocessOptions` instead of its own when given.
     public let postprocessor: SSDPostprocessor
     private let model: any PreparedModel
     private let preprocessor: Preprocessor
@@ -19,8 +23,11 @@ public final class Detector {
 
     /// Time spent on one image, in milliseconds.
     public struct Timing: Sendable {
+        /// Resizing the image into the input tensor, pixel conversion included.
         public var preprocess: Double
+        /// The backend's `run()`: the network without its postprocess.
         public var network: Double
+        /// Decoding and NMS, and placing the boxes on the image.
         public var postprocess: Double
     }
 
