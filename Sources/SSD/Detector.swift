@@ -11,10 +11,10 @@ public final class Detector {
     public let modelName: String
     /// Class names: from `labelsPath`, else the label file beside the model, else none (every class "class N").
     public let labels: LabelMap
-    /// The network input's size and pixel encoding, which preprocessing writes (see `inputSpec(_:)`).
+    /// The network input that preprocessing writes: its size, and raw bytes (uint8 models) or [-1, 1] (float).
     public let inputSpec: InputSpec
-    /// The anchors and options in use: the model's embedded ones (given anchors then ignored), with
-    /// `postprocessOptions` instead of its own when given.
+    /// The anchors and options in use: the model's own, else the ones given; given `postprocessOptions` replace the
+    /// model's options, given anchors never replace its anchors.
     public let postprocessor: SSDPostprocessor
     private let model: any PreparedModel
     private let preprocessor: Preprocessor
