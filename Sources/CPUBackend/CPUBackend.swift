@@ -13,6 +13,7 @@ import Engine
 /// integers TFLite computes with, so results differ from its reference kernels only where a float rounding lands
 /// on the other side of .5 (measured: docs/PERFORMANCE.md).
 public struct CPUBackend: Backend {
+    /// "cpu", as flags and tables spell it.
     public let name = "cpu"
     /// Whether quantized convolutions may use the 8-bit kernel (when the CPU has it).
     public let integerConvolutions: Bool
@@ -56,10 +57,13 @@ public struct CPUBackend: Backend {
         return nil
     }
 
+    /// Nil except for custom ops and pooling that changes the quantization.
     public func unsupportedReason(for node: Node, in graph: Graph) -> String? {
         StoredValues.unsupportedReason(for: node, in: graph)
     }
 
+    /// Throws `.backendUnavailable` where this CPU lacks the build's instructions (`unavailableReason`). Warms up with
+    /// one run, or up to 200 ms of runs with `options.thoroughWarmUp` and more than one thread.
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
         try options.validate()
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }

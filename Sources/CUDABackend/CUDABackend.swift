@@ -8,19 +8,27 @@ import Engine
 /// graph, replayed by `run`: the accelerator form of "hybridize". Quantized models run in float with TFLite's
 /// requantization at each op's output, like the CPU backend.
 public struct CUDABackend: Backend {
+    /// "accelerator" (not "cuda"), as flags, tables and logs spell it.
     public let name = "accelerator"
     /// Which device (ordinal).
     public let deviceIndex: Int
 
+    /// Opens nothing: the libraries and the device are looked for by `probe()` and `prepare`, which fail with
+    /// `.noDevice` when `deviceIndex` is past the visible devices.
     public init(deviceIndex: Int = 0) { self.deviceIndex = deviceIndex }
 
     /// A usable device, or why there is none.
     public struct Device: Sendable, Equatable {
+        /// The device's name as the driver reports it (`cuDeviceGetName`).
         public let name: String
+        /// (major, minor): the SM version NVRTC compiles the kernels for (9.0 on an H100).
         public let computeCapability: (major: Int, minor: Int)
+        /// The libcuda that was opened: a path, or the bare name the loader resolved.
         public let driverLibrary: String
+        /// The NVRTC library that was opened: a path, or the bare name the loader resolved.
         public let compilerLibrary: String
 
+        /// Field by field (the tuple rules out a synthesized `==`).
         public static func == (a: Device, b: Device) -> Bool {
             a.name == b.name && a.computeCapability == b.computeCapability && a.driverLibrary == b.driverLibrary
                 && a.compilerLibrary == b.compilerLibrary
@@ -68,10 +76,13 @@ public struct CUDABackend: Backend {
         return String(cString: ptx)
     }
 
+    /// Nil except for custom ops and pooling that changes the quantization (the CPU backend's rule).
     public func unsupportedReason(for node: Node, in graph: Graph) -> String? {
         StoredValues.unsupportedReason(for: node, in: graph)
     }
 
+    /// Any CUDA failure (no driver, no device, a compile error) throws `.backendUnavailable`; one warm-up replay,
+    /// whatever `thoroughWarmUp`, and `threads` unused.
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
         try options.validate()
         try checkSupport(graph)

@@ -11,6 +11,7 @@ public enum CUDAError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No CUDA device is visible.
     case noDevice
 
+    /// One line: what was looked for or which call failed, and for a missing library where to point the loader.
     public var description: String {
         switch self {
         case .libraryNotFound(let names, let searched, let errors):

@@ -9,6 +9,7 @@ public enum Base64Error: Error, Sendable, Equatable, CustomStringConvertible {
     /// A `data:` URL that does not say `;base64,`.
     case notBase64DataURL
 
+    /// One line with the offending offset, for the client's error message.
     public var description: String {
         switch self {
         case .invalidCharacter(let offset, let byte):

@@ -2,7 +2,9 @@
 /// lowercase) and the punctuation labels and scores use. Drawn here rather than loaded so that `--draw` needs no
 /// font files; each glyph is seven rows of five bits, most significant bit leftmost.
 public enum BitmapFont {
+    /// Columns of a glyph in font pixels; text leaves one blank column between glyphs.
     public static let glyphWidth = 5
+    /// Rows of a glyph in font pixels.
     public static let glyphHeight = 7
 
     /// The rows of `character`'s glyph; unknown characters draw as "?".

@@ -61,6 +61,7 @@ public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
         self.height = height
     }
 
+    /// "WIDTHxHEIGHT", as in "640x480".
     public var description: String { "\(width)x\(height)" }
 }
 

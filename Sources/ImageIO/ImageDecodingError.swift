@@ -13,6 +13,7 @@ public enum ImageDecodingError: Error, Sendable, Equatable, CustomStringConverti
     /// The data is damaged or not valid for its format; `detail` is the codec's own explanation.
     case corrupt(format: ImageFormat, detail: String)
 
+    /// A short message for people; `code` is the stable, machine-readable form.
     public var description: String {
         switch self {
         case .empty:

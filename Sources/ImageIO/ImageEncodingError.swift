@@ -5,6 +5,7 @@ public enum ImageEncodingError: Error, Sendable, Equatable, CustomStringConverti
     /// A quality outside 1...100.
     case invalidQuality(Int)
 
+    /// One line for people, naming the format or the refused quality.
     public var description: String {
         switch self {
         case .codecFailure(let format, let detail): return "cannot encode \(format.rawValue): \(detail)"

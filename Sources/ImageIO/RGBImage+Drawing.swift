@@ -1,16 +1,22 @@
 /// An RGB colour.
 public struct Color: Sendable, Equatable {
+    /// Red, 0...255.
     public var red: UInt8
+    /// Green, 0...255.
     public var green: UInt8
+    /// Blue, 0...255.
     public var blue: UInt8
 
+    /// A colour from its three 8-bit channels.
     public init(red: UInt8, green: UInt8, blue: UInt8) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
+    /// All channels 255: label text on dark colours.
     public static let white = Color(red: 255, green: 255, blue: 255)
+    /// All channels 0: label text on light colours.
     public static let black = Color(red: 0, green: 0, blue: 0)
 }
 

@@ -1,10 +1,15 @@
 /// A box in normalized image coordinates, corner form, as SSD models emit them (y first).
 public struct BoundingBox: Sendable, Equatable {
+    /// Top edge: 0 is the image's top, 1 its bottom.
     public var ymin: Float
+    /// Left edge: 0 is the image's left, 1 its right.
     public var xmin: Float
+    /// Bottom edge, normally at least `ymin`.
     public var ymax: Float
+    /// Right edge, normally at least `xmin`.
     public var xmax: Float
 
+    /// A box as given: neither ordered nor clipped.
     public init(ymin: Float, xmin: Float, ymax: Float, xmax: Float) {
         self.ymin = ymin
         self.xmin = xmin
@@ -12,6 +17,7 @@ public struct BoundingBox: Sendable, Equatable {
         self.xmax = xmax
     }
 
+    /// Height times width, a fraction of the image's area; meaningful only when min <= max on both axes.
     public var area: Float { (ymax - ymin) * (xmax - xmin) }
 
     /// Intersection over union, 0 when either box is empty (TFLite's ComputeIntersectionOverUnion).

@@ -1,8 +1,10 @@
 /// One detected object.
 public struct Detection: Sendable, Equatable, Codable {
+    /// The class name from the label map, or "class N" where it has none.
     public var label: String
     /// The model's class index (0-based, background excluded).
     public var classId: Int
+    /// The model's score for the class, dequantized (a probability, 0...1, for sigmoid or softmax heads).
     public var score: Float
     /// Pixels of the (orientation-corrected) image: xmin, ymin, xmax, ymax, clipped to the image.
     public var box: [Float]
@@ -13,6 +15,7 @@ public struct Detection: Sendable, Equatable, Codable {
         case label, classId = "class_id", score, box, normalizedBox = "box_normalized"
     }
 
+    /// A detection as given; `box` and `normalizedBox` are xmin, ymin, xmax, ymax.
     public init(label: String, classId: Int, score: Float, box: [Float], normalizedBox: [Float]) {
         self.label = label
         self.classId = classId

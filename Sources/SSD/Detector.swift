@@ -9,8 +9,12 @@ import Preprocess
 public final class Detector {
     /// The model file's name.
     public let modelName: String
+    /// Class names: from `labelsPath`, else the label file beside the model, else none (every class "class N").
     public let labels: LabelMap
+    /// The network input that preprocessing writes: its size, and raw bytes (uint8 models) or [-1, 1] (float).
     public let inputSpec: InputSpec
+    /// The anchors and options in use: the model's own, else the ones given; given `postprocessOptions` replace the
+    /// model's options, given anchors never replace its anchors.
     public let postprocessor: SSDPostprocessor
     private let model: any PreparedModel
     private let preprocessor: Preprocessor
@@ -19,8 +23,11 @@ public final class Detector {
 
     /// Time spent on one image, in milliseconds.
     public struct Timing: Sendable {
+        /// Resizing the image into the input tensor, pixel conversion included.
         public var preprocess: Double
+        /// The backend's `run()`: the network without its postprocess.
         public var network: Double
+        /// Decoding and NMS, and placing the boxes on the image.
         public var postprocess: Double
     }
 

@@ -6,7 +6,9 @@ import ImageIO
 public struct DetectorAgreement: Sendable {
     /// Box encodings, then class scores, against the baseline's; empty for float heads.
     public var heads: [HeadComparison]
+    /// Detections of the detector under test, at the score threshold compared.
     public var detections: Int
+    /// Detections of the baseline, at the same threshold.
     public var baselineDetections: Int
     /// Detections of either detector that the other lacks.
     public var unmatched: Int
@@ -15,8 +17,10 @@ public struct DetectorAgreement: Sendable {
     /// tighter than the conformance check against the TFLite runtime (0.7 and 0.1), as backends that agree
     /// within a step or two of the heads move a box by far less.
     public static let minimumIoU: Float = 0.95
+    /// The largest score difference between detections counted the same (scores are 0...1).
     public static let maximumScoreDifference: Float = 0.02
 
+    /// A verdict from figures already taken; `init(_:against:image:scoreThreshold:)` takes them.
     public init(heads: [HeadComparison], detections: Int, baselineDetections: Int, unmatched: Int) {
         self.heads = heads
         self.detections = detections

@@ -5,15 +5,20 @@
 public struct GridAnchorConfiguration: Sendable, Equatable {
     /// Feature-map sizes (height, width), lowest layer first; one per layer.
     public var featureMaps: [(height: Int, width: Int)]
+    /// Scale of the lowest layer's anchors, a fraction of the image side.
     public var minimumScale: Float
+    /// Scale of the highest layer; the layers between are spaced evenly (a single layer uses `minimumScale`).
     public var maximumScale: Float
+    /// Width over height of each anchor of a cell (ignored by the lowest layer when it is reduced).
     public var aspectRatios: [Float]
     /// Aspect ratio of the extra anchor at scale sqrt(scale * next scale); 0 or less for none.
     public var interpolatedScaleAspectRatio: Float
+    /// The lowest layer gets three fixed anchors instead: scale 0.1 at ratio 1, and its scale at ratios 2 and 0.5.
     public var reduceBoxesInLowestLayer: Bool
     /// Base anchor size (height, width) in normalized units.
     public var baseAnchorSize: (height: Float, width: Float)
 
+    /// Defaults are the TF Object Detection API's for SSD MobileNet: only the feature maps need giving.
     public init(
         featureMaps: [(height: Int, width: Int)], minimumScale: Float = 0.2, maximumScale: Float = 0.95,
         aspectRatios: [Float] = [1, 2, 0.5, 3, 1.0 / 3], interpolatedScaleAspectRatio: Float = 1,
@@ -31,6 +36,7 @@ public struct GridAnchorConfiguration: Sendable, Equatable {
     /// The default SSD MobileNet configuration at a 300x300 input: six layers of 19, 10, 5, 3, 2 and 1 cells.
     public static let ssdMobileNet300 = GridAnchorConfiguration(featureMaps: [19, 10, 5, 3, 2, 1].map { ($0, $0) })
 
+    /// Field by field (the tuples rule out a synthesized `==`).
     public static func == (a: GridAnchorConfiguration, b: GridAnchorConfiguration) -> Bool {
         a.featureMaps.elementsEqual(b.featureMaps) { $0 == $1 } && a.minimumScale == b.minimumScale
             && a.maximumScale == b.maximumScale && a.aspectRatios == b.aspectRatios

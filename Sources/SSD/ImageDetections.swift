@@ -3,8 +3,11 @@
 public struct ImageDetections: Sendable, Codable {
     /// The input file, on the command line.
     public var path: String?
+    /// Width in pixels of the decoded, upright image: the frame of the detections' `box`.
     public var width: Int
+    /// Height in pixels of the decoded, upright image.
     public var height: Int
+    /// Best first, after any class filter the request asked for.
     public var detections: [Detection]
     /// Milliseconds per stage: decode, preprocess, network, postprocess, total.
     public var timingMs: [String: Double]
@@ -13,6 +16,7 @@ public struct ImageDetections: Sendable, Codable {
         case path, width, height, detections, timingMs = "timing_ms"
     }
 
+    /// A result as given; `path` nil where the image came from no file (HTTP).
     public init(path: String?, width: Int, height: Int, detections: [Detection], timingMs: [String: Double]) {
         self.path = path
         self.width = width

@@ -6,8 +6,10 @@ import Foundation
 /// background (so class k is line k + 1), and TF Object Detection API `.pbtxt` item maps
 /// (`item { id: N name: '...' display_name: '...' }`, id 0 the background, so class k is id k + 1).
 public struct LabelMap: Sendable, Equatable {
+    /// Name by class index; an index without one is labelled "class N" by `label(for:)`.
     public let labels: [Int: String]
 
+    /// A map as given; an empty one labels every class "class N".
     public init(labels: [Int: String]) { self.labels = labels }
 
     /// The label of `classIndex`, or "class N" where the map has none.

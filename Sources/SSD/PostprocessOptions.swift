@@ -4,6 +4,7 @@ import Engine
 public struct PostprocessOptions: Sendable, Equatable {
     /// Classes, not counting the background.
     public var classCount: Int
+    /// max_detections: the default limit of `detections`, at most the anchor count.
     public var maximumDetections: Int
     /// Fast mode: classes kept per anchor.
     public var maximumClassesPerDetection: Int
@@ -11,10 +12,15 @@ public struct PostprocessOptions: Sendable, Equatable {
     public var detectionsPerClass: Int
     /// Per-class NMS instead of one class-agnostic pass over each anchor's best classes.
     public var useRegularNMS: Bool
+    /// nms_score_threshold, 0...1: candidates below it are dropped; a caller's threshold can only raise it.
     public var scoreThreshold: Float
+    /// nms_iou_threshold, in (0, 1]: a candidate that overlaps a kept box by more is suppressed.
     public var iouThreshold: Float
+    /// y_scale, x_scale, h_scale, w_scale: how the encodings are decoded against the anchors.
     public var boxCoder: BoxCoder
 
+    /// Options given directly, for models without TFLite_Detection_PostProcess; unchecked until
+    /// `validate(anchorCount:)`. The defaults are TFLite's for its optional keys.
     public init(
         classCount: Int, maximumDetections: Int = 10, maximumClassesPerDetection: Int = 1,
         detectionsPerClass: Int = 100, useRegularNMS: Bool = false, scoreThreshold: Float = 0,

@@ -5,17 +5,24 @@
 public struct PriorBoxConfiguration: Sendable, Equatable {
     /// One layer's priors.
     public struct Layer: Sendable, Equatable {
+        /// Rows of this layer's grid (its head's feature map); one cell of priors per row and column.
         public var featureMapHeight: Int
+        /// Columns of this layer's grid.
         public var featureMapWidth: Int
+        /// Sides in pixels of the square priors of each cell; each also sizes the aspect-ratio boxes that follow it.
         public var minimumSizes: [Float]
+        /// Paired with `minimumSizes` by index: a square of side sqrt(min * max) after that min; extras are ignored.
         public var maximumSizes: [Float]
         /// Ratios other than 1 (1 is always present through the minimum size).
         public var aspectRatios: [Float]
+        /// Also emit 1 / ratio for each of `aspectRatios`.
         public var flip: Bool
         /// Cell size in pixels; nil for imageSize / featureMap size.
         public var step: Float?
+        /// Where a prior's center sits in its cell, in cells (0.5: the middle).
         public var offset: Float
 
+        /// Defaults: no maximum sizes or extra ratios, flipped, the step from the image size, centered in each cell.
         public init(
             featureMapHeight: Int, featureMapWidth: Int, minimumSizes: [Float], maximumSizes: [Float] = [],
             aspectRatios: [Float] = [], flip: Bool = true, step: Float? = nil, offset: Float = 0.5
@@ -31,12 +38,16 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
         }
     }
 
+    /// One per head, in the order the network concatenates its anchors.
     public var layers: [Layer]
+    /// Input height in pixels: the unit of sizes and steps, and what the anchors are normalized by.
     public var imageHeight: Float
+    /// Input width in pixels: the unit of sizes and steps, and what the anchors are normalized by.
     public var imageWidth: Float
     /// Clip every prior to [0, 1].
     public var clip: Bool
 
+    /// Unchecked: a zero image size gives non-finite anchors, which `SSDPostprocessor.validate()` refuses.
     public init(layers: [Layer], imageHeight: Float, imageWidth: Float, clip: Bool = false) {
         self.layers = layers
         self.imageHeight = imageHeight
@@ -44,6 +55,7 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
         self.clip = clip
     }
 
+    /// Every prior, normalized to the image (clipped to it when `clip`), in Caffe's order.
     public func anchors() -> [Anchor] {
         var anchors: [Anchor] = []
         for layer in layers {

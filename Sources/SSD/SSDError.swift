@@ -18,6 +18,7 @@ public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The backend failed during an inference.
     case run(String)
 
+    /// One line for people: what the CLI prints and the server puts in its error messages.
     public var description: String {
         switch self {
         case .modelFile(let reason): reason

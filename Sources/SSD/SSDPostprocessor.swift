@@ -5,9 +5,12 @@
 /// anchor's best class the lowest-numbered on ties. Each candidate is compared only with the detections already
 /// kept (at most `maximumDetections`), never with every other anchor, and boxes are decoded only when needed.
 public struct SSDPostprocessor: Sendable {
+    /// One per row of the heads, in the order the network emits them; `validate()` checks them.
     public let anchors: [Anchor]
+    /// The model's thresholds, limits and box coding; `detections` may override the threshold and limit per call.
     public let options: PostprocessOptions
 
+    /// Takes both as given, unchecked: `validate()` (or `validate(encodings:scores:)`) before trusting them.
     public init(anchors: [Anchor], options: PostprocessOptions) {
         self.anchors = anchors
         self.options = options

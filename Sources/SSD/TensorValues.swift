@@ -7,6 +7,7 @@ public struct TensorValues {
     let quantized: Bool
     let zeroPoint: Float
     let scale: Float
+    /// Elements of the tensor, from its shape: `bytes` must hold as many.
     public let count: Int
 
     /// `bytes` laid out as `tensor` says (uint8 quantized or float32).
@@ -25,6 +26,7 @@ public struct TensorValues {
     @inline(__always)
     public func code(_ index: Int) -> UInt8 { bytes[index] }
 
+    /// Element `index` (below `count`) as a real number; the buffer checks the bound in debug builds only.
     @inline(__always)
     public subscript(index: Int) -> Float {
         quantized

@@ -39,5 +39,6 @@ public enum Assets {
 public struct MissingAsset: Error, CustomStringConvertible {
     /// The file looked for.
     public let path: String
+    /// The missing path, and the fix (`make assets`).
     public var description: String { "missing test asset \(path): run `make assets` (see README)" }
 }

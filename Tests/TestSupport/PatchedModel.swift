@@ -12,6 +12,7 @@ import Foundation
 public enum PatchedModel {
     /// The model's layout is not what the search expects (the option absent, or not in a 4-byte slot).
     public struct PatchError: Error, CustomStringConvertible {
+        /// What the search did not find, for the test's failure message.
         public let description: String
     }
 

@@ -31,6 +31,7 @@ public struct PixelStatistics: CustomStringConvertible {
         percentile99 = p99
     }
 
+    /// All four figures on one line, for test failure messages.
     public var description: String {
         "MAD \(meanAbsoluteDifference), p99 \(percentile99), max \(maxDifference), exact \(exactFraction)"
     }

@@ -9,10 +9,13 @@ import Foundation
 public final class RawHTTPConnection {
     /// A response as read off the wire.
     public struct Response {
+        /// The code from the status line.
         public var status: Int
         /// Header names lowercased.
         public var headers: [String: String]
+        /// Exactly Content-Length bytes; empty without that header.
         public var body: [UInt8]
+        /// The body as UTF-8, invalid bytes replaced.
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -56,6 +59,7 @@ public final class RawHTTPConnection {
         return true
     }
 
+    /// Sends `text` as UTF-8; false when the server has closed the connection.
     @discardableResult
     public func write(_ text: String) -> Bool { write(Array(text.utf8)) }
 
@@ -111,6 +115,7 @@ public final class RawHTTPConnection {
 
 /// A raw connection's failure.
 public struct RawHTTPError: Error, CustomStringConvertible {
+    /// What failed (the socket or the connect), for the test's failure message.
     public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,9 +1,12 @@
 /// A tiny seeded generator (SplitMix64), so that every test run sees the same data and failures reproduce.
 public struct SplitMix64: RandomNumberGenerator {
+    /// The whole state: a copy replays the sequence from here.
     public var state: UInt64
 
+    /// A generator whose sequence depends only on `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 bits (SplitMix64's increment and mix).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

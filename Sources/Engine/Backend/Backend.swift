@@ -10,6 +10,7 @@ public struct BackendOptions: Sendable {
     /// inference only (a command that runs a few images and exits).
     public var thoroughWarmUp: Bool
 
+    /// Defaults: the backend's thread count, no extra outputs, thorough warm-up; `prepare` checks them (`validate()`).
     public init(threads: Int? = nil, extraOutputs: [Int] = [], thoroughWarmUp: Bool = true) {
         self.threads = threads
         self.extraOutputs = extraOutputs
@@ -19,10 +20,13 @@ public struct BackendOptions: Sendable {
 
 /// Why `run` failed. CPU backends cannot fail once planned; an accelerator can (a lost device).
 public struct RunError: Error, Sendable, CustomStringConvertible {
+    /// What failed, for logs and the server's error message (e.g. the CUDA call and its result).
     public let message: String
 
+    /// A failure described by `message`.
     public init(_ message: String) { self.message = message }
 
+    /// `message` alone, so that interpolating the error prints just it.
     public var description: String { message }
 }
 

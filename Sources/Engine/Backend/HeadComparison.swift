@@ -1,7 +1,9 @@
 /// How far one backend's quantized outputs are from another's (or from the TFLite runtime's), element by element,
 /// in units of the last place (one step of the uint8 scale).
 public struct HeadComparison: Sendable, CustomStringConvertible {
+    /// Elements compared (bytes of each output).
     public let count: Int
+    /// The largest difference, in steps.
     public let maximumDifference: Int
     /// Fraction of the elements within one step.
     public let withinOne: Double
@@ -28,6 +30,7 @@ public struct HeadComparison: Sendable, CustomStringConvertible {
     /// everywhere, within 1 step on at least 95% of the elements.
     public var meetsTFLiteBound: Bool { maximumDifference <= 6 && withinOne >= 0.95 }
 
+    /// One line: largest difference, share within one step, share exact, element count.
     public var description: String {
         "max \(maximumDifference) LSB, \(Self.oneDecimal(withinOne * 100))% within 1, "
             + "\(Self.oneDecimal(exact * 100))% exact over \(count)"

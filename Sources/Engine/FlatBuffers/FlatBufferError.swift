@@ -8,6 +8,7 @@ public enum FlatBufferError: Error, Sendable, Equatable, CustomStringConvertible
     /// A string that is not UTF-8.
     case invalidString(offset: Int)
 
+    /// One line naming the fault and its offset, for `ModelError.malformed`.
     public var description: String {
         switch self {
         case .outOfBounds(let what, let offset, let length, let size):

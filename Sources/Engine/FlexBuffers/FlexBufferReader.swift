@@ -5,6 +5,7 @@ public enum FlexBufferError: Error, Sendable, Equatable, CustomStringConvertible
     /// A type code, bit width or structure that the format does not allow.
     case invalid(String)
 
+    /// One line naming the fault, for `ModelError.malformedCustomOptions`.
     public var description: String {
         switch self {
         case .outOfBounds(let offset, let length, let size):
@@ -37,6 +38,7 @@ public struct FlexBufferReader: Sendable {
         static let typedVectors = 11...15, fixedTypedVectors = 16...24, blob = 25, bool = 26, vectorBool = 36
     }
 
+    /// Holds `bytes`, the whole blob (its root is at the end); nothing is read until `decode()`.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Decodes the root value.

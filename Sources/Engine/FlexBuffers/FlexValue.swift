@@ -45,6 +45,7 @@ public enum FlexValue: Sendable, Equatable, CustomStringConvertible {
         return doubleValue.map { $0 != 0 }
     }
 
+    /// Structural: maps are equal only with the same keys in the same order; floats compare as IEEE (NaN is unequal).
     public static func == (lhs: FlexValue, rhs: FlexValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
@@ -60,6 +61,7 @@ public enum FlexValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// JSON-like text (strings quoted, blobs as their size), for messages.
     public var description: String {
         switch self {
         case .null: "null"

@@ -11,5 +11,6 @@ public enum DataType: String, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The raw value ("float32", "uint8", ...), for messages.
     public var description: String { rawValue }
 }

@@ -4,11 +4,16 @@
 public struct Graph: Sendable {
     /// Where the graph came from, for messages (a file name).
     public var name: String
+    /// Every tensor; nodes, `inputs` and `outputs` refer to them by index.
     public var tensors: [Tensor]
+    /// In execution order: a node reads only graph inputs, constants and earlier nodes' outputs.
     public var nodes: [Node]
+    /// Tensor indices of the graph's inputs, in the model's order (an SSD has one: the image).
     public var inputs: [Int]
+    /// Tensor indices of the graph's outputs, in the model's order.
     public var outputs: [Int]
 
+    /// A graph as given; backends' `prepare` checks it (`validated()`) before planning.
     public init(name: String, tensors: [Tensor], nodes: [Node], inputs: [Int], outputs: [Int]) {
         self.name = name
         self.tensors = tensors

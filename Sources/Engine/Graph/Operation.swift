@@ -23,12 +23,18 @@ public enum FusedActivation: String, Sendable, Equatable {
 
 /// Window geometry shared by convolutions and pooling.
 public struct Window: Sendable, Equatable {
+    /// SAME or VALID; `geometry(inputHeight:inputWidth:filterHeight:filterWidth:)` applies it.
     public var padding: Padding
+    /// Rows between window positions; at least 1 (the loader checks, this type does not).
     public var strideHeight: Int
+    /// Columns between window positions; at least 1 (the loader checks, this type does not).
     public var strideWidth: Int
+    /// Rows between filter taps; 1 for a plain window.
     public var dilationHeight: Int
+    /// Columns between filter taps; 1 for a plain window.
     public var dilationWidth: Int
 
+    /// A window as given: strides and dilations must be at least 1, which only the loader checks.
     public init(padding: Padding, strideHeight: Int, strideWidth: Int, dilationHeight: Int = 1, dilationWidth: Int = 1)
     {
         self.padding = padding
@@ -41,9 +47,12 @@ public struct Window: Sendable, Equatable {
 
 /// Parameters of a 2-D convolution. Inputs: data [N,H,W,Cin], filter [Cout,KH,KW,Cin], optional bias [Cout].
 public struct Conv2DParameters: Sendable, Equatable {
+    /// Padding, strides and dilations.
     public var window: Window
+    /// The clamp applied to the output.
     public var activation: FusedActivation
 
+    /// Parameters as given; `Graph.validated()` checks them against the tensors.
     public init(window: Window, activation: FusedActivation) {
         self.window = window
         self.activation = activation
@@ -52,10 +61,14 @@ public struct Conv2DParameters: Sendable, Equatable {
 
 /// Parameters of a depthwise convolution. Inputs: data [N,H,W,C], filter [1,KH,KW,C*multiplier], optional bias.
 public struct DepthwiseConv2DParameters: Sendable, Equatable {
+    /// Padding, strides and dilations.
     public var window: Window
+    /// Output channels per input channel, at least 1: the filter has C * multiplier of them.
     public var depthMultiplier: Int
+    /// The clamp applied to the output.
     public var activation: FusedActivation
 
+    /// Parameters as given; `Graph.validated()` checks them against the tensors.
     public init(window: Window, depthMultiplier: Int, activation: FusedActivation) {
         self.window = window
         self.depthMultiplier = depthMultiplier
@@ -65,11 +78,16 @@ public struct DepthwiseConv2DParameters: Sendable, Equatable {
 
 /// Parameters of average and max pooling.
 public struct Pool2DParameters: Sendable, Equatable {
+    /// Padding and strides (pooling has no dilation: both are 1).
     public var window: Window
+    /// Rows of the window, at least 1 (the loader refuses 0).
     public var filterHeight: Int
+    /// Columns of the window, at least 1 (the loader refuses 0).
     public var filterWidth: Int
+    /// The clamp applied to the output.
     public var activation: FusedActivation
 
+    /// Parameters as given; `Graph.validated()` checks that a window fits the input.
     public init(window: Window, filterHeight: Int, filterWidth: Int, activation: FusedActivation) {
         self.window = window
         self.filterHeight = filterHeight
@@ -118,6 +136,7 @@ public enum Operation: Sendable, Equatable {
         }
     }
 
+    /// Whether the engine leaves this op to its owner; see `Graph.splittingCustomTail()`.
     public var isCustom: Bool {
         if case .custom = self { return true }
         return false

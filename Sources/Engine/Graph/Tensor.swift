@@ -1,14 +1,17 @@
 /// A tensor of the graph: an activation, a graph input or output, or a constant (weights, biases, anchors).
 public struct Tensor: Sendable {
+    /// The model's name for it, for messages and `Graph.tensorIndex(named:)`.
     public var name: String
     /// Dimensions as the model file declares them (for activations, the planner re-infers and checks them).
     public var shape: [Int]
+    /// Element type; the engine computes float32 and quantized uint8, other types serve as shapes or indices.
     public var dataType: DataType
     /// Nil for float tensors and for integer tensors that are not quantized (shapes, indices).
     public var quantization: Quantization?
     /// Little-endian element bytes of a constant; nil for activations.
     public var data: [UInt8]?
 
+    /// A tensor as given; the loader checks that `data` holds `byteCount` bytes.
     public init(name: String, shape: [Int], dataType: DataType, quantization: Quantization? = nil, data: [UInt8]? = nil)
     {
         self.name = name
@@ -24,6 +27,7 @@ public struct Tensor: Sendable {
     /// Size in bytes.
     public var byteCount: Int { elementCount * dataType.byteWidth }
 
+    /// Whether the model supplies the values (`data`) rather than a node computing them.
     public var isConstant: Bool { data != nil }
 }
 

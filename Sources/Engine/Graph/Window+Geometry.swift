@@ -1,8 +1,12 @@
 /// Where a sliding window lands: output size and padding before the first row and column.
 public struct WindowGeometry: Sendable, Equatable {
+    /// Rows of the output.
     public var outputHeight: Int
+    /// Columns of the output.
     public var outputWidth: Int
+    /// Padding rows above the first input row (0 for VALID).
     public var padTop: Int
+    /// Padding columns left of the first input column (0 for VALID).
     public var padLeft: Int
 }
 

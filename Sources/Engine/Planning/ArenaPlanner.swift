@@ -6,10 +6,14 @@
 public struct ArenaPlanner {
     /// A buffer to place: `size` bytes, live from step `first` through step `last`.
     public struct Request {
+        /// Bytes; rounded up to `alignment` when placed.
         public var size: Int
+        /// The first step the buffer is live, inclusive.
         public var first: Int
+        /// The last step the buffer is live, inclusive; buffers with overlapping steps never share bytes.
         public var last: Int
 
+        /// A request as given; `first` must not be after `last`.
         public init(size: Int, first: Int, last: Int) {
             self.size = size
             self.first = first

@@ -41,9 +41,12 @@ enum FixedPoint {
 /// A real multiplier as TFLite represents it: significand * 2^(shift - 31), the significand in [2^30, 2^31).
 /// Applying it rounds twice (once at 31 bits, once at the shift), which other backends must imitate to match.
 public struct QuantizedMultiplier: Sendable, Equatable {
+    /// Q31 significand, in [2^30, 2^31); 0 for a zero multiplier or one below 2^-32.
     public let significand: Int32
+    /// Power-of-two exponent: a positive one shifts left before the multiply, a negative one rounds right after it.
     public let shift: Int
 
+    /// `real` as TFLite's QuantizeMultiplier represents it.
     public init(_ real: Double) { (significand, shift) = FixedPoint.quantizeMultiplier(real) }
 
     /// x times the multiplier, rounded as TFLite's MultiplyByQuantizedMultiplier rounds.

@@ -21,6 +21,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A `BackendOptions` value outside what backends accept; `allowed` says the range.
     case invalidOption(name: String, value: String, allowed: String)
 
+    /// One line for people, naming what is wrong: what the CLI prints and the server logs.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "cannot read model \(path): \(reason)"

@@ -9,26 +9,32 @@ import SSDService
 /// This is the pattern for overriding any of the four functions: implement the protocol, delegate what you keep
 /// to `SSDHandler`, write what you change.
 public struct PeopleCounterHandler: InferenceHandler {
+    /// The default handler, which loads, decodes and predicts for this one.
     public let base: SSDHandler
 
+    /// Wraps `base`, configured as for the default server (backend, limits, thresholds).
     public init(base: SSDHandler) { self.base = base }
 
+    /// The base handler's detector pool, unchanged.
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         try await base.modelFn(modelDirectory: modelDirectory)
     }
 
+    /// The base handler's decoding, with the class filter forced to "person" whatever the request asked.
     public func inputFn(body: [UInt8], contentType: String?) async throws(InferenceError) -> SSDHandler.Input {
         var input = try await base.inputFn(body: body, contentType: contentType)
         input.classes = ["person"]  // whatever the client asked, only people
         return input
     }
 
+    /// The base handler's detection, unchanged.
     public func predictFn(input: SSDHandler.Input, model: DetectorPool) async throws(InferenceError)
         -> SSDHandler.Prediction
     {
         try await base.predictFn(input: input, model: model)
     }
 
+    /// {"people": N, "boxes": [...]} per image (an array of them for a batch), always JSON: `accept` is not consulted.
     public func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError)
         -> (body: [UInt8], contentType: String)
     {
