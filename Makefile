@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEMO_IMAGE ?= .assets/images/darknet_dog.jpg
 
-.PHONY: deps assets assets-runtime build build-release test conformance demo serve bench package-gpu clean
+.PHONY: deps assets assets-runtime build build-release test lint conformance demo serve bench package-gpu clean
 
 ## Install the C libraries (apt, sudo only when not root) and the Python reference tools (.venv).
 deps:
@@ -27,12 +27,17 @@ build: deps
 ## The test suite, after installing and fetching everything it needs, then the conformance check against the
 ## TFLite runtime. Built optimized: the reference kernels are plain loops over 728M multiply-accumulates per
 ## image, minutes in a debug build, seconds optimized.
-test: assets
+test: assets lint
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 	$(MAKE) fuzz-smoke
 	$(MAKE) conformance
 
 MODEL_DIR ?= .assets/models/ssd_mobilenet_v1_coco_quant
+
+## The project's .swift-format, every finding an error (`swift format format -i -r ...` fixes most).
+LINT_PATHS = Package.swift Sources Tests samples Benchmarks Fuzz/Package.swift Fuzz/Sources
+lint:
+	$(SWIFT) format lint --strict -r $(LINT_PATHS)
 
 ## ssd-detect against the TFLite runtime's reference kernels, run live on every photo (scripts/conformance.py).
 conformance: build-release assets

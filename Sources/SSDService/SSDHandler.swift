@@ -147,12 +147,14 @@ public struct SSDHandler: InferenceHandler {
 
     private func detector(_ model: SSDModel, threads: Int) throws(InferenceError) -> Detector {
         do throws(SSDError) {
-            return try Detector(model: model, backend: configuration.backend(), options: BackendOptions(threads: threads))
+            return try Detector(
+                model: model, backend: configuration.backend(), options: BackendOptions(threads: threads))
         } catch {
             throw .internalError("cannot plan \(model.path): \(error)")
         }
     }
 
+    /// Runs the whole batch on one detector of the pool; 400 for `max_detections` past the model's anchors.
     public func predictFn(input: Input, model: DetectorPool) async throws(InferenceError) -> Prediction {
         if let maximum = input.maximumDetections, maximum > model.maximumDetections {
             throw .badRequest(
