@@ -69,6 +69,17 @@ struct DetectCommandTests {
         #expect(images.last?["width"] as? Int == 640)
     }
 
+    /// `--backend auto` is resolved once, said on stderr, and the JSON names what ran, never "auto".
+    @Test func theJSONNamesTheBackendThatRanNotAuto() throws {
+        let photo = Assets.root.appendingPathComponent("images/darknet_person.jpg").path
+        let result = try Self.run(["--model", Self.model, "--backend", "auto", "--json", photo])
+        #expect(result.status == 0)
+        let document = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let backend = document?["backend"] as? String
+        #expect(backend == "cpu" || backend == "accelerator", "\(backend ?? "none")")
+        #expect(result.errors.contains("backend auto: \(backend ?? "?") ("))
+    }
+
     @Test func drawWritesAnAnnotatedPicture() throws {
         let picture = FileManager.default.temporaryDirectory.appendingPathComponent("drawn-\(UUID()).png")
         defer { try? FileManager.default.removeItem(at: picture) }
