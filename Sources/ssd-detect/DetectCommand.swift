@@ -81,14 +81,10 @@ struct DetectCommand: ParsableCommand {
                 let (detections, timing) = try detector.detect(
                     decoded.image, scoreThreshold: threshold,
                     maximumDetections: maxDetections)
-                let decodeMs = (decodedAt - start).milliseconds
                 let result = ImageDetections(
                     path: image, width: decoded.image.width, height: decoded.image.height,
                     detections: detections,
-                    timingMs: [
-                        "decode": decodeMs, "preprocess": timing.preprocess, "network": timing.network,
-                        "postprocess": timing.postprocess, "total": (clock.now - start).milliseconds,
-                    ])
+                    timings: StageTimings(decode: (decodedAt - start).milliseconds, detection: timing))
                 if let draw {
                     try Self.writePicture(
                         decoded.image.annotated(with: detections), for: image, to: draw,
@@ -152,13 +148,12 @@ struct DetectCommand: ParsableCommand {
 
     /// A readable table of one image's detections.
     static func table(_ result: ImageDetections) -> String {
-        let timing = result.timingMs
+        let timings = result.timings
         var lines = [
             "\(result.path ?? "image")  \(result.width)x\(result.height)  "
                 + String(
                     format: "%.1f ms (decode %.1f, preprocess %.1f, network %.1f, postprocess %.2f)",
-                    timing["total"] ?? 0, timing["decode"] ?? 0, timing["preprocess"] ?? 0, timing["network"] ?? 0,
-                    timing["postprocess"] ?? 0)
+                    timings.total, timings.decode, timings.preprocess, timings.network, timings.postprocess)
         ]
         if result.detections.isEmpty { lines.append("  no detections") }
         for detection in result.detections {
