@@ -177,7 +177,7 @@ public struct SSDHandler: InferenceHandler {
         for (image, (detections, timing)) in zip(images, outputs) {
             let kept =
                 input.classes.map { classes in
-                    detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
+                    detections.filter { classes.contains($0.label) || classes.contains(String($0.classIndex)) }
                 } ?? detections
             results.append(
                 ImageDetections(

@@ -157,7 +157,7 @@ struct DetectCommand: ParsableCommand {
         ]
         if result.detections.isEmpty { lines.append("  no detections") }
         for detection in result.detections {
-            let box = detection.box.map { String(format: "%6.0f", $0) }.joined(separator: " ")
+            let box = detection.box.xyxy.map { String(format: "%6.0f", $0) }.joined(separator: " ")
             lines.append(
                 "  " + detection.label.padding(toLength: 16, withPad: " ", startingAt: 0)
                     + String(format: "%5.3f", detection.score) + "   box " + box)
