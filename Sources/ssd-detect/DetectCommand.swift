@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import ImageIO
+import Inference
 import SSD
 
 /// `ssd-detect IMAGE...` (or `ssd-detect detect IMAGE...`): detections printed, as JSON, or drawn.
@@ -70,7 +71,7 @@ struct DetectCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
         }
 
-        var results: [[String: Any]] = []
+        var entries: [DetectionDocument.Entry] = []
         var failures = 0
         for image in images {
             let start = clock.now
@@ -90,21 +91,28 @@ struct DetectCommand: ParsableCommand {
                         decoded.image.annotated(with: detections), for: image, to: draw,
                         single: images.count == 1)
                 }
-                if json { results.append(try Self.jsonObject(result)) } else { print(Self.table(result)) }
+                if json {
+                    // A value JSON cannot hold (a NaN box) fails this image, not the whole document.
+                    _ = try JSONEncoder().encode(result)
+                    entries.append(.detected(result))
+                } else {
+                    print(Self.table(result))
+                }
             } catch {
                 failures += 1
                 let (code, message) = Self.describe(error)
                 if json {
-                    results.append(["path": image, "error": ["code": code, "message": message]])
+                    entries.append(.failed(path: image, ErrorBody(code: code, message: message)))
                 } else {
                     printError("\(image): \(message)")
                 }
             }
         }
         if json {
-            let document: [String: Any] = ["model": detector.modelName, "backend": resolved.name, "images": results]
-            let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let document = DetectionDocument(model: detector.modelName, backend: resolved.name, images: entries)
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
         }
         if failures > 0 { throw ExitCode(1) }
     }
@@ -116,11 +124,6 @@ struct DetectCommand: ParsableCommand {
     static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
         return [UInt8](data)
-    }
-
-    static func jsonObject(_ result: ImageDetections) throws -> [String: Any] {
-        let data = try JSONEncoder().encode(result)
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
     /// A stable error code and a message for a failed image.
