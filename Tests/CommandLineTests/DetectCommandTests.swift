@@ -69,6 +69,31 @@ struct DetectCommandTests {
         #expect(images.last?["width"] as? Int == 640)
     }
 
+    /// The document's bytes (docs/JSON.md: keys sorted, pretty-printed, "/" escaped), pinned with an image that
+    /// cannot be read: nothing in it is measured.
+    @Test func theJSONDocumentIsPinned() throws {
+        let missing = "/nonexistent/a \"photo\".jpg"
+        let result = try Self.run(["--model", Self.model, "--json", missing])
+        #expect(result.status == 1)
+        let expected = #"""
+            {
+              "backend" : "cpu",
+              "images" : [
+                {
+                  "error" : {
+                    "code" : "unreadable",
+                    "message" : "cannot read \/nonexistent\/a \"photo\".jpg"
+                  },
+                  "path" : "\/nonexistent\/a \"photo\".jpg"
+                }
+              ],
+              "model" : "detect.tflite"
+            }
+
+            """#
+        #expect(result.output == expected)
+    }
+
     @Test func drawWritesAnAnnotatedPicture() throws {
         let picture = FileManager.default.temporaryDirectory.appendingPathComponent("drawn-\(UUID()).png")
         defer { try? FileManager.default.removeItem(at: picture) }
