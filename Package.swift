@@ -89,8 +89,8 @@ let package = Package(
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "SSDService", "Server",
-                "CMalloc",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "Inference", "SSDService",
+                "Server", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A failed request, carrying the HTTP status it means, so that the edge maps nothing by guessing.
 public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status code.
@@ -75,28 +73,6 @@ public struct InferenceError: Error, Sendable, Equatable, CustomStringConvertibl
         InferenceError(status: 500, code: "internal_error", message: message)
     }
 
-    /// The JSON body of the error: {"error": {"code": ..., "message": ...}}.
-    public var jsonBody: [UInt8] {
-        Array("{\"error\":{\"code\":\(JSONText.quoted(code)),\"message\":\(JSONText.quoted(message))}}".utf8)
-    }
-}
-
-/// Minimal JSON text helpers for bodies built by hand.
-enum JSONText {
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    /// The JSON body of the error: {"error": {"code": ..., "message": ...}} (`ErrorBody`).
+    public var jsonBody: [UInt8] { ErrorBody(code: code, message: message).json }
 }

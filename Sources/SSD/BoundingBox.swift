@@ -1,8 +1,9 @@
-/// A box in normalized image coordinates, corner form, as SSD models emit them (y first).
+/// A box in corner form, y first as SSD models emit them: in normalized image coordinates (what the postprocess
+/// produces, and `Detection.normalizedBox`), or in pixels (`Detection.box`).
 public struct BoundingBox: Sendable, Equatable {
-    /// Top edge: 0 is the image's top, 1 its bottom.
+    /// Top edge; normalized, 0 is the image's top and 1 its bottom.
     public var ymin: Float
-    /// Left edge: 0 is the image's left, 1 its right.
+    /// Left edge; normalized, 0 is the image's left and 1 its right.
     public var xmin: Float
     /// Bottom edge, normally at least `ymin`.
     public var ymax: Float
@@ -17,7 +18,17 @@ public struct BoundingBox: Sendable, Equatable {
         self.xmax = xmax
     }
 
-    /// Height times width, a fraction of the image's area; meaningful only when min <= max on both axes.
+    /// A box from [xmin, ymin, xmax, ymax]; nil unless there are four numbers.
+    public init?(xyxy corners: [Float]) {
+        guard corners.count == 4 else { return nil }
+        self.init(ymin: corners[1], xmin: corners[0], ymax: corners[3], xmax: corners[2])
+    }
+
+    /// [xmin, ymin, xmax, ymax]: the x-first order of the JSON outputs (docs/JSON.md) and of most tools.
+    public var xyxy: [Float] { [xmin, ymin, xmax, ymax] }
+
+    /// Height times width (of a normalized box, a fraction of the image's area); meaningful only when min <= max
+    /// on both axes.
     public var area: Float { (ymax - ymin) * (xmax - xmin) }
 
     /// Intersection over union, 0 when either box is empty (TFLite's ComputeIntersectionOverUnion).
@@ -30,7 +41,7 @@ public struct BoundingBox: Sendable, Equatable {
         return intersection / (a + b - intersection)
     }
 
-    /// The box clipped to [0, 1] on both axes.
+    /// The box clipped to [0, 1] on both axes: a normalized box kept within the image.
     public var clipped: BoundingBox {
         BoundingBox(
             ymin: min(max(ymin, 0), 1), xmin: min(max(xmin, 0), 1), ymax: min(max(ymax, 0), 1),

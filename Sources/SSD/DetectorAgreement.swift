@@ -60,13 +60,8 @@ extension DetectorAgreement {
 
     private static func contains(_ detections: [Detection], _ detection: Detection) -> Bool {
         detections.contains { other in
-            other.classId == detection.classId && abs(other.score - detection.score) <= maximumScoreDifference
-                && box(other).intersectionOverUnion(box(detection)) >= minimumIoU
+            other.classIndex == detection.classIndex && abs(other.score - detection.score) <= maximumScoreDifference
+                && other.normalizedBox.intersectionOverUnion(detection.normalizedBox) >= minimumIoU
         }
-    }
-
-    private static func box(_ detection: Detection) -> BoundingBox {
-        let corners = detection.normalizedBox
-        return BoundingBox(ymin: corners[1], xmin: corners[0], ymax: corners[3], xmax: corners[2])
     }
 }

@@ -9,19 +9,19 @@ public struct ImageDetections: Sendable, Codable {
     public var height: Int
     /// Best first, after any class filter the request asked for.
     public var detections: [Detection]
-    /// Milliseconds per stage: decode, preprocess, network, postprocess, total.
-    public var timingMs: [String: Double]
+    /// Milliseconds per stage: decode, preprocess, network, postprocess, and their total.
+    public var timings: StageTimings
 
     enum CodingKeys: String, CodingKey {
-        case path, width, height, detections, timingMs = "timing_ms"
+        case path, width, height, detections, timings = "timing_ms"
     }
 
     /// A result as given; `path` nil where the image came from no file (HTTP).
-    public init(path: String?, width: Int, height: Int, detections: [Detection], timingMs: [String: Double]) {
+    public init(path: String?, width: Int, height: Int, detections: [Detection], timings: StageTimings) {
         self.path = path
         self.width = width
         self.height = height
         self.detections = detections
-        self.timingMs = timingMs
+        self.timings = timings
     }
 }

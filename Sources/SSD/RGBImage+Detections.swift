@@ -8,9 +8,10 @@ extension RGBImage {
         let scale = max(2, min(width, height) / 300)
         let thickness = max(2, scale + 1)
         for detection in detections.reversed() {  // best last, so it is drawn on top
-            let color = Self.palette[detection.classId % Self.palette.count]
-            let (x0, y0) = (Int(detection.box[0].rounded()), Int(detection.box[1].rounded()))
-            let (x1, y1) = (Int(detection.box[2].rounded()) - 1, Int(detection.box[3].rounded()) - 1)
+            let color = Self.palette[detection.classIndex % Self.palette.count]
+            let box = detection.box
+            let (x0, y0) = (Int(box.xmin.rounded()), Int(box.ymin.rounded()))
+            let (x1, y1) = (Int(box.xmax.rounded()) - 1, Int(box.ymax.rounded()) - 1)
             image.strokeRectangle(x0: x0, y0: y0, x1: x1, y1: y1, thickness: thickness, color: color)
             let text = "\(detection.label) \(Int((detection.score * 100).rounded()))%"
             let size = RGBImage.textSize(text, scale: scale)

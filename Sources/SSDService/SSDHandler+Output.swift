@@ -67,7 +67,7 @@ extension SSDHandler {
         struct Image: Encodable { let prediction: [[Float]] }
         struct Batch: Encodable { let predictions: [Image] }
         let images = prediction.results.map { result in
-            Image(prediction: result.detections.map { [Float($0.classId), $0.score] + $0.normalizedBox })
+            Image(prediction: result.detections.map { [Float($0.classIndex), $0.score] + $0.normalizedBox.xyxy })
         }
         return prediction.isBatch ? try encode(Batch(predictions: images)) : try encode(images[0])
     }

@@ -177,17 +177,12 @@ public struct SSDHandler: InferenceHandler {
         for (image, (detections, timing)) in zip(images, outputs) {
             let kept =
                 input.classes.map { classes in
-                    detections.filter { classes.contains($0.label) || classes.contains(String($0.classId)) }
+                    detections.filter { classes.contains($0.label) || classes.contains(String($0.classIndex)) }
                 } ?? detections
-            let decode = image.decodeMilliseconds
             results.append(
                 ImageDetections(
                     path: nil, width: image.pixels.width, height: image.pixels.height, detections: kept,
-                    timingMs: [
-                        "decode": decode, "preprocess": timing.preprocess, "network": timing.network,
-                        "postprocess": timing.postprocess,
-                        "total": decode + timing.preprocess + timing.network + timing.postprocess,
-                    ]))
+                    timings: StageTimings(decode: image.decodeMilliseconds, detection: timing)))
         }
         return Prediction(model: model.modelName, results: results, isBatch: input.isBatch)
     }

@@ -328,11 +328,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func write(_ error: InferenceError, headers: HTTPFields, close: Bool, context: ChannelHandlerContext)
         -> EventLoopFuture<Void>
     {
+        let body = error.jsonBody
         var head = HTTPResponse(status: .init(code: error.status), headerFields: headers)
-        head.headerFields[.contentLength] = String(error.jsonBody.count)
+        head.headerFields[.contentLength] = String(body.count)
         if close { head.headerFields[.connection] = "close" }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: error.jsonBody))), promise: nil)
+        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
         return context.writeAndFlush(wrapOutboundOut(.end(nil)))
     }
 

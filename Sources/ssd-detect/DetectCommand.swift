@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import ImageIO
+import Inference
 import SSD
 
 /// `ssd-detect IMAGE...` (or `ssd-detect detect IMAGE...`): detections printed, as JSON, or drawn.
@@ -70,7 +71,7 @@ struct DetectCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
         }
 
-        var results: [[String: Any]] = []
+        var entries: [DetectionDocument.Entry] = []
         var failures = 0
         for image in images {
             let start = clock.now
@@ -81,34 +82,37 @@ struct DetectCommand: ParsableCommand {
                 let (detections, timing) = try detector.detect(
                     decoded.image, scoreThreshold: threshold,
                     maximumDetections: maxDetections)
-                let decodeMs = (decodedAt - start).milliseconds
                 let result = ImageDetections(
                     path: image, width: decoded.image.width, height: decoded.image.height,
                     detections: detections,
-                    timingMs: [
-                        "decode": decodeMs, "preprocess": timing.preprocess, "network": timing.network,
-                        "postprocess": timing.postprocess, "total": (clock.now - start).milliseconds,
-                    ])
+                    timings: StageTimings(decode: (decodedAt - start).milliseconds, detection: timing))
                 if let draw {
                     try Self.writePicture(
                         decoded.image.annotated(with: detections), for: image, to: draw,
                         single: images.count == 1)
                 }
-                if json { results.append(try Self.jsonObject(result)) } else { print(Self.table(result)) }
+                if json {
+                    // A value JSON cannot hold (a NaN box) fails this image, not the whole document.
+                    _ = try JSONEncoder().encode(result)
+                    entries.append(.detected(result))
+                } else {
+                    print(Self.table(result))
+                }
             } catch {
                 failures += 1
                 let (code, message) = Self.describe(error)
                 if json {
-                    results.append(["path": image, "error": ["code": code, "message": message]])
+                    entries.append(.failed(path: image, ErrorBody(code: code, message: message)))
                 } else {
                     printError("\(image): \(message)")
                 }
             }
         }
         if json {
-            let document: [String: Any] = ["model": detector.modelName, "backend": resolved.name, "images": results]
-            let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let document = DetectionDocument(model: detector.modelName, backend: resolved.name, images: entries)
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
         }
         if failures > 0 { throw ExitCode(1) }
     }
@@ -120,11 +124,6 @@ struct DetectCommand: ParsableCommand {
     static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
         return [UInt8](data)
-    }
-
-    static func jsonObject(_ result: ImageDetections) throws -> [String: Any] {
-        let data = try JSONEncoder().encode(result)
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
     /// A stable error code and a message for a failed image.
@@ -152,17 +151,16 @@ struct DetectCommand: ParsableCommand {
 
     /// A readable table of one image's detections.
     static func table(_ result: ImageDetections) -> String {
-        let timing = result.timingMs
+        let timings = result.timings
         var lines = [
             "\(result.path ?? "image")  \(result.width)x\(result.height)  "
                 + String(
                     format: "%.1f ms (decode %.1f, preprocess %.1f, network %.1f, postprocess %.2f)",
-                    timing["total"] ?? 0, timing["decode"] ?? 0, timing["preprocess"] ?? 0, timing["network"] ?? 0,
-                    timing["postprocess"] ?? 0)
+                    timings.total, timings.decode, timings.preprocess, timings.network, timings.postprocess)
         ]
         if result.detections.isEmpty { lines.append("  no detections") }
         for detection in result.detections {
-            let box = detection.box.map { String(format: "%6.0f", $0) }.joined(separator: " ")
+            let box = detection.box.xyxy.map { String(format: "%6.0f", $0) }.joined(separator: " ")
             lines.append(
                 "  " + detection.label.padding(toLength: 16, withPad: " ", startingAt: 0)
                     + String(format: "%5.3f", detection.score) + "   box " + box)

@@ -80,6 +80,31 @@ struct DetectCommandTests {
         #expect(result.errors.contains("backend auto: \(backend ?? "?") ("))
     }
 
+    /// The document's bytes (docs/JSON.md: keys sorted, pretty-printed, "/" escaped), pinned with an image that
+    /// cannot be read: nothing in it is measured.
+    @Test func theJSONDocumentIsPinned() throws {
+        let missing = "/nonexistent/a \"photo\".jpg"
+        let result = try Self.run(["--model", Self.model, "--json", missing])
+        #expect(result.status == 1)
+        let expected = #"""
+            {
+              "backend" : "cpu",
+              "images" : [
+                {
+                  "error" : {
+                    "code" : "unreadable",
+                    "message" : "cannot read \/nonexistent\/a \"photo\".jpg"
+                  },
+                  "path" : "\/nonexistent\/a \"photo\".jpg"
+                }
+              ],
+              "model" : "detect.tflite"
+            }
+
+            """#
+        #expect(result.output == expected)
+    }
+
     @Test func drawWritesAnAnnotatedPicture() throws {
         let picture = FileManager.default.temporaryDirectory.appendingPathComponent("drawn-\(UUID()).png")
         defer { try? FileManager.default.removeItem(at: picture) }

@@ -6,8 +6,8 @@ struct AnnotationTests {
     @Test func boxesAndLabelsAreDrawnInTheClassColour() {
         let image = RGBImage(width: 200, height: 150)  // black
         let detection = Detection(
-            label: "dog", classId: 1, score: 0.87, box: [50, 60, 150, 140],
-            normalizedBox: [0.25, 0.4, 0.75, 0.93])
+            label: "dog", classIndex: 1, score: 0.87, box: BoundingBox(ymin: 60, xmin: 50, ymax: 140, xmax: 150),
+            normalizedBox: BoundingBox(ymin: 0.4, xmin: 0.25, ymax: 0.93, xmax: 0.75))
         let drawn = image.annotated(with: [detection])
         let green = (r: UInt8(60), g: UInt8(180), b: UInt8(75))  // palette entry 1
         #expect(drawn[50, 100] == green)  // left edge

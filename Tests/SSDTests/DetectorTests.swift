@@ -13,8 +13,8 @@ struct DetectorTests {
         var label: String
         var classIndex: Int
         var score: Float
-        /// xmin, ymin, xmax, ymax, normalized and clipped.
-        var box: [Float]
+        /// Normalized and clipped.
+        var box: BoundingBox
     }
 
     static func references() throws -> [String: [Reference]] {
@@ -25,7 +25,8 @@ struct DetectorTests {
                 let yxyx = (d["box_yxyx"] as? [Double] ?? []).map { Float(min(max($0, 0), 1)) }
                 return Reference(
                     label: d["label"] as? String ?? "", classIndex: d["class"] as? Int ?? -1,
-                    score: Float(d["score"] as? Double ?? 0), box: [yxyx[1], yxyx[0], yxyx[3], yxyx[2]])
+                    score: Float(d["score"] as? Double ?? 0),
+                    box: BoundingBox(ymin: yxyx[0], xmin: yxyx[1], ymax: yxyx[2], xmax: yxyx[3]))
             }
         }
     }
@@ -35,11 +36,6 @@ struct DetectorTests {
         try Detector(
             modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path, backend: CPUBackend(),
             options: BackendOptions(threads: 1))
-    }
-
-    static func iou(_ a: [Float], _ b: [Float]) -> Float {
-        let box = { (v: [Float]) in BoundingBox(ymin: v[1], xmin: v[0], ymax: v[3], xmax: v[2]) }
-        return box(a).intersectionOverUnion(box(b))
     }
 
     @Test(arguments: Assets.photos.map(\.name))
@@ -52,14 +48,14 @@ struct DetectorTests {
         for reference in expected {
             #expect(
                 ours.contains {
-                    $0.label == reference.label && Self.iou($0.normalizedBox, reference.box) >= 0.7
+                    $0.label == reference.label && $0.normalizedBox.intersectionOverUnion(reference.box) >= 0.7
                         && abs($0.score - reference.score) <= 0.1
                 }, "\(photo): missed \(reference.label) \(reference.score)")
         }
         for detection in ours where detection.score >= 0.5 {
             #expect(
                 expected.contains {
-                    $0.label == detection.label && Self.iou(detection.normalizedBox, $0.box) >= 0.7
+                    $0.label == detection.label && detection.normalizedBox.intersectionOverUnion($0.box) >= 0.7
                         && abs(detection.score - $0.score) <= 0.1
                 }, "\(photo): extra \(detection.label) \(detection.score)")
         }
@@ -73,9 +69,11 @@ struct DetectorTests {
         let ours = try detector.detect(image, scoreThreshold: 0).detections
         #expect(ours.count == expected.count)
         for (a, b) in zip(ours, expected) {
-            #expect(a.classId == b.classIndex && a.label == b.label && abs(a.score - b.score) < 1e-6)
-            for k in 0..<4 { #expect(abs(a.normalizedBox[k] - b.box[k]) < 1e-5) }
-            #expect(abs(a.box[0] - a.normalizedBox[0] * 768) < 1e-3 && abs(a.box[3] - a.normalizedBox[3] * 576) < 1e-3)
+            #expect(a.classIndex == b.classIndex && a.label == b.label && abs(a.score - b.score) < 1e-6)
+            for k in 0..<4 { #expect(abs(a.normalizedBox.xyxy[k] - b.box.xyxy[k]) < 1e-5) }
+            #expect(
+                abs(a.box.xmin - a.normalizedBox.xmin * 768) < 1e-3
+                    && abs(a.box.ymax - a.normalizedBox.ymax * 576) < 1e-3)
         }
     }
 

@@ -42,7 +42,7 @@ public struct PeopleCounterHandler: InferenceHandler {
             let people: Int
             let boxes: [[Float]]
         }
-        let counts = prediction.results.map { Count(people: $0.detections.count, boxes: $0.detections.map(\.box)) }
+        let counts = prediction.results.map { Count(people: $0.detections.count, boxes: $0.detections.map(\.box.xyxy)) }
         do {
             let body = prediction.isBatch ? try JSONEncoder().encode(counts) : try JSONEncoder().encode(counts[0])
             return ([UInt8](body), "application/json")
