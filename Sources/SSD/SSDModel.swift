@@ -12,7 +12,7 @@ public struct SSDModel: Sendable {
     public let path: String
     /// The whole graph as loaded.
     public let graph: Graph
-    /// What a backend runs: the graph without its trailing custom ops, validated (shapes known).
+    /// What a backend runs: the graph without its trailing custom ops (a backend validates it as it plans).
     public let network: Graph
     /// The trailing custom ops, run outside the engine.
     public let tail: [Node]
@@ -27,9 +27,7 @@ public struct SSDModel: Sendable {
         self.path = try Self.file(in: path)
         do {
             graph = try TFLiteLoader.load(contentsOf: self.path)
-            let (network, tail) = graph.splittingCustomTail()
-            self.network = try network.validated()
-            self.tail = tail
+            (network, tail) = graph.splittingCustomTail()
         } catch {
             throw .model(error)
         }

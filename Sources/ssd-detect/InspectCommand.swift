@@ -15,7 +15,8 @@ struct InspectCommand: ParsableCommand {
         let path = try ModelLocation.resolve(model)
         // Refused before anything is printed, as `detect` would refuse it.
         let ssd = try SSDModel(contentsOf: path)
-        let (graph, validated, tail, postprocessor) = (ssd.graph, ssd.network, ssd.tail, ssd.embeddedPostprocessor)
+        let (graph, tail, postprocessor) = (ssd.graph, ssd.tail, ssd.embeddedPostprocessor)
+        let validated = try ssd.network.validated()
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         func describe(_ index: Int) -> String {
             let tensor = validated.tensors[index]
