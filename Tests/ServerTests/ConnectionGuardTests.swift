@@ -30,6 +30,19 @@ import Testing
 
     static let handler = InferenceServerTests.ssdHandler()
 
+    /// A photo's request on a connection of its own that takes the server's one place and holds it for 400 ms
+    /// (`HoldingHandler`), once 100 ms have let it in; with its head and body, for sending again.
+    static func busyInvocation(port: Int) async throws -> (connection: RawHTTPConnection, head: String, body: [UInt8]) {
+        let photo = try Assets.photo("darknet_person")
+        let head =
+            "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
+        let busy = try RawHTTPConnection(port: port)
+        busy.write(head)
+        busy.write(photo)
+        try await Task.sleep(for: .milliseconds(100))
+        return (busy, head, photo)
+    }
+
     @Test func aHeadSentAByteAtATimeGets408ThenTheConnectionCloses() async throws {
         try await Self.withServer(Self.handler) { port in
             let connection = try RawHTTPConnection(port: port)
@@ -115,13 +128,7 @@ import Testing
                 $0.maximumInvocations = 1; $0.admissionWait = .milliseconds(50)
             }
         ) { port in
-            let photo = try Assets.photo("darknet_person")
-            let busy = try RawHTTPConnection(port: port)
-            busy.write(
-                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
-            )
-            busy.write(photo)
-            try await Task.sleep(for: .milliseconds(100))  // it holds the one admission for 400 ms
+            let (busy, _, _) = try await Self.busyInvocation(port: port)
 
             // Only the head: a server that reads the body first never answers within the timeout.
             let refused = try RawHTTPConnection(port: port, timeout: 0.3)
@@ -150,16 +157,10 @@ import Testing
                 $0.maximumInvocations = 1; $0.admissionWait = .seconds(5)
             }
         ) { port in
-            let photo = try Assets.photo("darknet_person")
-            let request =
-                "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
-            let busy = try RawHTTPConnection(port: port)
-            busy.write(request)
-            busy.write(photo)
-            try await Task.sleep(for: .milliseconds(100))  // it holds the one place for 400 ms
+            let (busy, head, body) = try await Self.busyInvocation(port: port)
             let waiting = try RawHTTPConnection(port: port)
-            waiting.write(request)
-            waiting.write(photo)
+            waiting.write(head)
+            waiting.write(body)
             try await Task.sleep(for: .milliseconds(100))
             let metrics = try RawHTTPConnection(port: port)
             metrics.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -176,15 +177,9 @@ import Testing
         let live = try await LiveServer.start(handler) {
             $0.maximumInvocations = 1; $0.admissionWait = .seconds(5)
         }
-        let photo = try Assets.photo("darknet_person")
-        let request =
-            "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
-        let busy = try RawHTTPConnection(port: live.port)
-        busy.write(request)
-        busy.write(photo)
-        try await Task.sleep(for: .milliseconds(100))
+        let (busy, head, _) = try await Self.busyInvocation(port: live.port)
         let waiting = try RawHTTPConnection(port: live.port)
-        waiting.write(request)
+        waiting.write(head)
         try await Task.sleep(for: .milliseconds(100))
         async let stopped: Void = live.stop()
         let response = waiting.readResponse()
