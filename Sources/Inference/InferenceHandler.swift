@@ -10,6 +10,9 @@ public protocol InferenceHandler: Sendable {
     associatedtype Input: Sendable
     /// A request's result, before encoding.
     associatedtype Prediction: Sendable
+    /// What outputFn is asked for: by default the Accept header as it came; a handler with formats of its own
+    /// reads the header once, in `responseFormat(accept:)`, into one of them.
+    associatedtype ResponseFormat: Sendable = String?
 
     /// Loads, plans and warms up the model in `modelDirectory`. Called once, before the server is ready.
     func modelFn(modelDirectory: String) async throws(InferenceError) -> Model
@@ -20,29 +23,32 @@ public protocol InferenceHandler: Sendable {
     /// Runs the model on an input.
     func predictFn(input: Input, model: Model) async throws(InferenceError) -> Prediction
 
-    /// Encodes a prediction for `accept` (the Accept header, or nil): the body and its content type.
-    func outputFn(prediction: Prediction, accept: String?) async throws(InferenceError)
+    /// Encodes a prediction for `accept` (what `responseFormat(accept:)` made of the Accept header): the body and
+    /// its content type.
+    func outputFn(prediction: Prediction, accept: ResponseFormat) async throws(InferenceError)
         -> (body: [UInt8], contentType: String)
 
-    /// Throws 406 when outputFn could not answer `accept`; called by `transform` before the other functions.
-    /// Optional: the default accepts everything.
-    func checkAccept(_ accept: String?) throws(InferenceError)
+    /// Reads the Accept header (or nil) once, before the other functions are called, into what outputFn will be
+    /// asked for; throws 406 when outputFn could not answer it, so that such a request costs no inference.
+    /// Optional where `ResponseFormat` is the header itself.
+    func responseFormat(accept: String?) throws(InferenceError) -> ResponseFormat
+}
+
+extension InferenceHandler where ResponseFormat == String? {
+    /// The header as it came: outputFn reads it, and no request is refused before the work.
+    public func responseFormat(accept: String?) throws(InferenceError) -> String? { accept }
 }
 
 extension InferenceHandler {
-    /// Nothing by default. A handler that knows before any work whether it can answer `accept` throws 406 here,
-    /// so that a request it cannot answer costs no inference.
-    public func checkAccept(_ accept: String?) throws(InferenceError) {}
-
     /// One request: inputFn, predictFn, outputFn. The body is the caller's no more: it is freed once inputFn has
     /// parsed it, not held through the inference.
     public func transform(body: consuming [UInt8], contentType: String?, accept: String?, model: Model)
         async
         throws(InferenceError) -> (body: [UInt8], contentType: String)
     {
-        try checkAccept(accept)
+        let format = try responseFormat(accept: accept)
         let input = try await inputFn(body: body, contentType: contentType)
         let prediction = try await predictFn(input: input, model: model)
-        return try await outputFn(prediction: prediction, accept: accept)
+        return try await outputFn(prediction: prediction, accept: format)
     }
 }

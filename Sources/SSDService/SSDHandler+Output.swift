@@ -9,16 +9,16 @@ extension SSDHandler {
         "application/json; format=sagemaker", "*/*",
     ]
 
-    /// 406 unless `accept` names JSON (native or SageMaker's); called before any work.
-    public func checkAccept(_ accept: String?) throws(InferenceError) {
-        _ = try Self.format(for: accept, default: configuration.defaultFormat)
+    /// The format the Accept header asks for (the configuration's default for plain JSON or none); 406 unless it
+    /// names JSON, native or SageMaker's.
+    public func responseFormat(accept: String?) throws(InferenceError) -> OutputFormat {
+        try Self.format(for: accept, default: configuration.defaultFormat)
     }
 
-    /// Encodes the detections in the format `accept` asks for (the configuration's default for plain JSON).
-    public func outputFn(prediction: Prediction, accept: String?) async throws(InferenceError)
+    /// Encodes the detections in `accept`, the format `responseFormat(accept:)` read from the header.
+    public func outputFn(prediction: Prediction, accept format: OutputFormat) async throws(InferenceError)
         -> (body: [UInt8], contentType: String)
     {
-        let format = try Self.format(for: accept, default: configuration.defaultFormat)
         let body: [UInt8]
         switch format {
         case .native: body = try Self.native(prediction)

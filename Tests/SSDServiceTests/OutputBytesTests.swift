@@ -26,7 +26,7 @@ struct OutputBytesTests {
         let handler = SSDHandler(configuration: .init(backend: { fatalError("no model is loaded") }))
         let prediction = SSDHandler.Prediction(
             model: "detect.tflite", results: isBatch ? [image, image] : [image], isBatch: isBatch)
-        let output = try await handler.outputFn(prediction: prediction, accept: accept)
+        let output = try await handler.outputFn(prediction: prediction, accept: handler.responseFormat(accept: accept))
         #expect(output.contentType == "application/json")
         return String(decoding: output.body, as: UTF8.self)
     }

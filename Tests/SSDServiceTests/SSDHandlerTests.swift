@@ -108,7 +108,8 @@ struct SSDHandlerTests {
         let prediction = try await handler.predictFn(input: input, model: model)
         #expect(prediction.results[0].detections.map(\.label) == ["bicycle", "car", "cat", "person"])
 
-        let native = try await handler.outputFn(prediction: prediction, accept: "application/json")
+        let native = try await handler.outputFn(
+            prediction: prediction, accept: handler.responseFormat(accept: "application/json"))
         let object = try JSONSerialization.jsonObject(with: Data(native.body)) as? [String: Any]
         #expect(native.contentType == "application/json")
         #expect(object?["model"] as? String == "detect.tflite" && object?["width"] as? Int == 768)
@@ -116,7 +117,8 @@ struct SSDHandlerTests {
         #expect(first?["label"] as? String == "bicycle" && first?["class_id"] as? Int == 1)
         #expect((object?["timing_ms"] as? [String: Double])?["network"] != nil)
 
-        let sagemaker = try await handler.outputFn(prediction: prediction, accept: "application/json; format=sagemaker")
+        let sagemaker = try await handler.outputFn(
+            prediction: prediction, accept: handler.responseFormat(accept: "application/json; format=sagemaker"))
         let rows =
             (try JSONSerialization.jsonObject(with: Data(sagemaker.body)) as? [String: Any])?["prediction"]
             as? [[Double]]
@@ -125,13 +127,16 @@ struct SSDHandlerTests {
         #expect(rows?.allSatisfy { $0[2...].allSatisfy { (0...1).contains($0) } } == true)
 
         await Self.expectError("not_acceptable", status: 406) {
-            _ = try await handler.outputFn(prediction: prediction, accept: "text/html")
+            _ = try await handler.outputFn(prediction: prediction, accept: handler.responseFormat(accept: "text/html"))
         }
         await Self.expectError("not_acceptable", status: 406) {
-            _ = try await handler.outputFn(prediction: prediction, accept: "application/json; format=xml")
+            _ = try await handler.outputFn(
+                prediction: prediction, accept: handler.responseFormat(accept: "application/json; format=xml"))
         }
         #expect(
-            try await handler.outputFn(prediction: prediction, accept: "text/html;q=0.5, */*;q=0.9").contentType
+            try await handler.outputFn(
+                prediction: prediction, accept: handler.responseFormat(accept: "text/html;q=0.5, */*;q=0.9")
+            ).contentType
                 == "application/json")
     }
 

@@ -235,9 +235,12 @@ struct GatedHandler: InferenceHandler {
     func predictFn(input: SSDHandler.Input, model: DetectorPool) async throws(InferenceError) -> SSDHandler.Prediction {
         try await base.predictFn(input: input, model: model)
     }
-    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (
-        body: [UInt8], contentType: String
-    ) {
+    func responseFormat(accept: String?) throws(InferenceError) -> SSDHandler.OutputFormat {
+        try base.responseFormat(accept: accept)
+    }
+    func outputFn(prediction: SSDHandler.Prediction, accept: SSDHandler.OutputFormat) async throws(InferenceError)
+        -> (body: [UInt8], contentType: String)
+    {
         try await base.outputFn(prediction: prediction, accept: accept)
     }
 }
@@ -259,7 +262,7 @@ struct FaultyHandler: InferenceHandler {
         body: [UInt8], contentType: String
     ) {
         if accept?.contains("fault=yes") == true { throw .internalError("the handler failed on purpose") }
-        return try await base.outputFn(prediction: prediction, accept: nil)
+        return try await base.outputFn(prediction: prediction, accept: base.responseFormat(accept: nil))
     }
 }
 
@@ -277,9 +280,12 @@ struct HoldingHandler: InferenceHandler {
         try await model.withDetector { _ in Thread.sleep(forTimeInterval: 0.4) }
         return try await base.predictFn(input: input, model: model)
     }
-    func outputFn(prediction: SSDHandler.Prediction, accept: String?) async throws(InferenceError) -> (
-        body: [UInt8], contentType: String
-    ) {
+    func responseFormat(accept: String?) throws(InferenceError) -> SSDHandler.OutputFormat {
+        try base.responseFormat(accept: accept)
+    }
+    func outputFn(prediction: SSDHandler.Prediction, accept: SSDHandler.OutputFormat) async throws(InferenceError)
+        -> (body: [UInt8], contentType: String)
+    {
         try await base.outputFn(prediction: prediction, accept: accept)
     }
 }
