@@ -45,3 +45,16 @@ struct GraphValidationTests {
         #expect(throws: ModelError.self) { try graph.validated() }
     }
 }
+
+extension GraphValidationTests {
+    /// A hand-built window (the loader refuses these) has no geometry rather than dividing by zero.
+    @Test(arguments: [(0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 0, 1), (1, 1, 1, 0), (-2, 1, 1, 1)])
+    func aStrideOrDilationBelowOneHasNoGeometry(strides: (Int, Int, Int, Int)) {
+        for padding in [Padding.same, .valid] {
+            let window = Window(
+                padding: padding, strideHeight: strides.0, strideWidth: strides.1, dilationHeight: strides.2,
+                dilationWidth: strides.3)
+            #expect(window.geometry(inputHeight: 8, inputWidth: 8, filterHeight: 3, filterWidth: 3) == nil)
+        }
+    }
+}

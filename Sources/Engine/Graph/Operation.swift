@@ -34,7 +34,8 @@ public struct Window: Sendable, Equatable {
     /// Columns between filter taps; 1 for a plain window.
     public var dilationWidth: Int
 
-    /// A window as given: strides and dilations must be at least 1, which only the loader checks.
+    /// A window as given: strides and dilations must be at least 1 (the loader refuses others; `geometry` has none
+    /// for them, so validation refuses a hand-built graph with them).
     public init(padding: Padding, strideHeight: Int, strideWidth: Int, dilationHeight: Int = 1, dilationWidth: Int = 1)
     {
         self.padding = padding

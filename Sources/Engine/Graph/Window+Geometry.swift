@@ -12,8 +12,10 @@ public struct WindowGeometry: Sendable, Equatable {
 
 extension Window {
     /// TensorFlow's rule: SAME gives ceil(input / stride) with the padding split evenly, the odd one after;
-    /// VALID gives the windows that fit. Nil when no window fits.
+    /// VALID gives the windows that fit. Nil when no window fits, or for a stride or dilation below 1 (a graph
+    /// built by hand, not loaded: the loader refuses those).
     public func geometry(inputHeight: Int, inputWidth: Int, filterHeight: Int, filterWidth: Int) -> WindowGeometry? {
+        guard strideHeight >= 1, strideWidth >= 1, dilationHeight >= 1, dilationWidth >= 1 else { return nil }
         func axis(_ input: Int, _ filter: Int, _ stride: Int, _ dilation: Int) -> (output: Int, padBefore: Int)? {
             let effectiveFilter = (filter - 1) * dilation + 1
             switch padding {

@@ -44,7 +44,9 @@ public struct PeopleCounterHandler: InferenceHandler {
         }
         let counts = prediction.results.map { Count(people: $0.detections.count, boxes: $0.detections.map(\.box.xyxy)) }
         do {
-            let body = prediction.isBatch ? try JSONEncoder().encode(counts) : try JSONEncoder().encode(counts[0])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys  // the same bytes for the same answer
+            let body = prediction.isBatch ? try encoder.encode(counts) : try encoder.encode(counts[0])
             return ([UInt8](body), "application/json")
         } catch {
             throw .internalError("cannot encode the count: \(error)")
