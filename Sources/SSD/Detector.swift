@@ -49,18 +49,31 @@ public final class Detector {
         model: SSDModel, labelsPath: String? = nil, backend: any Backend, options: BackendOptions = BackendOptions(),
         anchors: [Anchor]? = nil, postprocessOptions: PostprocessOptions? = nil
     ) throws(SSDError) {
-        let prepared: any PreparedModel
-        do { prepared = try backend.prepare(model.network, options: options) } catch { throw .model(error) }
         try self.init(
-            model: model, prepared: prepared, labelsPath: labelsPath, anchors: anchors,
-            postprocessOptions: postprocessOptions)
+            model: model, labelsPath: labelsPath, anchors: anchors, postprocessOptions: postprocessOptions
+        ) { (network) throws(SSDError) in
+            do throws(ModelError) { return try backend.prepare(network, options: options) } catch {
+                throw .model(error)
+            }
+        }
     }
 
     /// `model` with its network already planned on a backend (`prepared`): for a caller that also runs the network
     /// alone (`ssd-detect bench`), without a second copy of the model.
-    public init(
-        model ssd: SSDModel, prepared: any PreparedModel, labelsPath: String? = nil, anchors: [Anchor]? = nil,
+    public convenience init(
+        model: SSDModel, prepared: any PreparedModel, labelsPath: String? = nil, anchors: [Anchor]? = nil,
         postprocessOptions: PostprocessOptions? = nil
+    ) throws(SSDError) {
+        try self.init(model: model, labelsPath: labelsPath, anchors: anchors, postprocessOptions: postprocessOptions) {
+            _ throws(SSDError) in prepared
+        }
+    }
+
+    /// Checks the postprocess and the input, and only then plans the network (`prepare`): a model refused costs no
+    /// planning.
+    private init(
+        model ssd: SSDModel, labelsPath: String?, anchors: [Anchor]?, postprocessOptions: PostprocessOptions?,
+        prepare: (Graph) throws(SSDError) -> any PreparedModel
     ) throws(SSDError) {
         let network = ssd.network
         modelName = ssd.name
@@ -72,10 +85,13 @@ public final class Detector {
         }
         encodingsTensor = network.tensors[network.outputs[0]]
         scoresTensor = network.tensors[network.outputs[1]]
-        // Given options and anchors are checked here, and every postprocess against the network's heads.
-        try postprocess.validate(encodings: encodingsTensor, scores: scoresTensor)
+        // The model's own postprocess was checked against the heads as it loaded; given options and anchors are
+        // checked here.
+        if ssd.embeddedPostprocessor == nil || postprocessOptions != nil {
+            try postprocess.validate(encodings: encodingsTensor, scores: scoresTensor)
+        }
         inputSpec = try Self.inputSpec(network.tensors[network.inputs[0]])
-        model = prepared
+        model = try prepare(network)
         preprocessor = Preprocessor(spec: inputSpec)
 
         if let labelsPath {
