@@ -63,10 +63,11 @@ final class Admission: Sendable {
     /// Bodies being read count against the invocation places too, with as many again to spare (at least 4): a
     /// burst on an idle server reads at most that many bodies that must then wait to enter, rather than all the
     /// reading places' worth (measured at c=64: 18 of them, 2% of the answers 150-340 ms late, against 60 ms), and
-    /// it takes that many clients uploading slowly, not one per place, to hold up the heads.
+    /// it takes that many clients uploading slowly, not one per place, to hold up the heads. (That bound keeps
+    /// the bodies read from heads under the reading places too.)
     private func hasRoom(_ state: State) -> Bool {
-        guard let capacity, let readingCapacity else { return true }
-        return state.entrants.isEmpty && state.admitted < capacity && state.reading < readingCapacity
+        guard let capacity else { return true }
+        return state.entrants.isEmpty && state.admitted < capacity
             && state.admitted + state.reading < capacity + max(capacity, 4)
     }
 
@@ -97,7 +98,7 @@ final class Admission: Sendable {
     /// Whole bodies waiting for an invocation place now.
     var entering: Int { state.withLock { $0.entrants.count } }
 
-    /// Whether a request with nobody ahead of it could go on now (a ticket whose wait ran out looks again).
+    /// Whether a request with nobody ahead of it could go on now.
     var hasRoom: Bool { state.withLock { hasRoom($0) } }
 
     /// Wakes a head in line if there is room: after a place frees, or when a woken request could not take the
@@ -166,8 +167,8 @@ final class Admission: Sendable {
         return entered
     }
 
-    /// An admitted invocation was answered: its place goes to the oldest whole body waiting, else to the oldest
-    /// head in line.
+    /// An admitted invocation was answered: its place goes to the oldest whole body waiting, else to a head in
+    /// line (`wakeNext`).
     func leave() {
         let next: Entrant? = state.withLock { state in
             guard !state.entrants.isEmpty else {
