@@ -216,8 +216,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Request bodies and decoded images (megabytes each) are mapped and unmapped, so that memory goes back to the
     /// system once a burst is answered. glibc would otherwise raise its mapping threshold to the largest block freed
-    /// (up to 32 MB) and keep such blocks in its heap: after a burst of 2 MP batches the server's RSS stayed at
-    /// 470 MB rather than falling back to 95 MB (docs/RELIABILITY.md, "Overload").
+    /// (up to 32 MB) and keep such blocks in its heap: the large-batch burst that follows the 2 MP batches of the
+    /// load test (its requests decode nothing) peaked at 285 MB without this, 152 MB with it (docs/PERFORMANCE.md,
+    /// "Overload").
     static func returnLargeBuffersToTheSystem() {
         #if os(Linux)
             _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
