@@ -24,9 +24,6 @@ public struct CPUBackend: Backend {
     /// Whether this CPU runs the 8-bit kernel (AVX-512 VNNI).
     public static let hasIntegerConvolutions = qgemm_available() != 0
 
-    /// The threads a model gets when `BackendOptions.threads` is nil: every core, up to the most allowed.
-    public static var defaultThreads: Int { min(BackendOptions.availableCores, BackendOptions.maximumThreads) }
-
     /// The OpenBLAS kernel family picked for this CPU (e.g. "Haswell", "SkylakeX").
     public static var blasCore: String { String(cString: openblas_get_corename()) }
 

@@ -30,7 +30,7 @@ final class CPUModel: PreparedModel {
         // Parallelism is ours (the pool splits each kernel); OpenBLAS runs single-threaded inside each part.
         // Its own threading also allocates on every multithreaded call.
         openblas_set_num_threads(1)
-        pool = WorkerPool(threads: options.threads ?? CPUBackend.defaultThreads)
+        pool = WorkerPool(threads: options.threads ?? BackendOptions.defaultThreads)
         plan()
     }
 

@@ -18,7 +18,7 @@ public struct WorkerLayout: Sendable, Equatable {
     /// alone (9.2 vs 12.3 ms p50 at concurrency 1) without a measurable cost under load (docs/PERFORMANCE.md,
     /// "Serving").
     public init(
-        cores: Int = BackendOptions.availableCores, workers: Int? = nil, threadsPerWorker: Int? = nil,
+        cores: Int = BackendOptions.defaultThreads, workers: Int? = nil, threadsPerWorker: Int? = nil,
         allCoresWhenIdle: Bool = false
     ) {
         self.cores = max(1, min(cores, BackendOptions.maximumThreads))

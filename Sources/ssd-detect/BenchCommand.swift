@@ -88,7 +88,7 @@ struct BenchCommand: ParsableCommand {
         let clock = ContinuousClock()
         let loadStart = clock.now
         let model = try SSDModel(contentsOf: path)
-        let threadCount = threads ?? CPUBackend.defaultThreads
+        let threadCount = threads ?? BackendOptions.defaultThreads
         let prepared = try backend.makeBackend().prepare(model.network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
 

@@ -13,6 +13,9 @@ extension BackendOptions {
     /// Cores this process may run on: the one count every default of threads and workers starts from.
     public static var availableCores: Int { max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1) }
 
+    /// The threads a model gets when `threads` is nil: every core, up to the most allowed.
+    public static var defaultThreads: Int { min(availableCores, maximumThreads) }
+
     /// Throws the first option outside its range; every backend's `prepare` calls it before planning.
     public func validate() throws(ModelError) {
         if let threads, !(1...Self.maximumThreads).contains(threads) {
