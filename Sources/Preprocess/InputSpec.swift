@@ -12,14 +12,20 @@ public struct InputSpec: Sendable, Equatable {
     public var layout: TensorLayout
     /// Pixel-to-element mapping.
     public var encoding: PixelEncoding
+    /// How an image is brought to `width` x `height`: the resize the model was trained with.
+    public var resize: ResizeMethod
 
     /// A spec for a `width` x `height` RGB input.
-    public init(width: Int, height: Int, layout: TensorLayout = .nhwc, encoding: PixelEncoding = .uint8) {
+    public init(
+        width: Int, height: Int, layout: TensorLayout = .nhwc, encoding: PixelEncoding = .uint8,
+        resize: ResizeMethod = .pillowBilinear
+    ) {
         precondition(width > 0 && height > 0, "input size must be positive")
         self.width = width
         self.height = height
         self.layout = layout
         self.encoding = encoding
+        self.resize = resize
     }
 
     /// Channels per pixel (RGB).
@@ -57,4 +63,14 @@ public enum PixelEncoding: Sendable, Equatable {
         case .float32: return 4
         }
     }
+}
+
+/// The resize a model's training pipeline used; another one shifts every pixel a little, and the scores with it.
+public enum ResizeMethod: String, Sendable, CaseIterable {
+    /// Pillow's `resize(size, BILINEAR)`: antialiased when reducing (TF Object Detection API exports, the TFLite
+    /// reference outputs).
+    case pillowBilinear = "pillow-bilinear"
+    /// OpenCV's `resize(..., INTER_LINEAR)`: half-pixel centers, two taps, no antialiasing (PyTorch training code
+    /// such as UltraFace's).
+    case opencvBilinear = "opencv-bilinear"
 }
