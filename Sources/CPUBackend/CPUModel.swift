@@ -217,13 +217,16 @@ final class CPUModel: PreparedModel {
             return nil
         case .concatenation(let axis, let activation):
             return Concatenation(inputs: node.inputs.map(stored), output: output, axis: axis, activation: activation)
-        case .add(let activation), .mul(let activation):
-            var multiply = false
-            if case .mul = node.operation { multiply = true }
+        case .add, .sub, .mul:
+            let (arithmetic, activation) = node.operation.elementwiseArithmetic!
             return Arithmetic(
-                left: input, right: stored(node.inputs[1]), output: output, activation: activation,
-                multiply: multiply)
-        case .logistic, .relu, .relu6, .quantize, .dequantize:
+                left: input, right: stored(node.inputs[1]), output: output, arithmetic: arithmetic,
+                activation: activation)
+        case .softmax(let beta):
+            return Softmax(input: input, output: output, beta: beta)
+        case .slice(let begin, _):
+            return Slice(input: input, output: output, begin: begin)
+        case .logistic, .relu, .relu6, .exp, .quantize, .dequantize:
             return UnaryMap(input: input, output: output, function: StoredValues.realFunction(of: node.operation)!)
         case .custom: preconditionFailure("custom ops are refused by prepare")
         }

@@ -9,6 +9,8 @@ extension CUDAModel {
         switch node.operation {
         case .reshape, .custom:
             return
+        case .sub, .exp, .softmax, .slice:
+            preconditionFailure("refused by CUDABackend.unsupportedReason")
         case .conv2D(let parameters):
             try planConvolution(
                 node, window: parameters.window, activation: parameters.activation, multiplier: nil,

@@ -1,6 +1,6 @@
 import Engine
 
-/// A function of one real value (LOGISTIC, RELU, RELU6, QUANTIZE, DEQUANTIZE). A quantized input has only 256
+/// A function of one real value (LOGISTIC, RELU, RELU6, EXP, QUANTIZE, DEQUANTIZE). A quantized input has only 256
 /// values, so the function is tabulated once at load and `run` is a table lookup, as in TFLite.
 final class UnaryMap: SerialKernel {
     let input: StoredTensor
@@ -29,20 +29,23 @@ final class UnaryMap: SerialKernel {
     }
 }
 
-/// ADD and MUL of equal shapes or with a one-element operand, in real values.
+/// ADD, SUB and MUL of equal shapes or with a one-element operand, in real values.
 final class Arithmetic: SerialKernel {
     let left: StoredTensor
     let right: StoredTensor
     let output: StoredTensor
+    let arithmetic: ElementwiseArithmetic
     let activation: FusedActivation
-    let multiply: Bool
 
-    init(left: StoredTensor, right: StoredTensor, output: StoredTensor, activation: FusedActivation, multiply: Bool) {
+    init(
+        left: StoredTensor, right: StoredTensor, output: StoredTensor, arithmetic: ElementwiseArithmetic,
+        activation: FusedActivation
+    ) {
         self.left = left
         self.right = right
         self.output = output
+        self.arithmetic = arithmetic
         self.activation = activation
-        self.multiply = multiply
     }
 
     func run() {
@@ -51,7 +54,7 @@ final class Arithmetic: SerialKernel {
         for i in 0..<output.count {
             let a = leftScale * left.pointer[leftCount == 1 ? 0 : i]
             let b = rightScale * right.pointer[rightCount == 1 ? 0 : i]
-            output.pointer[i] = output.stored(real: multiply ? a * b : a + b, activation: activation)
+            output.pointer[i] = output.stored(real: arithmetic.apply(a, b), activation: activation)
         }
     }
 }

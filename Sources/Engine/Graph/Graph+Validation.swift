@@ -43,7 +43,9 @@ extension Graph {
         return graph
     }
 
-    private func inferOutputShapes(_ node: Node, label: String) throws(ModelError) -> [[Int]] {
+    /// The shapes `node` writes, from its inputs' shapes (known: earlier nodes' outputs are inferred first), with
+    /// every check on its operands. The ONNX loader calls it as it emits each node, to know shapes at load.
+    func inferOutputShapes(_ node: Node, label: String) throws(ModelError) -> [[Int]] {
         func tensor(_ i: Int) throws(ModelError) -> Tensor {
             guard i < node.inputs.count else { throw .invalid("\(label) has \(node.inputs.count) inputs") }
             return tensors[node.inputs[i]]
@@ -124,7 +126,7 @@ extension Graph {
                 shape[resolved] += part.shape[resolved]
             }
             return [shape]
-        case .add, .mul:
+        case .add, .sub, .mul:
             let other = try tensor(1)
             try checkSameType(input, output, label: label)
             try checkSameType(other, output, label: label)
@@ -134,9 +136,24 @@ extension Graph {
                     reason: "broadcasting \(input.shape) with \(other.shape); only equal shapes or a scalar")
             }
             return [input.elementCount >= other.elementCount ? input.shape : other.shape]
-        case .logistic, .relu, .relu6:
+        case .logistic, .relu, .relu6, .exp:
             try checkSameType(input, output, label: label)
             return [input.shape]
+        case .softmax(let beta):
+            try checkSameType(input, output, label: label)
+            guard input.quantization == nil, beta.isFinite, !input.shape.isEmpty else {
+                throw .unsupportedOperator(
+                    name: node.operation.name, model: name, reason: "only float, with a finite beta, of rank 1 or more")
+            }
+            return [input.shape]
+        case .slice(let begin, let size):
+            try checkSameType(input, output, label: label)
+            guard begin.count == input.shape.count, size.count == input.shape.count,
+                (0..<begin.count).allSatisfy({
+                    begin[$0] >= 0 && size[$0] >= 1 && begin[$0] <= input.shape[$0] - size[$0]
+                })
+            else { throw .invalid("\(label): slice at \(begin) of size \(size) leaves \(input.shape)") }
+            return [size]
         case .quantize:
             guard output.quantization != nil, input.dataType == .float32 || input.quantization != nil else {
                 throw .invalid("\(label): QUANTIZE from \(input.dataType) to unquantized \(output.dataType)")

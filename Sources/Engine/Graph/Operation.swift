@@ -1,9 +1,11 @@
-/// Padding scheme of convolutions and pooling, as TensorFlow defines it.
-public enum Padding: String, Sendable, Equatable {
+/// Padding of convolutions and pooling: TensorFlow's two schemes, or ONNX's explicit amounts.
+public enum Padding: Sendable, Equatable {
     /// Output size ceil(input / stride); the input is padded evenly, the extra row or column at the end.
     case same
     /// No padding: only windows wholly inside the input.
     case valid
+    /// Given rows and columns of zeros on each side (ONNX's `pads`); each at least 0 (the loader checks).
+    case explicit(top: Int, left: Int, bottom: Int, right: Int)
 }
 
 /// An activation fused into an op's output.
@@ -106,11 +108,19 @@ public enum Operation: Sendable, Equatable {
     case concatenation(axis: Int, activation: FusedActivation)
     case logistic
     case add(activation: FusedActivation)
+    /// The first input minus the second.
+    case sub(activation: FusedActivation)
     case mul(activation: FusedActivation)
     case averagePool2D(Pool2DParameters)
     case maxPool2D(Pool2DParameters)
     case relu
     case relu6
+    /// e^x, element-wise.
+    case exp
+    /// exp(beta * x) normalized over the last axis (float tensors only).
+    case softmax(beta: Float)
+    /// The block of the input starting at `begin` with `size` elements on each axis (the input's rank).
+    case slice(begin: [Int], size: [Int])
     /// Float to quantized, or quantized to quantized with new parameters.
     case quantize
     case dequantize
@@ -126,11 +136,15 @@ public enum Operation: Sendable, Equatable {
         case .concatenation: "CONCATENATION"
         case .logistic: "LOGISTIC"
         case .add: "ADD"
+        case .sub: "SUB"
         case .mul: "MUL"
         case .averagePool2D: "AVERAGE_POOL_2D"
         case .maxPool2D: "MAX_POOL_2D"
         case .relu: "RELU"
         case .relu6: "RELU6"
+        case .exp: "EXP"
+        case .softmax: "SOFTMAX"
+        case .slice: "SLICE"
         case .quantize: "QUANTIZE"
         case .dequantize: "DEQUANTIZE"
         case .custom(let name, _): name
@@ -141,5 +155,32 @@ public enum Operation: Sendable, Equatable {
     public var isCustom: Bool {
         if case .custom = self { return true }
         return false
+    }
+}
+
+/// The arithmetic of ADD, SUB and MUL, for backends that run the three with one kernel.
+public enum ElementwiseArithmetic: Sendable, Equatable {
+    case add, subtract, multiply
+
+    /// The real result for operands `a` and `b`.
+    @inlinable
+    public func apply(_ a: Float, _ b: Float) -> Float {
+        switch self {
+        case .add: a + b
+        case .subtract: a - b
+        case .multiply: a * b
+        }
+    }
+}
+
+extension Operation {
+    /// ADD, SUB and MUL as their arithmetic and fused activation; nil for every other op.
+    public var elementwiseArithmetic: (arithmetic: ElementwiseArithmetic, activation: FusedActivation)? {
+        switch self {
+        case .add(let activation): (.add, activation)
+        case .sub(let activation): (.subtract, activation)
+        case .mul(let activation): (.multiply, activation)
+        default: nil
+        }
     }
 }

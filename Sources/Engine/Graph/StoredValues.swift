@@ -48,12 +48,13 @@ public enum StoredValues {
         }
     }
 
-    /// The real-valued function of a one-input op (LOGISTIC, RELU, RELU6, QUANTIZE, DEQUANTIZE); nil for others.
+    /// The real-valued function of a one-input op (LOGISTIC, RELU, RELU6, EXP, QUANTIZE, DEQUANTIZE); nil for others.
     public static func realFunction(of operation: Operation) -> (@Sendable (Float) -> Float)? {
         switch operation {
         case .logistic: { 1 / (1 + expf(-$0)) }
         case .relu: { max($0, 0) }
         case .relu6: { min(max($0, 0), 6) }
+        case .exp: { expf($0) }
         case .quantize, .dequantize: { $0 }
         default: nil
         }

@@ -1,15 +1,15 @@
 extension ReferenceKernels {
     // MARK: Element-wise
 
-    /// ADD and MUL of equal shapes, or of a tensor and a one-element tensor.
-    func arithmetic(activation: FusedActivation, multiply: Bool) {
+    /// ADD, SUB and MUL of equal shapes, or of a tensor and a one-element tensor.
+    func arithmetic(_ arithmetic: ElementwiseArithmetic, activation: FusedActivation) {
         let a = input(0), b = input(1)
         let count = output.elementCount
         if let qa = a.quantization, let qb = b.quantization, let qo = output.quantization {
             let x = model.values(node.inputs[0], as: UInt8.self), y = model.values(node.inputs[1], as: UInt8.self)
             let out = model.values(node.outputs[0], as: UInt8.self)
             let range = qo.activationRange(activation)
-            if multiply {
+            if arithmetic == .multiply {
                 let requantize = QuantizedMultiplier(Double(qa.scale * qb.scale) / Double(qo.scale))
                 for i in 0..<count {
                     let product =
@@ -17,7 +17,8 @@ extension ReferenceKernels {
                     out[i] = UInt8(min(max(requantize(product) + qo.zeroPoint, range.lowerBound), range.upperBound))
                 }
             } else {
-                // TFLite's quantized ADD: both inputs to a common scale with 20 bits of headroom, sum, requantize.
+                // TFLite's quantized ADD and SUB: both inputs to a common scale with 20 bits of headroom, sum (or
+                // difference), requantize.
                 let leftShift: Int32 = 20
                 let twiceMaximumScale = 2 * Double(max(qa.scale, qb.scale))
                 let scaleA = QuantizedMultiplier(Double(qa.scale) / twiceMaximumScale)
@@ -26,7 +27,7 @@ extension ReferenceKernels {
                 for i in 0..<count {
                     let left = scaleA((Int32(x[i % a.elementCount]) - qa.zeroPoint) << leftShift)
                     let right = scaleB((Int32(y[i % b.elementCount]) - qb.zeroPoint) << leftShift)
-                    let value = scaleOutput(left + right) + qo.zeroPoint
+                    let value = scaleOutput(arithmetic == .subtract ? left - right : left + right) + qo.zeroPoint
                     out[i] = UInt8(min(max(value, range.lowerBound), range.upperBound))
                 }
             }
@@ -36,7 +37,7 @@ extension ReferenceKernels {
             let range = activation.range
             for i in 0..<count {
                 let (u, v) = (x[i % a.elementCount], y[i % b.elementCount])
-                out[i] = min(max(multiply ? u * v : u + v, range.lower), range.upper)
+                out[i] = min(max(arithmetic.apply(u, v), range.lower), range.upper)
             }
         }
     }
@@ -93,5 +94,50 @@ extension ReferenceKernels {
         guard let inputQ = source.quantization else { return }
         let x = model.values(node.inputs[0], as: UInt8.self), out = model.values(node.outputs[0], as: Float.self)
         for i in 0..<source.elementCount { out[i] = inputQ.dequantize(Int32(x[i])) }
+    }
+}
+
+extension ReferenceKernels {
+    // MARK: Softmax and slice
+
+    /// exp(beta * (x - max)) / sum over each row of the last axis: the textbook formula, the max subtracted so that
+    /// no exponential overflows.
+    func softmax(beta: Float) {
+        let x = model.values(node.inputs[0], as: Float.self), out = model.values(node.outputs[0], as: Float.self)
+        let row = output.shape.last!
+        for start in stride(from: 0, to: output.elementCount, by: row) {
+            let largest = x[start..<(start + row)].max()!
+            var sum: Float = 0
+            for i in start..<(start + row) {
+                out[i] = ReferenceKernels.exp(beta * (x[i] - largest))
+                sum += out[i]
+            }
+            for i in start..<(start + row) { out[i] /= sum }
+        }
+    }
+
+    /// The block at `begin` of the output's shape, element by element through its multi-index.
+    func slice(begin: [Int]) {
+        if output.dataType == .float32 {
+            slice(begin: begin, as: Float.self)
+        } else {
+            slice(begin: begin, as: UInt8.self)
+        }
+    }
+
+    private func slice<T>(begin: [Int], as _: T.Type) {
+        let source = input(0)
+        let x = model.values(node.inputs[0], as: T.self), out = model.values(node.outputs[0], as: T.self)
+        var index = [Int](repeating: 0, count: output.shape.count)
+        for element in 0..<output.elementCount {
+            var remainder = element
+            for axis in (0..<index.count).reversed() {
+                index[axis] = remainder % output.shape[axis]
+                remainder /= output.shape[axis]
+            }
+            var offset = 0
+            for axis in 0..<index.count { offset = offset * source.shape[axis] + begin[axis] + index[axis] }
+            out[element] = x[offset]
+        }
     }
 }

@@ -57,11 +57,15 @@ final class ReferenceModel: PreparedModel {
         case .reshape:
             bytes(of: node.outputs[0]).copyMemory(from: UnsafeRawBufferPointer(bytes(of: node.inputs[0])))
         case .concatenation(let axis, let activation): kernels.concatenation(axis: axis, activation: activation)
-        case .add(let activation): kernels.arithmetic(activation: activation, multiply: false)
-        case .mul(let activation): kernels.arithmetic(activation: activation, multiply: true)
+        case .add, .sub, .mul:
+            let (arithmetic, activation) = node.operation.elementwiseArithmetic!
+            kernels.arithmetic(arithmetic, activation: activation)
         case .logistic: kernels.unary(quantized: quantized) { 1 / (1 + ReferenceKernels.exp(-$0)) }
         case .relu: quantized ? kernels.quantizedRelu(.relu) : kernels.unary(quantized: false) { max($0, 0) }
         case .relu6: quantized ? kernels.quantizedRelu(.relu6) : kernels.unary(quantized: false) { min(max($0, 0), 6) }
+        case .exp: kernels.unary(quantized: quantized) { ReferenceKernels.exp($0) }
+        case .softmax(let beta): kernels.softmax(beta: beta)
+        case .slice(let begin, _): kernels.slice(begin: begin)
         case .quantize: kernels.quantize(from: input, to: output)
         case .dequantize: kernels.dequantize(from: input)
         case .custom: preconditionFailure("custom ops are refused by prepare")
