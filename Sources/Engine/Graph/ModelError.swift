@@ -7,6 +7,8 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case notTFLite(found: String?)
     /// The container structure is damaged: an offset or length outside the file.
     case malformed(FlatBufferError)
+    /// An ONNX file's protobuf encoding is damaged (truncated, an impossible length, a bad varint).
+    case malformedProtobuf(ProtobufError)
     /// A custom op's FlexBuffers options are damaged.
     case malformedCustomOptions(op: String, FlexBufferError)
     /// A value the format allows but this model contradicts (a tensor index out of range, a shape that overflows,
@@ -28,6 +30,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notTFLite(let found):
             "not a TFLite model: expected file identifier \"TFL3\", found \(found.map { "\"\($0)\"" } ?? "a file too short")"
         case .malformed(let error): "malformed model file: \(error)"
+        case .malformedProtobuf(let error): "malformed ONNX file: \(error)"
         case .malformedCustomOptions(let op, let error): "malformed options of custom op \(op): \(error)"
         case .invalid(let reason): "invalid model: \(reason)"
         case .unsupportedOperator(let name, let model, let reason):

@@ -1,0 +1,41 @@
+import CPUBackend
+import Engine
+import Testing
+import TestSupport
+
+/// The CPU backend on the float UltraFace network (ONNX) against onnxruntime's tensors (its locations decoded with
+/// the authors' priors, as the golden boxes were), and the in-graph decoding variant against the reference backend.
+struct CPUBackendONNXTests {
+    static func graph(_ path: String) throws -> Graph { try ONNXLoader.load(try Assets.bytes(path), name: path) }
+
+    @Test(arguments: UltraFaceGolden.images, [1, 2])
+    func rawOutputsAreOnnxruntimes(image: String, threads: Int) throws {
+        let model = try CPUBackend().prepare(
+            try Self.graph(UltraFaceGolden.networkOnlyModel), options: BackendOptions(threads: threads))
+        try UltraFaceGolden.inputNHWC(image).withUnsafeBytes { model.input(0).copyMemory(from: $0) }
+        try model.run()
+        let priors = try UltraFaceGolden.priors()
+        for (position, tensor, bound) in [(0, "scores", Float(1e-4)), (1, "boxes", 1e-3)] {
+            let expected = try UltraFaceGolden.floats(image, tensor)
+            var actual = Array(model.output(position).bindMemory(to: Float.self))
+            if tensor == "boxes" { actual = UltraFaceGolden.decode(actual, priors: priors) }
+            let difference = zip(actual, expected).map { abs($0 - $1) }.max() ?? .infinity
+            print("cpu backend ultraface \(image) \(tensor), \(threads) threads: max abs difference \(difference)")
+            #expect(actual.count == expected.count && difference <= bound, "\(tensor): \(difference)")
+        }
+    }
+
+    @Test func theInGraphDecodingVariantAgreesWithTheReferenceBackend() throws {
+        let graph = try Self.graph(UltraFaceGolden.inGraphDecodingModel)
+        let input = try UltraFaceGolden.inputNHWC("faces_2")
+        var outputs: [[Float]] = []
+        for backend in [CPUBackend() as any Backend, ReferenceBackend()] {
+            let model = try backend.prepare(graph, options: BackendOptions())
+            input.withUnsafeBytes { model.input(0).copyMemory(from: $0) }
+            try model.run()
+            outputs.append(Array(model.output(1).bindMemory(to: Float.self)))
+        }
+        let difference = zip(outputs[0], outputs[1]).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(outputs[0].count == 4420 * 4 && difference <= 1e-4, "\(difference)")
+    }
+}

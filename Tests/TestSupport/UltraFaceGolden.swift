@@ -1,0 +1,54 @@
+import Foundation
+
+/// onnxruntime's tensors for the UltraFace RFB-320 face detector (shared/reference/ultraface/golden): the float
+/// input (NCHW), the scores [4420, 2] of the network-only model, and its boxes [4420, 4] as the reference script
+/// dumps them: decoded with the generated priors, normalized corners (x0, y0, x1, y1), not the raw locations.
+public enum UltraFaceGolden {
+    /// Images with golden tensors.
+    public static let images = ["faces_2", "faces_13"]
+
+    /// The network alone: raw locations, priors generated in code.
+    public static let networkOnlyModel = "models/ultraface_rfb_320/version-RFB-320_without_postprocessing.onnx"
+    /// The same network with box decoding in the graph.
+    public static let inGraphDecodingModel = "models/ultraface_rfb_320/version-RFB-320.onnx"
+
+    /// Input height and width.
+    public static let (height, width) = (240, 320)
+
+    /// The float32 elements of `tensor` ("input", "scores" or "boxes") for `image`.
+    public static func floats(_ image: String, _ tensor: String) throws -> [Float] {
+        let bytes = try Assets.bytes("reference/ultraface/golden/\(image).\(tensor).f32")
+        return stride(from: 0, to: bytes.count - 3, by: 4).map { i in
+            Float(
+                bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
+                    | UInt32(bytes[i + 3]) << 24)
+        }
+    }
+
+    /// The authors' priors (cx, cy, w, h) from reference/ultraface/priors.csv.
+    public static func priors() throws -> [[Float]] {
+        let text = String(decoding: try Assets.bytes("reference/ultraface/priors.csv"), as: UTF8.self)
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: ",").compactMap { Float($0) }
+            return fields.count == 4 ? fields : nil
+        }
+    }
+
+    /// Raw locations decoded as onnx_reference.py's `decode` does (variances 0.1 and 0.2) against `priors`:
+    /// normalized corners, to compare with the golden boxes.
+    public static func decode(_ locations: [Float], priors: [[Float]]) -> [Float] {
+        priors.enumerated().flatMap { i, prior -> [Float] in
+            let l = locations[(i * 4)..<(i * 4 + 4)].map { $0 }
+            let (cx, cy) = (l[0] * 0.1 * prior[2] + prior[0], l[1] * 0.1 * prior[3] + prior[1])
+            let (w, h) = (expf(l[2] * 0.2) * prior[2], expf(l[3] * 0.2) * prior[3])
+            return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
+        }
+    }
+
+    /// The golden input re-laid from NCHW (as onnxruntime takes it) to NHWC (as the engine does).
+    public static func inputNHWC(_ image: String) throws -> [Float] {
+        let nchw = try floats(image, "input")
+        let pixels = height * width
+        return (0..<(pixels * 3)).map { i in nchw[(i % 3) * pixels + i / 3] }
+    }
+}
