@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes the fuzzing seed corpora: small, valid inputs of every parser, one folder per fuzz target.
 
-    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers}/*
+    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx}/*
 
-Deterministic (fixed pictures, no randomness), so a seed's name and bytes are the same on every machine with the
-pinned Pillow and flatbuffers (scripts/requirements.txt). Made, not copied from the shared assets: each seed is a
+Deterministic (fixed pictures, seeded numbers), so a seed's name and bytes are the same on every machine with the
+pinned Pillow, flatbuffers and onnx (scripts/requirements.txt). Made, not copied from the shared assets: each seed is a
 few hundred bytes, which keeps libFuzzer's mutations close to the structure that matters.
 """
 import base64
@@ -346,6 +346,83 @@ def flexbuffer_values():
     }
 
 
+def onnx_ssds():
+    """Two small float ONNX SSDs in the shapes PyTorch exporters write: NCHW convolutions with BatchNormalization
+    and Relu, a depthwise convolution, a pooled branch, heads transposed and reshaped through Shape/Gather/
+    Unsqueeze/Concat arithmetic, a softmax; the second also decodes its boxes in the graph (Slice, Mul, Exp, Div,
+    Sub), as UltraFace's does. Opset 9 (attributes) and 13 (inputs) forms of the ops that changed."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(14)
+
+    def init(name, *shape, value=None):
+        data = rng.standard_normal(shape).astype(np.float32) if value is None else np.asarray(value)
+        return numpy_helper.from_array(data, name)
+
+    def model(opset, decode):
+        n = helper.make_node
+        inits = [init("w1", 8, 3, 3, 3), init("gamma", 8), init("beta", 8), init("mean", 8),
+                 init("var", 8, value=np.full(8, 0.5, np.float32)), init("dw", 8, 1, 3, 3), init("dwb", 8),
+                 init("cls", 4, 8, 1, 1), init("cb", 4), init("loc", 8, 8, 1, 1),
+                 init("zero", value=np.array(0, np.int64)), init("minus1", value=np.array([-1], np.int64))]
+        nodes = [
+            n("Conv", ["input", "w1"], ["c1"], pads=[1, 1, 1, 1], strides=[2, 2]),
+            n("BatchNormalization", ["c1", "gamma", "beta", "mean", "var"], ["b1"], epsilon=1e-5),
+            n("Relu", ["b1"], ["r1"]),
+            n("Conv", ["r1", "dw", "dwb"], ["d1"], group=8, pads=[1, 1, 1, 1]),
+            n("MaxPool", ["d1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2]),
+            n("Conv", ["p1", "cls", "cb"], ["h1"]),
+            n("Conv", ["p1", "loc"], ["h2"]),
+        ]
+        for head, width in (("h1", 2), ("h2", 4)):
+            nodes += [
+                n("Transpose", [head], [head + "t"], perm=[0, 2, 3, 1]),
+                n("Shape", [head + "t"], [head + "s"]),
+                n("Gather", [head + "s", "zero"], [head + "g"], axis=0),
+                n("Constant", [], [head + "w"], value=helper.make_tensor("w", TensorProto.INT64, [], [width])),
+            ]
+            if opset >= 13:
+                inits.append(init(head + "axes", value=np.array([0], np.int64)))
+                nodes += [n("Unsqueeze", [head + "g", head + "axes"], [head + "u"]),
+                          n("Unsqueeze", [head + "w", head + "axes"], [head + "v"])]
+            else:
+                nodes += [n("Unsqueeze", [head + "g"], [head + "u"], axes=[0]),
+                          n("Unsqueeze", [head + "w"], [head + "v"], axes=[0])]
+            nodes += [n("Concat", [head + "u", "minus1", head + "v"], [head + "shape"], axis=0),
+                      n("Reshape", [head + "t", head + "shape"], [head + "r"])]
+        nodes.append(n("Softmax", ["h1r"], ["scores"], axis=2))
+        if decode:
+            priors = rng.uniform(0.1, 0.9, (1, 32, 2)).astype(np.float32)
+            inits += [init("centers", value=priors), init("sizes", value=priors / 4),
+                      init("tenth", value=np.array(0.1, np.float32)), init("two", value=np.array(2, np.float32))]
+            if opset >= 13:
+                inits += [init(name, value=np.array(values, np.int64)) for name, values in
+                          (("s0", [0]), ("s2", [2]), ("e4", [4]), ("ax", [2]))]
+                slices = [n("Slice", ["h2r", "s0", "s2", "ax"], ["xy"]), n("Slice", ["h2r", "s2", "e4", "ax"], ["wh"])]
+            else:
+                slices = [n("Slice", ["h2r"], ["xy"], axes=[2], starts=[0], ends=[2]),
+                          n("Slice", ["h2r"], ["wh"], axes=[2], starts=[2], ends=[2 ** 63 - 1])]
+            nodes += slices + [
+                n("Mul", ["xy", "tenth"], ["xy1"]), n("Mul", ["xy1", "sizes"], ["xy2"]),
+                n("Add", ["xy2", "centers"], ["c"]), n("Exp", ["wh"], ["e"]), n("Mul", ["e", "sizes"], ["s"]),
+                n("Div", ["s", "two"], ["half"]), n("Sub", ["c", "half"], ["lo"]), n("Add", ["c", "half"], ["hi"]),
+                n("Concat", ["lo", "hi"], ["boxes"], axis=2)]
+        else:
+            nodes.append(n("Identity", ["h2r"], ["boxes"]))
+        graph = helper.make_graph(
+            nodes, "seed", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 3, 16, 16])],
+            [helper.make_tensor_value_info("scores", TensorProto.FLOAT, None),
+             helper.make_tensor_value_info("boxes", TensorProto.FLOAT, None)], inits)
+        built = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+        built.ir_version = 7
+        return built.SerializeToString()
+
+    return {"ssd-opset9.onnx": model(9, False), "ssd-decoding-opset9.onnx": model(9, True),
+            "ssd-decoding-opset13.onnx": model(13, True)}
+
+
 def main(out):
     jpeg, png = jpegs(), pngs()
     corpora = {
@@ -356,6 +433,7 @@ def main(out):
                     for name, body in requests(png["palette.png"], jpeg["gray.jpg"]).items()},
         "tflite": {"float-ssd.tflite": float_ssd(), "quantized-ssd.tflite": quantized_ssd()},
         "flexbuffers": flexbuffer_values(),
+        "onnx": onnx_ssds(),
     }
     for target, seeds in corpora.items():
         folder = pathlib.Path(out) / target
