@@ -49,9 +49,10 @@ public struct SSDPostprocessor: Sendable {
         var options: PostprocessOptions { postprocessor.options }
 
         func box(_ anchor: Int) -> BoundingBox {
-            options.boxCoder.decode(
-                ty: encodings[anchor * 4], tx: encodings[anchor * 4 + 1],
-                th: encodings[anchor * 4 + 2], tw: encodings[anchor * 4 + 3], anchor: postprocessor.anchors[anchor])
+            let row = (
+                encodings[anchor * 4], encodings[anchor * 4 + 1], encodings[anchor * 4 + 2], encodings[anchor * 4 + 3]
+            )
+            return options.boxCoder.decode(row, anchor: postprocessor.anchors[anchor])
         }
 
         func score(_ anchor: Int, _ classIndex: Int) -> Float { scores[anchor * columns + firstClass + classIndex] }

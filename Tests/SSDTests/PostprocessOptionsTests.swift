@@ -68,4 +68,20 @@ struct PostprocessOptionsTests {
             try options.validate(anchorCount: 9)
         }
     }
+
+    /// Variances are the scales' reciprocals, so they have the same range, refused under the scales' names.
+    @Test func variancesHaveTheScalesRange() throws {
+        for variance: Float in [0.001, 0.1, 0.2, 1000] {
+            try PostprocessOptions(
+                classCount: 1, boxCoder: BoxCoder(centerVariance: variance, sizeVariance: variance)
+            ).validate()
+        }
+        #expect(throws: SSDError.invalidOption(name: "y_scale", value: "inf", allowed: "0.001...1000.0")) {
+            try PostprocessOptions(classCount: 1, boxCoder: BoxCoder(centerVariance: 0, sizeVariance: 0.2)).validate()
+        }
+        #expect(throws: SSDError.invalidOption(name: "h_scale", value: "1024.0", allowed: "0.001...1000.0")) {
+            try PostprocessOptions(classCount: 1, boxCoder: BoxCoder(centerVariance: 0.1, sizeVariance: 1.0 / 1024))
+                .validate()
+        }
+    }
 }
