@@ -1,6 +1,7 @@
-/// SSD's postprocess, as TFLite_Detection_PostProcess computes it: decode the boxes against the anchors, then
-/// non-maximum suppression, class-agnostic over each anchor's best classes (fast mode) or per class (regular). Or
-/// as PyTorch SSDs' own code does (`NonMaximumSuppression.hardPerClass`, UltraFace's): hard NMS per class.
+/// SSD's postprocess, as TFLite_Detection_PostProcess computes it: decode the boxes against the anchors (or take
+/// those the graph decoded), then non-maximum suppression, class-agnostic over each anchor's best classes (fast
+/// mode) or per class (regular). Or as PyTorch SSDs' own code does (`NonMaximumSuppression.hardPerClass`,
+/// UltraFace's): hard NMS per class.
 ///
 /// Same order and ties as TFLite: candidates sorted by score, ties by anchor index (TFLite's stable sort), an
 /// anchor's best class the lowest-numbered on ties; hard NMS breaks ties the same way (the reference's numpy
@@ -8,32 +9,47 @@
 /// detections already kept (at most `maximumDetections`), never with every other anchor, and boxes are decoded only
 /// when needed.
 public struct SSDPostprocessor: Sendable {
-    /// One per row of the heads, in the order the network emits them; `validate()` checks them.
+    /// One per row of the heads, in the order the network emits them; `validate()` checks them. Empty when the
+    /// graph decodes the boxes itself (`init(inGraphBoxes:options:)`).
     public let anchors: [Anchor]
+    /// The rows of the heads: one box each, `anchors.count`, or the count of boxes the graph decoded.
+    public let boxCount: Int
     /// The model's thresholds, limits and box coding; `detections` may override the threshold and limit per call.
     public let options: PostprocessOptions
 
     /// Takes both as given, unchecked: `validate()` (or `validate(encodings:scores:)`) before trusting them.
     public init(anchors: [Anchor], options: PostprocessOptions) {
         self.anchors = anchors
+        self.boxCount = anchors.count
         self.options = options
     }
 
-    /// Detections from the raw heads: `encodings` [anchors, 4] in the box coder's encoding and `scores` [anchors,
-    /// classes] or [anchors, 1 + classes] (a leading background column). `scoreThreshold` and `maximumDetections`
+    /// For a graph that decodes its boxes itself (UltraFace's version-RFB-320.onnx): `count` rows of normalized
+    /// corners, which `options.boxCoder.encoding` must say (`.cornersXYXY`), and no anchors. Unchecked, as the
+    /// other initializer: `validate()` refuses any other encoding.
+    public init(inGraphBoxes count: Int, options: PostprocessOptions) {
+        self.anchors = []
+        self.boxCount = count
+        self.options = options
+    }
+
+    /// Detections from the raw heads: `encodings` [boxes, 4] in the box coder's encoding and `scores` [boxes,
+    /// classes] or [boxes, 1 + classes] (a leading background column). `scoreThreshold` and `maximumDetections`
     /// override the model's when given (a higher threshold only drops detections below it: lower-scored boxes
-    /// never suppress higher ones). The limit is cut to the anchor count, the bound `validate()` puts on the
+    /// never suppress higher ones). The limit is cut to the box count, the bound `validate()` puts on the
     /// model's own: nothing is reserved by a caller's count, even where the options were never validated.
     public func detections(
         encodings: TensorValues, scores: TensorValues, scoreThreshold: Float? = nil,
         maximumDetections: Int? = nil
     ) -> [RawDetection] {
-        let anchorCount = anchors.count
-        guard anchorCount > 0, options.classCount >= 1, encodings.count == anchorCount * 4 else { return [] }
-        let columns = scores.count / anchorCount
+        // A center-size encoding without an anchor per box has nothing to decode against (`validate()` refuses it).
+        guard boxCount > 0, options.classCount >= 1, encodings.count == boxCount * 4,
+            anchors.count == boxCount || options.boxCoder.encoding == .cornersXYXY
+        else { return [] }
+        let columns = scores.count / boxCount
         let firstClass = columns - options.classCount  // 1 with a background column
         let threshold = max(scoreThreshold ?? options.scoreThreshold, options.scoreThreshold)
-        let limit = min(max(0, maximumDetections ?? options.maximumDetections), anchorCount)
+        let limit = min(max(0, maximumDetections ?? options.maximumDetections), boxCount)
         guard firstClass >= 0, limit > 0 else { return [] }
         let strictThreshold = if case .hardPerClass = options.nms { true } else { false }
         let context = Context(
@@ -53,7 +69,7 @@ public struct SSDPostprocessor: Sendable {
         }
     }
 
-    /// One call's inputs, with the NMS rules.
+    /// One call's inputs, with the NMS rules. An `anchor` here is a row's index, a box the graph decoded too.
     private struct Context {
         let postprocessor: SSDPostprocessor
         let encodings: TensorValues
@@ -102,7 +118,7 @@ public struct SSDPostprocessor: Sendable {
         func fast(limit: Int) -> [RawDetection] {
             let classesPerAnchor = max(0, min(options.maximumClassesPerDetection, options.classCount))
             var candidates: [(anchor: Int, score: Float)] = []
-            for anchor in 0..<postprocessor.anchors.count {
+            for anchor in 0..<postprocessor.boxCount {
                 var best = -Float.infinity
                 for classIndex in 0..<options.classCount { best = max(best, score(anchor, classIndex)) }
                 if best >= threshold { candidates.append((anchor, best)) }
@@ -159,19 +175,19 @@ public struct SSDPostprocessor: Sendable {
         /// (the order of TFLite's per-class passes and its final sort). Quantized scores have 256 values, so a
         /// counting sort does it in two linear passes.
         func pairsByDecreasingScore() -> [(anchor: Int, classIndex: Int)] {
-            let anchors = postprocessor.anchors.count
+            let boxes = postprocessor.boxCount
             var pairs: [(anchor: Int, classIndex: Int)] = []
             if scores.isQuantized {
                 var counts = [Int](repeating: 0, count: 257)
                 for classIndex in 0..<options.classCount {
-                    for anchor in 0..<anchors where passes(score(anchor, classIndex)) {
+                    for anchor in 0..<boxes where passes(score(anchor, classIndex)) {
                         counts[255 - Int(scores.code(anchor * columns + firstClass + classIndex)) + 1] += 1
                     }
                 }
                 for code in 1...256 { counts[code] += counts[code - 1] }  // counts[k]: start of code 255 - k
                 pairs = Array(repeating: (0, 0), count: counts[256])
                 for classIndex in 0..<options.classCount {
-                    for anchor in 0..<anchors where passes(score(anchor, classIndex)) {
+                    for anchor in 0..<boxes where passes(score(anchor, classIndex)) {
                         let slot = 255 - Int(scores.code(anchor * columns + firstClass + classIndex))
                         pairs[counts[slot]] = (anchor, classIndex)
                         counts[slot] += 1
@@ -180,7 +196,7 @@ public struct SSDPostprocessor: Sendable {
                 return pairs
             }
             for classIndex in 0..<options.classCount {
-                for anchor in 0..<anchors where passes(score(anchor, classIndex)) {
+                for anchor in 0..<boxes where passes(score(anchor, classIndex)) {
                     pairs.append((anchor, classIndex))
                 }
             }

@@ -145,4 +145,27 @@ struct SSDPostprocessorTests {
         }
         #expect(detections.count <= 1)
     }
+
+    /// Boxes the graph decoded: corners taken as they are (x first), no anchors; a center-size encoding without
+    /// anchors (refused by `validate()`) gives nothing rather than trapping.
+    @Test func boxesTheGraphDecodedNeedNoAnchors() {
+        let boxes: [Float] = [0.1, 0.2, 0.3, 0.4, 0.6, 0.6, 0.9, 0.8], scores: [Float] = [0.2, 0.8, 0.9, 0.1]
+        let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
+        func run(_ coder: BoxCoder) -> [RawDetection] {
+            let options = PostprocessOptions(classCount: 1, scoreThreshold: 0.5, boxCoder: coder)
+            return boxes.withUnsafeBytes { b in
+                scores.withUnsafeBytes { s in
+                    SSDPostprocessor(inGraphBoxes: 2, options: options).detections(
+                        encodings: TensorValues(b, tensor: tensor([2, 4])),
+                        scores: TensorValues(s, tensor: tensor([2, 2])))
+                }
+            }
+        }
+        #expect(
+            run(BoxCoder(encoding: .cornersXYXY)) == [
+                RawDetection(classIndex: 0, score: 0.8, box: BoundingBox(ymin: 0.2, xmin: 0.1, ymax: 0.4, xmax: 0.3))
+            ])
+        #expect(run(BoxCoder(encoding: .centerSizeXYWH)).isEmpty)
+        #expect(SSDPostprocessor(inGraphBoxes: 2, options: PostprocessOptions(classCount: 1)).boxCount == 2)
+    }
 }
