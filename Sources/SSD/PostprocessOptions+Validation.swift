@@ -6,9 +6,10 @@ extension PostprocessOptions {
     /// scale near 0 or past this range turns every encoding into an infinite or degenerate box.
     public static let scaleRange: ClosedRange<Float> = 0.001...1000
 
-    /// Throws the first option outside its range, as `SSDError.invalidOption` with TFLite's name for it. With
-    /// `anchorCount`, the counts are checked against the model's anchors too (nothing needs more slots than there
-    /// are anchors, and the postprocess reserves that many); without, only what needs no anchors.
+    /// Throws the first option outside its range, as `SSDError.invalidOption` with TFLite's name for it (the hard
+    /// NMS's candidates by its authors' name, candidate_size). With `anchorCount`, the counts are checked against
+    /// the model's anchors too (nothing needs more slots than there are anchors, and the postprocess reserves that
+    /// many); without, only what needs no anchors.
     public func validate(anchorCount: Int? = nil) throws(SSDError) {
         let anchorBound = anchorCount == nil ? "" : " (the model's anchors)"
         func check(_ name: String, _ value: Int, atMost maximum: Int?, _ reason: String) throws(SSDError) {
@@ -26,6 +27,9 @@ extension PostprocessOptions {
         try check("max_detections", maximumDetections, atMost: anchorCount, anchorBound)
         try check("max_classes_per_detection", maximumClassesPerDetection, atMost: classCount, " (num_classes)")
         try check("detections_per_class", detectionsPerClass, atMost: anchorCount, anchorBound)
+        if case .hardPerClass(let candidates) = nms {
+            try check("candidate_size", candidates, atMost: anchorCount, anchorBound)
+        }
         try check("nms_score_threshold", scoreThreshold, Self.scoreThresholdRange)
         guard iouThreshold > 0, iouThreshold <= 1 else {
             throw .invalidOption(name: "nms_iou_threshold", value: "\(iouThreshold)", allowed: "(0, 1]")

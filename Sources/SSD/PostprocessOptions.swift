@@ -1,6 +1,7 @@
 import Engine
 
-/// The settings of SSD's postprocess, as TFLite_Detection_PostProcess names them.
+/// The settings of SSD's postprocess, as TFLite_Detection_PostProcess names them, and the NMS rule of the model's
+/// family.
 public struct PostprocessOptions: Sendable, Equatable {
     /// Classes, not counting the background.
     public var classCount: Int
@@ -10,20 +11,21 @@ public struct PostprocessOptions: Sendable, Equatable {
     public var maximumClassesPerDetection: Int
     /// Regular mode: detections kept per class.
     public var detectionsPerClass: Int
-    /// Per-class NMS instead of one class-agnostic pass over each anchor's best classes.
-    public var useRegularNMS: Bool
-    /// nms_score_threshold, 0...1: candidates below it are dropped; a caller's threshold can only raise it.
+    /// Which NMS: TFLite's fast or regular mode (its use_regular_nms), or the hard per-class NMS of PyTorch SSDs.
+    public var nms: NonMaximumSuppression
+    /// nms_score_threshold, 0...1: candidates below it are dropped (at or below it with `.hardPerClass`); a
+    /// caller's threshold can only raise it.
     public var scoreThreshold: Float
     /// nms_iou_threshold, in (0, 1]: a candidate that overlaps a kept box by more is suppressed.
     public var iouThreshold: Float
-    /// y_scale, x_scale, h_scale, w_scale: how the encodings are decoded against the anchors.
+    /// y_scale, x_scale, h_scale, w_scale and the encoding: how the box head's rows are decoded.
     public var boxCoder: BoxCoder
 
     /// Options given directly, for models without TFLite_Detection_PostProcess; unchecked until
     /// `validate(anchorCount:)`. The defaults are TFLite's for its optional keys.
     public init(
         classCount: Int, maximumDetections: Int = 10, maximumClassesPerDetection: Int = 1,
-        detectionsPerClass: Int = 100, useRegularNMS: Bool = false, scoreThreshold: Float = 0,
+        detectionsPerClass: Int = 100, nms: NonMaximumSuppression = .tfliteFast, scoreThreshold: Float = 0,
         iouThreshold: Float = 0.6,
         boxCoder: BoxCoder = BoxCoder()
     ) {
@@ -31,7 +33,7 @@ public struct PostprocessOptions: Sendable, Equatable {
         self.maximumDetections = maximumDetections
         self.maximumClassesPerDetection = maximumClassesPerDetection
         self.detectionsPerClass = detectionsPerClass
-        self.useRegularNMS = useRegularNMS
+        self.nms = nms
         self.scoreThreshold = scoreThreshold
         self.iouThreshold = iouThreshold
         self.boxCoder = boxCoder
@@ -62,7 +64,7 @@ public struct PostprocessOptions: Sendable, Equatable {
             classCount: try integer("num_classes"), maximumDetections: try integer("max_detections"),
             maximumClassesPerDetection: try integer("max_classes_per_detection", default: 1),
             detectionsPerClass: try integer("detections_per_class", default: 100),
-            useRegularNMS: options["use_regular_nms"]?.boolValue ?? false,
+            nms: options["use_regular_nms"]?.boolValue == true ? .tfliteRegular : .tfliteFast,
             scoreThreshold: try real("nms_score_threshold", default: 0),
             iouThreshold: try real("nms_iou_threshold", default: 0.6),
             boxCoder: BoxCoder(

@@ -139,7 +139,7 @@ struct BenchCommand: ParsableCommand {
         let encodings = TensorValues(model.output(0), tensor: model.outputTensor(0))
         let scores = TensorValues(model.output(1), tensor: model.outputTensor(1))
         var regularOptions = postprocessor.options
-        regularOptions.useRegularNMS = !regularOptions.useRegularNMS
+        regularOptions.nms = regularOptions.nms == .tfliteRegular ? .tfliteFast : .tfliteRegular
         let other = SSDPostprocessor(anchors: postprocessor.anchors, options: regularOptions)
         let clock = ContinuousClock()
         func median(_ p: SSDPostprocessor) -> Double {
@@ -150,7 +150,7 @@ struct BenchCommand: ParsableCommand {
             return times.sorted()[times.count / 2]
         }
         let (a, b) = (median(postprocessor), median(other))
-        return postprocessor.options.useRegularNMS ? (b, a) : (a, b)
+        return postprocessor.options.nms == .tfliteRegular ? (b, a) : (a, b)
     }
 
     /// Deterministic noise in every input (TFLite's own benchmark feeds noise too): a multiplicative hash of the

@@ -13,7 +13,7 @@ struct PostprocessOptionsTests {
         #expect(options.classCount == 90 && options.maximumDetections == 10)
         #expect(options.maximumClassesPerDetection == 1 && options.detectionsPerClass == 100)
         #expect(
-            !options.useRegularNMS
+            options.nms == .tfliteFast
                 && options.boxCoder == BoxCoder(yScale: 10, xScale: 10, heightScale: 5, widthScale: 5))
     }
 
@@ -66,6 +66,38 @@ struct PostprocessOptionsTests {
                 allowed: "1...9 (the model's anchors)")
         ) {
             try options.validate(anchorCount: 9)
+        }
+    }
+
+    /// The hard NMS's candidates per class, by its authors' name: at least one, at most the anchors.
+    @Test func hardNMSCandidatesAreBoundedByTheAnchors() throws {
+        var options = PostprocessOptions(classCount: 1, maximumDetections: 1, nms: .hardPerClass(candidates: 0))
+        #expect(throws: SSDError.invalidOption(name: "candidate_size", value: "0", allowed: "1...")) {
+            try options.validate()
+        }
+        options.nms = .hardPerClass(candidates: 200)
+        try options.validate(anchorCount: 200)
+        #expect(
+            throws: SSDError.invalidOption(
+                name: "candidate_size", value: "200", allowed: "1...199 (the model's anchors)")
+        ) {
+            try options.validate(anchorCount: 199)
+        }
+    }
+
+    /// Variances are the scales' reciprocals, so they have the same range, refused under the scales' names.
+    @Test func variancesHaveTheScalesRange() throws {
+        for variance: Float in [0.001, 0.1, 0.2, 1000] {
+            try PostprocessOptions(
+                classCount: 1, boxCoder: BoxCoder(centerVariance: variance, sizeVariance: variance)
+            ).validate()
+        }
+        #expect(throws: SSDError.invalidOption(name: "y_scale", value: "inf", allowed: "0.001...1000.0")) {
+            try PostprocessOptions(classCount: 1, boxCoder: BoxCoder(centerVariance: 0, sizeVariance: 0.2)).validate()
+        }
+        #expect(throws: SSDError.invalidOption(name: "h_scale", value: "1024.0", allowed: "0.001...1000.0")) {
+            try PostprocessOptions(classCount: 1, boxCoder: BoxCoder(centerVariance: 0.1, sizeVariance: 1.0 / 1024))
+                .validate()
         }
     }
 }

@@ -43,14 +43,16 @@ struct SSDPostprocessorTests {
     }
 
     /// Three anchors, two classes plus background, as float heads.
-    static func handMade(scores: [Float], useRegularNMS: Bool = false, iou: Float = 0.5) -> [RawDetection] {
+    static func handMade(
+        scores: [Float], nms: NonMaximumSuppression = .tfliteFast, iou: Float = 0.5
+    ) -> [RawDetection] {
         let anchors = [
             Anchor(yCenter: 0.5, xCenter: 0.5, height: 0.4, width: 0.4),
             Anchor(yCenter: 0.52, xCenter: 0.5, height: 0.4, width: 0.4),  // overlaps the first (IoU 0.9)
             Anchor(yCenter: 0.1, xCenter: 0.1, height: 0.1, width: 0.1),
         ]
         let options = PostprocessOptions(
-            classCount: 2, maximumDetections: 10, useRegularNMS: useRegularNMS,
+            classCount: 2, maximumDetections: 10, nms: nms,
             scoreThreshold: 0.1, iouThreshold: iou)
         let encodings = [Float](repeating: 0, count: 12)
         let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
@@ -72,7 +74,7 @@ struct SSDPostprocessorTests {
     }
 
     @Test func regularModeSuppressesWithinAClassOnly() {
-        let detections = Self.handMade(scores: [0.9, 0.8, 0.3, 0.0, 0.2, 0.8, 0.0, 0.05, 0.5], useRegularNMS: true)
+        let detections = Self.handMade(scores: [0.9, 0.8, 0.3, 0.0, 0.2, 0.8, 0.0, 0.05, 0.5], nms: .tfliteRegular)
         // Class 0 keeps anchor 0 (0.8), suppresses anchor 1 (0.2); class 1 keeps anchor 1 (0.8), suppresses
         // anchor 0 (0.3), keeps anchor 2 (0.5).
         #expect(detections.map(\.classIndex) == [0, 1, 1])
@@ -100,12 +102,12 @@ struct SSDPostprocessorTests {
         #expect(run(nil, 0).isEmpty)
     }
 
-    /// A limit past the anchors is cut to them (fast mode once reserved `Int.max` slots and aborted), in both modes.
-    @Test(arguments: [false, true])
-    func aLimitBeyondTheAnchorsIsCutToThem(useRegularNMS: Bool) throws {
+    /// A limit past the anchors is cut to them (fast mode once reserved `Int.max` slots and aborted), in every mode.
+    @Test(arguments: [NonMaximumSuppression.tfliteFast, .tfliteRegular, .hardPerClass(candidates: 1917)])
+    func aLimitBeyondTheAnchorsIsCutToThem(nms: NonMaximumSuppression) throws {
         let (model, encodingsTensor, scoresTensor) = try Self.modelPostprocess()
         var options = model.options
-        options.useRegularNMS = useRegularNMS
+        options.nms = nms
         let postprocessor = SSDPostprocessor(anchors: model.anchors, options: options)
         let encodings = try GoldenTensors.bytes("darknet_dog", "enc")
         let scores = try GoldenTensors.bytes("darknet_dog", "scores")
@@ -142,5 +144,28 @@ struct SSDPostprocessorTests {
             }
         }
         #expect(detections.count <= 1)
+    }
+
+    /// Boxes the graph decoded: corners taken as they are (x first), no anchors; a center-size encoding without
+    /// anchors (refused by `validate()`) gives nothing rather than trapping.
+    @Test func boxesTheGraphDecodedNeedNoAnchors() {
+        let boxes: [Float] = [0.1, 0.2, 0.3, 0.4, 0.6, 0.6, 0.9, 0.8], scores: [Float] = [0.2, 0.8, 0.9, 0.1]
+        let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
+        func run(_ coder: BoxCoder) -> [RawDetection] {
+            let options = PostprocessOptions(classCount: 1, scoreThreshold: 0.5, boxCoder: coder)
+            return boxes.withUnsafeBytes { b in
+                scores.withUnsafeBytes { s in
+                    SSDPostprocessor(inGraphBoxes: 2, options: options).detections(
+                        encodings: TensorValues(b, tensor: tensor([2, 4])),
+                        scores: TensorValues(s, tensor: tensor([2, 2])))
+                }
+            }
+        }
+        #expect(
+            run(BoxCoder(encoding: .cornersXYXY)) == [
+                RawDetection(classIndex: 0, score: 0.8, box: BoundingBox(ymin: 0.2, xmin: 0.1, ymax: 0.4, xmax: 0.3))
+            ])
+        #expect(run(BoxCoder(encoding: .centerSizeXYWH)).isEmpty)
+        #expect(SSDPostprocessor(inGraphBoxes: 2, options: PostprocessOptions(classCount: 1)).boxCount == 2)
     }
 }

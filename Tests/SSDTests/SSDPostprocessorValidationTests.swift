@@ -124,4 +124,51 @@ struct SSDPostprocessorValidationTests {
             try postprocessor.validate(encodings: tensor([1, 3, 4]), scores: tensor([1, 2, 3]))
         }
     }
+
+    static let corners = PostprocessOptions(
+        classCount: 1, maximumDetections: 1, detectionsPerClass: 1, boxCoder: BoxCoder(encoding: .cornersXYXY))
+
+    /// Boxes the graph decoded need no anchors, and are corners; the heads must fit their count.
+    @Test func boxesTheGraphDecodedAreCornersWithoutAnchors() throws {
+        let tensor = { (shape: [Int]) in Tensor(name: "t", shape: shape, dataType: .float32) }
+        let postprocessor = SSDPostprocessor(inGraphBoxes: 2, options: Self.corners)
+        try postprocessor.validate(encodings: tensor([1, 2, 4]), scores: tensor([1, 2, 2]))
+        #expect(throws: SSDError.invalidModel("heads [1, 3, 4] and [1, 2, 2] do not fit 2 boxes")) {
+            try postprocessor.validate(encodings: tensor([1, 3, 4]), scores: tensor([1, 2, 2]))
+        }
+        #expect(throws: SSDError.invalidModel("the model has no boxes")) {
+            try SSDPostprocessor(inGraphBoxes: 0, options: Self.corners).validate()
+        }
+    }
+
+    @Test func boxesTheGraphDecodedMustBeCorners() {
+        var options = Self.corners
+        options.boxCoder = BoxCoder(centerVariance: 0.1, sizeVariance: 0.2)
+        #expect(throws: SSDError.invalidModel("boxes the graph decoded are corners (xyxy), not xywh encodings")) {
+            try SSDPostprocessor(inGraphBoxes: 2, options: options).validate()
+        }
+    }
+
+    /// Conversely, corners are only for boxes the graph decoded: with anchors, the encoding is wrong.
+    @Test func cornersWithAnchorsAreRefused() {
+        #expect(
+            throws: SSDError.invalidModel(
+                "corners (xyxy) are boxes the graph decoded, which take no anchors; this model has 2")
+        ) {
+            try SSDPostprocessor(anchors: [Self.anchor, Self.anchor], options: Self.corners).validate()
+        }
+    }
+
+    /// The hard NMS's candidates are bounded by the boxes, as the other counts by the anchors.
+    @Test func candidatesAreBoundedByTheBoxes() throws {
+        var options = Self.corners
+        options.nms = .hardPerClass(candidates: 2)
+        try SSDPostprocessor(inGraphBoxes: 2, options: options).validate()
+        options.nms = .hardPerClass(candidates: 3)
+        #expect(
+            throws: SSDError.invalidOption(name: "candidate_size", value: "3", allowed: "1...2 (the model's anchors)")
+        ) {
+            try SSDPostprocessor(inGraphBoxes: 2, options: options).validate()
+        }
+    }
 }
