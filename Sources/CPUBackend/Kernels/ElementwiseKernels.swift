@@ -50,6 +50,16 @@ final class Arithmetic: SerialKernel {
 
     func run() {
         let (leftCount, rightCount) = (left.count, right.count)
+        if output.quantization == nil && left.quantization == nil && right.quantization == nil {
+            // Float: the arithmetic and the clamp inline, no per-element call (the residual adds of float models).
+            let range = output.range(activation)
+            let (a, b, out, arithmetic) = (left.pointer, right.pointer, output.pointer, arithmetic)
+            for i in 0..<output.count {
+                let value = arithmetic.apply(a[leftCount == 1 ? 0 : i], b[rightCount == 1 ? 0 : i])
+                out[i] = min(max(value, range.lowerBound), range.upperBound)
+            }
+            return
+        }
         let (leftScale, rightScale) = (left.scale, right.scale)
         for i in 0..<output.count {
             let a = leftScale * left.pointer[leftCount == 1 ? 0 : i]
