@@ -9,13 +9,16 @@ deps:
 	scripts/install-deps.sh
 
 ## Fetch the model, photos and reference outputs (from $$SSD_ASSETS, default ../shared, else public URLs),
-## and compute Pillow's decodes and resizes for the tests to compare with.
+## and compute Pillow's decodes and resizes, and OpenCV's resizes of those decodes, for the tests to compare with.
 assets: deps
 	scripts/fetch-assets.sh
-	$(MAKE) .assets/pil/index.json
+	$(MAKE) .assets/pil/index.json .assets/opencv/index.json
 
 .assets/pil/index.json: scripts/pil_reference.py scripts/requirements.txt .assets/images/darknet_dog.jpg
 	.venv/bin/python scripts/pil_reference.py .assets
+
+.assets/opencv/index.json: scripts/opencv_reference.py scripts/requirements.txt .assets/pil/index.json
+	.venv/bin/python scripts/opencv_reference.py .assets
 
 ## Only what the demo needs: the model and photos.
 assets-runtime:

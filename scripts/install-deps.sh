@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, when missing: the C libraries (Debian packages) and a Python
-# virtual environment (.venv) with the independent tools the tests compare against (Pillow, NumPy).
+# virtual environment (.venv) with the independent tools the tests compare against (Pillow, NumPy, OpenCV).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 

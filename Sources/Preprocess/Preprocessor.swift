@@ -1,14 +1,15 @@
 import ImageIO
 
-/// Turns a decoded image into a model's static input tensor: Pillow-exact bilinear resize to the spec's size
-/// (no aspect preservation, as the reference pipeline does), then the spec's pixel encoding and layout.
+/// Turns a decoded image into a model's static input tensor: the spec's resize to its size, bit-exact with the
+/// library the model was trained with (Pillow or OpenCV; no aspect preservation, as both reference pipelines do),
+/// then the spec's pixel encoding and layout.
 ///
 /// Writes into a caller-owned buffer; after the first image of a given size it allocates nothing.
 /// Not thread-safe: give each worker its own.
 public final class Preprocessor {
     /// The tensor this preprocessor writes.
     public let spec: InputSpec
-    private let resizer: BilinearResizer
+    private let resizer: any ImageResizer
     /// Resized RGB8, for encodings that are not the raw bytes in NHWC order.
     private var resized: [UInt8]
     /// 256 entries per channel (R, G, B): the element for each pixel value.
@@ -18,7 +19,10 @@ public final class Preprocessor {
     /// A preprocessor for `spec`.
     public init(spec: InputSpec) {
         self.spec = spec
-        resizer = BilinearResizer(outputSize: spec.size)
+        switch spec.resize {
+        case .pillowBilinear: resizer = BilinearResizer(outputSize: spec.size)
+        case .opencvBilinear: resizer = OpenCVBilinearResizer(outputSize: spec.size)
+        }
         let direct = spec.encoding == .uint8 && spec.layout == .nhwc
         resized = direct ? [] : [UInt8](repeating: 0, count: spec.width * spec.height * 3)
         (byteTable, floatTable) = Self.tables(for: spec.encoding)

@@ -28,6 +28,23 @@ struct PreprocessorTests {
         #expect(stats.meanAbsoluteDifference <= 1.0 && stats.percentile99 <= 4, "\(name): \(stats)")
     }
 
+    /// `.opencvBilinear` in the spec gives cv2's bytes, and `.pillowBilinear` Pillow's, which differ when reducing:
+    /// the spec really picks the resizer.
+    @Test func theSpecsResizeMethodPicksTheResize() throws {
+        let image = RGBImage(width: 768, height: 576, pixels: try Assets.pillow("darknet_dog"))
+        func modelInput(_ method: ResizeMethod) -> [UInt8] {
+            let spec = InputSpec(width: 300, height: 300, resize: method)
+            var tensor = [UInt8](repeating: 0, count: spec.byteCount)
+            tensor.withUnsafeMutableBytes { Preprocessor(spec: spec).write(image, into: $0) }
+            return tensor
+        }
+        let opencv = modelInput(.opencvBilinear)
+        let pillow = modelInput(.pillowBilinear)
+        #expect(opencv == (try Assets.opencv("darknet_dog", size: "300x300")))
+        #expect(pillow == (try Assets.pillow("darknet_dog", size: "300x300")))
+        #expect(opencv != pillow)
+    }
+
     @Test func nchwFloatAppliesMeanAndStdPerChannel() {
         let mean = SIMD3<Float>(123.675, 116.28, 103.53)
         let std = SIMD3<Float>(58.395, 57.12, 57.375)
@@ -60,11 +77,11 @@ struct PreprocessorTests {
 
 /// The static-shape promise: once the first image of a size has been seen, preprocessing allocates nothing.
 struct PreprocessorAllocationTests {
-    @Test(arguments: [
-        PixelEncoding.uint8, .float32(mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5)),
-    ])
-    func writesWithoutAllocatingAfterTheFirstImage(encoding: PixelEncoding) throws {
-        let spec = InputSpec(width: 300, height: 300, encoding: encoding)
+    @Test(
+        arguments: [PixelEncoding.uint8, .float32(mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5))],
+        ResizeMethod.allCases)
+    func writesWithoutAllocatingAfterTheFirstImage(encoding: PixelEncoding, resize: ResizeMethod) throws {
+        let spec = InputSpec(width: 300, height: 300, encoding: encoding, resize: resize)
         let image = try ImageDecoder().decode(try Assets.photo("darknet_dog")).image
         let preprocessor = Preprocessor(spec: spec)
         let tensor = UnsafeMutableRawBufferPointer.allocate(byteCount: spec.byteCount, alignment: 16)

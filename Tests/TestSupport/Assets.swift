@@ -33,6 +33,12 @@ public enum Assets {
     public static func pillow(_ name: String, size: String? = nil) throws -> [UInt8] {
         try bytes("pil/\(name)\(size.map { ".\($0)" } ?? "").rgb")
     }
+
+    /// OpenCV's `cv2.resize` (INTER_LINEAR) of Pillow's decode of a photo to `size` ("320x240"), from
+    /// scripts/opencv_reference.py.
+    public static func opencv(_ name: String, size: String) throws -> [UInt8] {
+        try bytes("opencv/\(name).\(size).rgb")
+    }
 }
 
 /// An asset that `make assets` should have fetched is not there.
