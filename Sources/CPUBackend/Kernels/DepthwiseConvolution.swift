@@ -16,7 +16,8 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     let requantizer: Requantizer
     let parts: Int
     private let rowsPerPart: Int
-    /// Per part: the input and filter offsets of the current pixel's taps inside the input (no heap in `run`).
+    /// Per part: the input and filter offsets of the current pixel's taps inside the input, and of the current row's
+    /// taps for its interior pixels (no heap in `run`).
     private let tapScratch: UnsafeMutablePointer<Int>
 
     init(
@@ -37,7 +38,7 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         (parts, rowsPerPart) = rowPartition(
             rows: output.shape[0] * output.shape[1],
             bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
-        tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 2)
+        tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 4)
     }
 
     deinit { tapScratch.deallocate() }
@@ -53,16 +54,57 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
         let (padTop, padLeft) = (geometry.padTop, geometry.padLeft)
         let first = part * rowsPerPart
+        let tapCapacity = filterHeight &* filterWidth
+        // Per part: one pixel's taps (edges), then the row's taps shared by its interior pixels.
+        let inputTaps = tapScratch + part &* tapCapacity &* 4
+        let filterTaps = inputTaps + tapCapacity
+        let rowInputTaps = filterTaps + tapCapacity
+        let rowFilterTaps = rowInputTaps + tapCapacity
+        // Interior columns: every horizontal tap inside the input, so one tap list (offset by the column) serves.
+        let interiorStart = min(outputWidth, (padLeft + strideX - 1) / strideX)
+        let lastStart = width - 1 - (filterWidth - 1) * dilationX + padLeft
+        let interiorEnd = lastStart >= 0 ? min(outputWidth, lastStart / strideX + 1) : 0
+        let vectorized = multiplier == 1 && channels % 8 == 0
+
+        /// Eight channels in a register across all taps: one store per output vector.
+        func accumulate(
+            _ sum: UnsafeMutablePointer<Float>, _ inputTaps: UnsafeMutablePointer<Int>,
+            _ filterTaps: UnsafeMutablePointer<Int>, _ taps: Int, offset: Int
+        ) {
+            for c in stride(from: 0, to: channels, by: 8) {
+                var accumulator = SIMD8<Float>()
+                for t in 0..<taps {
+                    let pixel = UnsafeRawPointer(source + (inputTaps[t] &+ offset &+ c))
+                    let weights = UnsafeRawPointer(filter + (filterTaps[t] &+ c))
+                    accumulator +=
+                        pixel.loadUnaligned(as: SIMD8<Float>.self) * weights.loadUnaligned(as: SIMD8<Float>.self)
+                }
+                UnsafeMutableRawPointer(sum + c).storeBytes(of: accumulator, as: SIMD8<Float>.self)
+            }
+        }
+
         for line in first..<min(first + rowsPerPart, batches * outputHeight) {
             let b = line / outputHeight, y = line % outputHeight
             do {
                 let row = destinationBase + (b * outputHeight + y) * outputWidth * channels
+                var rowTaps = 0
+                for ky in 0..<filterHeight {
+                    let iy = y &* strideY &- padTop &+ ky &* dilationY
+                    guard iy >= 0, iy < height else { continue }
+                    for kx in 0..<filterWidth {
+                        rowInputTaps[rowTaps] = ((b &* height &+ iy) &* width &+ kx &* dilationX) &* inputChannels
+                        rowFilterTaps[rowTaps] = (ky &* filterWidth &+ kx) &* channels
+                        rowTaps &+= 1
+                    }
+                }
                 for x in 0..<outputWidth {
                     let sum = row + x &* channels
                     let left = x &* strideX &- padLeft
+                    if vectorized && x >= interiorStart && x < interiorEnd {
+                        accumulate(sum, rowInputTaps, rowFilterTaps, rowTaps, offset: left &* inputChannels)
+                        continue
+                    }
                     // The taps inside the input, as element offsets into the input and the filter.
-                    let inputTaps = tapScratch + part &* filterHeight &* filterWidth &* 2
-                    let filterTaps = inputTaps + filterHeight &* filterWidth
                     var taps = 0
                     for ky in 0..<filterHeight {
                         let iy = y &* strideY &- padTop &+ ky &* dilationY
@@ -75,19 +117,8 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
                             taps &+= 1
                         }
                     }
-                    if multiplier == 1 && channels % 8 == 0 {
-                        // Eight channels in a register across all taps: one store per output vector.
-                        for c in stride(from: 0, to: channels, by: 8) {
-                            var accumulator = SIMD8<Float>()
-                            for t in 0..<taps {
-                                let pixel = UnsafeRawPointer(source + (inputTaps[t] &+ c))
-                                let weights = UnsafeRawPointer(filter + (filterTaps[t] &+ c))
-                                accumulator +=
-                                    pixel.loadUnaligned(as: SIMD8<Float>.self)
-                                    * weights.loadUnaligned(as: SIMD8<Float>.self)
-                            }
-                            UnsafeMutableRawPointer(sum + c).storeBytes(of: accumulator, as: SIMD8<Float>.self)
-                        }
+                    if vectorized {
+                        accumulate(sum, inputTaps, filterTaps, taps, offset: 0)
                     } else {
                         sum.update(repeating: 0, count: channels)
                         for t in 0..<taps {
