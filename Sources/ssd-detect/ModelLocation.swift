@@ -2,9 +2,9 @@ import Foundation
 import SSD
 
 /// Finds the model file: a path given by the user (a .tflite file or a folder holding one), else $SSD_MODEL,
-/// else the default model that `make assets` fetches into .assets/ of the checkout.
+/// else the default model of the checkout's catalog (models/, its weights fetched by `make assets`).
 enum ModelLocation {
-    static let defaultModelFolder = ".assets/models/ssd_mobilenet_v1_coco_quant"
+    static let defaultModelFolder = "models/ssd_mobilenet_v1_coco_quant"
 
     static func resolve(_ given: String?) throws -> String {
         if let given { return try modelFile(in: given) }

@@ -6,7 +6,8 @@ struct LabelMapTests {
     @Test func plainTextWithABackgroundLine() throws {
         let labels = LabelMap(
             plainText: String(
-                decoding: try Assets.bytes("models/ssd_mobilenet_v1_coco_quant/labelmap.txt"), as: UTF8.self))
+                decoding: try Assets.bytes(at: Assets.defaultModelFolder.appendingPathComponent("labelmap.txt")),
+                as: UTF8.self))
         #expect(labels.label(for: 0) == "person")
         #expect(labels.label(for: 1) == "bicycle")
         #expect(labels.label(for: 16) == "cat")
