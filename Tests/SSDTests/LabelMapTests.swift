@@ -15,6 +15,16 @@ struct LabelMapTests {
         #expect(labels.label(for: 500) == "class 500")
     }
 
+    /// UltraFace's labels (PyTorch SSD's voc-model-labels.txt): BACKGROUND, then face, the first class.
+    @Test func plainTextWithABackgroundLineByName() throws {
+        let labels = LabelMap(
+            plainText: String(
+                decoding: try Assets.bytes(at: Assets.models.appendingPathComponent("ultraface_rfb_320/labels.txt")),
+                as: UTF8.self))
+        #expect(labels.labels == [0: "face"])
+        #expect(LabelMap(plainText: "background\naeroplane\n").labels == [0: "aeroplane"])
+    }
+
     @Test func plainTextWithoutBackground() {
         let labels = LabelMap(plainText: "cat\r\ndog\n\n")
         #expect(labels.labels == [0: "cat", 1: "dog"])
