@@ -3,7 +3,7 @@
 /// that hostile input cannot exhaust the stack. A leading UTF-8 byte order mark is skipped, as editors write one.
 struct JSONParser {
     /// Where and why a document is not JSON.
-    struct SyntaxError: Error, Sendable, Equatable {
+    struct SyntaxError: Error, Sendable {
         /// 1-based line of the byte where parsing stopped.
         let line: Int
         /// 1-based column of that byte, in bytes.

@@ -8,12 +8,12 @@ struct JSONValueDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch([String: Any].self, expected: "an object") }
-        return KeyedDecodingContainer(JSONKeyedContainer(members: members, decoder: self))
+        return KeyedDecodingContainer(KeyedContainer(members: members, decoder: self))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw mismatch([Any].self, expected: "a list") }
-        return JSONUnkeyedContainer(elements: elements, decoder: self)
+        return UnkeyedContainer(elements: elements, decoder: self)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }

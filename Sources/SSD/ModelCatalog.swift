@@ -74,7 +74,7 @@ public struct ModelCatalog: Sendable {
         return ModelManifest(tfliteModelAt: file)
     }
 
-    private static func join(_ components: String...) -> String {
-        components.dropFirst().reduce(components[0]) { ($0 as NSString).appendingPathComponent($1) }
+    private static func join(_ folder: String, _ components: String...) -> String {
+        components.reduce(folder) { ($0 as NSString).appendingPathComponent($1) }
     }
 }
