@@ -18,6 +18,7 @@ let package = Package(
         fuzzTarget("request", "SSDService"),
         fuzzTarget("tflite", "Engine", "SSD"),
         fuzzTarget("flexbuffers", "Engine", "SSD"),
+        fuzzTarget("manifest", "SSD"),
     ]
 )
 
