@@ -8,8 +8,9 @@ DEMO_IMAGE ?= .assets/images/darknet_dog.jpg
 deps:
 	scripts/install-deps.sh
 
-## Fetch the model, photos and reference outputs (from $$SSD_ASSETS, default ../shared, else public URLs),
-## and compute Pillow's decodes and resizes, and OpenCV's resizes of those decodes, for the tests to compare with.
+## Fetch the models' weights (into models/NAME/), the photos and reference outputs (into .assets/), from
+## $$SSD_ASSETS (default ../shared) else public URLs, and compute Pillow's decodes and resizes, and OpenCV's
+## resizes of those decodes, for the tests to compare with.
 assets: deps
 	scripts/fetch-assets.sh
 	$(MAKE) .assets/pil/index.json .assets/opencv/index.json
@@ -20,7 +21,7 @@ assets: deps
 .assets/opencv/index.json: scripts/opencv_reference.py scripts/requirements.txt .assets/pil/index.json
 	.venv/bin/python scripts/opencv_reference.py .assets
 
-## Only what the demo needs: the model and photos.
+## Only what the demo needs: the default model's weights and the photos.
 assets-runtime:
 	scripts/fetch-assets.sh runtime
 
@@ -35,17 +36,19 @@ test: assets lint
 	$(MAKE) fuzz-smoke
 	$(MAKE) conformance
 
-MODEL_DIR ?= .assets/models/ssd_mobilenet_v1_coco_quant
+MODEL_DIR ?= models/ssd_mobilenet_v1_coco_quant
+## The photos the TFLite runtime is compared on (the face photos are for the face models).
+CONFORMANCE_IMAGES ?= .assets/images/darknet_*.jpg .assets/images/voc_*.jpg
 
 ## The project's .swift-format, every finding an error (`swift format format -i -r ...` fixes most).
 LINT_PATHS = Package.swift Sources Tests samples Benchmarks Fuzz/Package.swift Fuzz/Sources
 lint:
 	$(SWIFT) format lint --strict -r $(LINT_PATHS)
 
-## ssd-detect against the TFLite runtime's reference kernels, run live on every photo (scripts/conformance.py).
+## ssd-detect against the TFLite runtime's reference kernels, run live on every COCO photo (scripts/conformance.py).
 conformance: build-release assets
 	.venv/bin/python scripts/conformance.py .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
-		$(MODEL_DIR)/labelmap.txt .assets/images/*.jpg
+		$(MODEL_DIR)/labelmap.txt $(CONFORMANCE_IMAGES)
 
 ## Serve on port 8080 (SageMaker's contract: GET /ping, POST /invocations); see docs/HTTP-API.md.
 serve: assets-runtime build-release

@@ -19,6 +19,7 @@ let package = Package(
         fuzzTarget("tflite", "Engine", "SSD"),
         fuzzTarget("flexbuffers", "Engine", "SSD"),
         fuzzTarget("onnx", "Engine"),
+        fuzzTarget("manifest", "SSD"),
     ]
 )
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-200}
-model=.assets/models/ssd_mobilenet_v1_coco_quant/detect.tflite
+model=models/ssd_mobilenet_v1_coco_quant/detect.tflite
 ours=.build/release/ssd-detect
 python=.venv/bin/python
 mkdir -p .out

@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
-# Fetches the model, the photos and the reference outputs into .assets/ (git-ignored), checking every file
-# against scripts/assets.sha256. Each file comes from $SSD_ASSETS (default ../shared) when it is there, else
-# from its public URL. The reference outputs have no public URL: they come only from $SSD_ASSETS.
+# Fetches what the project needs but never commits, checking every file against scripts/assets.sha256:
+#   - the models' weights, into their catalog folders models/NAME/ (beside the committed model.json, labels and
+#     MODEL.md; git-ignored);
+#   - the photos and the reference outputs, into .assets/ (git-ignored; $SSD_ASSETS_DIR to put them elsewhere).
+# Each file comes from $SSD_ASSETS (default ../shared) when it is there, else from its public URL. The reference
+# outputs have no public URL: they come only from $SSD_ASSETS.
 #
 #   scripts/fetch-assets.sh            everything; fails if anything is missing (tests need it all)
-#   scripts/fetch-assets.sh runtime    only the model and photos (enough for the demo)
+#   scripts/fetch-assets.sh runtime    only the default model and the photos (enough for the demo)
+#
+# A line of assets.sha256 is `SHA256  PATH [SOURCE]`: PATH under models/ is in the repository, any other under
+# .assets/; SOURCE is its path under $SSD_ASSETS when that differs from PATH (one file in two catalog entries).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source_dir=${SSD_ASSETS:-$root/../shared}
 dest=${SSD_ASSETS_DIR:-$root/.assets}
 scope=${1:-all}
-model_zip_url=https://storage.googleapis.com/download.tensorflow.org/models/tflite/coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.zip
-model_dir=models/ssd_mobilenet_v1_coco_quant
+default_model=models/ssd_mobilenet_v1_coco_quant
+coco_zip_url=https://storage.googleapis.com/download.tensorflow.org/models/tflite/coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.zip
+ultraface=https://raw.githubusercontent.com/Linzaer/Ultra-Light-Fast-Generic-Face-Detector-1MB/master
 
 url_for() {
     case "$1" in
         images/darknet_*.jpg) echo "https://raw.githubusercontent.com/pjreddie/darknet/master/data/${1#images/darknet_}" ;;
         images/voc_*.jpg) echo "https://raw.githubusercontent.com/chuanqi305/MobileNet-SSD/master/images/${1#images/voc_}" ;;
-        "$model_dir"/detect.tflite | "$model_dir"/labelmap.txt) echo "zip:$model_zip_url" ;;
+        images/faces_*.jpg) echo "$ultraface/imgs/${1#images/faces_}" ;;
+        "$default_model"/detect.tflite) echo "zip:$coco_zip_url" ;;
+        models/ultraface_rfb_320*/*.onnx) echo "$ultraface/models/onnx/$(basename "$1")" ;;
+    esac
+}
+
+target_for() {  # where PATH goes: the catalog folders are the repository's, the rest is .assets/
+    case "$1" in
+        models/*) echo "$root/$1" ;;
+        *) echo "$dest/$1" ;;
     esac
 }
 
@@ -37,17 +53,18 @@ download() {  # download URL TARGET; a zip is fetched once and kept in .assets/.
 
 missing=()
 fetched=0
-while read -r sha path; do
+while read -r sha path source; do
     [ -n "$sha" ] || continue
-    if [ "$scope" = runtime ] && [[ $path != images/*.jpg && $path != "$model_dir"/detect.tflite && $path != "$model_dir"/labelmap.txt ]]; then
+    if [ "$scope" = runtime ] && [[ $path != images/*.jpg && $path != "$default_model"/* ]]; then
         continue
     fi
-    target=$dest/$path
+    source=${source:-$path}
+    target=$(target_for "$path")
     sha_ok "$sha" "$target" && continue
     mkdir -p "$(dirname "$target")"
     rm -f "$target"
-    if [ -f "$source_dir/$path" ]; then
-        cp "$source_dir/$path" "$target"
+    if [ -f "$source_dir/$source" ]; then
+        cp "$source_dir/$source" "$target"
     elif url=$(url_for "$path") && [ -n "$url" ]; then
         echo "downloading $path" >&2
         download "$url" "$target" || true
@@ -68,4 +85,4 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "Point SSD_ASSETS at a folder laid out like ../shared (models/, images/, reference/)." >&2
     exit 1
 fi
-echo "assets ready in $dest ($fetched fetched, the rest already there)" >&2
+echo "assets ready in models/ and $dest ($fetched fetched, the rest already there)" >&2

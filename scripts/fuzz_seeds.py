@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes the fuzzing seed corpora: small, valid inputs of every parser, one folder per fuzz target.
 
-    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx}/*
+    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx,manifest}/*
 
 Deterministic (fixed pictures, seeded numbers), so a seed's name and bytes are the same on every machine with the
 pinned Pillow, flatbuffers and onnx (scripts/requirements.txt). Made, not copied from the shared assets: each seed is a
-few hundred bytes, which keeps libFuzzer's mutations close to the structure that matters.
+few hundred bytes, which keeps libFuzzer's mutations close to the structure that matters. The manifest seeds are
+the committed catalog's model.json files (models/) and valid variants of them that reach the other anchor kinds,
+decodings and NMS.
 """
 import base64
 import io
@@ -423,6 +425,51 @@ def onnx_ssds():
             "ssd-decoding-opset13.onnx": model(13, True)}
 
 
+CATALOG = pathlib.Path(__file__).resolve().parent.parent / "models"
+
+
+def manifests():
+    """Every committed model.json, and valid variants of UltraFace's: every anchor kind, both box orders, every
+    NMS, optional keys present and absent."""
+    seeds = {f"{folder.name}.json": (folder / "model.json").read_bytes()
+             for folder in sorted(CATALOG.iterdir()) if (folder / "model.json").is_file()}
+    face = json.loads((CATALOG / "ultraface_rfb_320" / "model.json").read_text())
+
+    def variant(**changes):
+        document = json.loads(json.dumps(face))
+        for key, value in changes.items():
+            if value is None:
+                document.pop(key, None)
+            else:
+                document[key] = value
+        return json.dumps(document, separators=(",", ":")).encode()
+
+    square = dict(face["input"], width=300, height=300, layout="NHWC", resize="pillow-bilinear")
+    seeds["min-sizes-640x480.json"] = variant(input=dict(face["input"], width=640, height=480), outputs=None)
+    seeds["tf-grid.json"] = variant(
+        format="tflite", file="detect.tflite", labels=None, input=square,
+        anchors={"kind": "tf-grid", "strides": [16, 32, 64, 100, 150, 300], "min_scale": 0.2, "max_scale": 0.95,
+                 "aspect_ratios": [1, 2, 0.5, 3, 0.3333], "interpolated_scale_aspect_ratio": 1,
+                 "reduce_boxes_in_lowest_layer": True, "base_anchor_size": [1, 1]},
+        decode={"center_variance": 0.1, "size_variance": 0.2, "order": "yxhw"},
+        postprocess={"nms": "tflite-fast", "score_threshold": 1e-8, "iou_threshold": 0.6, "max_detections": 10,
+                     "classes": 90})
+    seeds["caffe-priorbox.json"] = variant(
+        input=square,
+        anchors={"kind": "caffe-priorbox", "feature_maps": [[38, 38], [19, 19], [10, 10], [5, 5], [3, 3], [1, 1]],
+                 "min_sizes": [[30], [60], [111], [162], [213], [264]],
+                 "max_sizes": [[60], [111], [162], [213], [264], [315]],
+                 "aspect_ratios": [[2], [2, 3], [2, 3], [2, 3], [2], [2]], "flip": True,
+                 "steps": [8, 16, 32, 64, 100, 300], "offset": 0.5, "clip": True},
+        postprocess={"nms": "tflite-regular", "score_threshold": 0.01, "iou_threshold": 0.45, "max_detections": 200})
+    seeds["embedded-tflite.json"] = json.dumps(
+        {"format": "tflite", "file": "sub/detect.tflite", "outputs": {"boxes": "raw_boxes", "scores": "raw_scores"},
+         "anchors": {"kind": "embedded"}, "decode": "embedded",
+         "postprocess": {"nms": "hard-per-class", "score_threshold": 0.5, "iou_threshold": 1, "candidates": 1,
+                         "max_detections": 1}}, indent=2).encode()
+    return seeds
+
+
 def main(out):
     jpeg, png = jpegs(), pngs()
     corpora = {
@@ -434,6 +481,7 @@ def main(out):
         "tflite": {"float-ssd.tflite": float_ssd(), "quantized-ssd.tflite": quantized_ssd()},
         "flexbuffers": flexbuffer_values(),
         "onnx": onnx_ssds(),
+        "manifest": manifests(),
     }
     for target, seeds in corpora.items():
         folder = pathlib.Path(out) / target

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 nvrtc_wheel="nvidia-cuda-nvrtc-cu12==12.2.140"
 scratch=.build-static
 stage=.gpu/ssd-detect-gpu
-model=.assets/models/ssd_mobilenet_v1_coco_quant
+model=models/ssd_mobilenet_v1_coco_quant
 
 [[ -f $model/detect.tflite ]] || { echo "no model in $model: run 'make assets' first" >&2; exit 1; }
 
@@ -56,7 +56,7 @@ with zipfile.ZipFile(wheel) as archive:
                 out.write(archive.read(name))
 PY
 
-cp "$model"/detect.tflite "$model"/labelmap.txt "$stage/model/"
+cp "$model"/model.json "$model"/detect.tflite "$model"/labelmap.txt "$stage/model/"
 cp .assets/images/*.jpg "$stage/images/"
 
 cat > "$stage/check.sh" <<'SH'

@@ -2,8 +2,9 @@ import Foundation
 
 /// Class names by class index (0-based, background excluded, as SSD models number their outputs).
 ///
-/// Reads plain text, one label per line, with TensorFlow's convention that a leading `???` line is the
-/// background (so class k is line k + 1), and TF Object Detection API `.pbtxt` item maps
+/// Reads plain text, one label per line, where a leading background line (TensorFlow's `???`, or `background` in any
+/// case, as PyTorch and Caffe SSDs write it) is skipped (so class k is line k + 1), and TF Object Detection API
+/// `.pbtxt` item maps
 /// (`item { id: N name: '...' display_name: '...' }`, id 0 the background, so class k is id k + 1).
 public struct LabelMap: Sendable, Equatable {
     /// Name by class index; an index without one is labelled "class N" by `label(for:)`.
@@ -21,7 +22,7 @@ public struct LabelMap: Sendable, Equatable {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
-        let offset = lines.first == "???" ? 1 : 0
+        let offset = lines.first.map { $0 == "???" || $0.lowercased() == "background" } == true ? 1 : 0
         var labels: [Int: String] = [:]
         for (index, line) in lines.enumerated().dropFirst(offset) { labels[index - offset] = line }
         self.init(labels: labels)

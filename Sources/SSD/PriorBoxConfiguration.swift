@@ -59,11 +59,7 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
     public func anchors() -> [Anchor] {
         var anchors: [Anchor] = []
         for layer in layers {
-            var ratios: [Float] = []
-            for ratio in layer.aspectRatios where abs(ratio - 1) > 1e-6 && !ratios.contains(ratio) {
-                ratios.append(ratio)
-                if layer.flip { ratios.append(1 / ratio) }
-            }
+            let ratios = layer.expandedAspectRatios
             let stepY = layer.step ?? imageHeight / Float(layer.featureMapHeight)
             let stepX = layer.step ?? imageWidth / Float(layer.featureMapWidth)
             for y in 0..<layer.featureMapHeight {
@@ -97,5 +93,24 @@ public struct PriorBoxConfiguration: Sendable, Equatable {
         let xmin = min(max(anchor.xCenter - anchor.width / 2, 0), 1),
             xmax = min(max(anchor.xCenter + anchor.width / 2, 0), 1)
         return Anchor(yCenter: (ymin + ymax) / 2, xCenter: (xmin + xmax) / 2, height: ymax - ymin, width: xmax - xmin)
+    }
+}
+
+extension PriorBoxConfiguration.Layer {
+    /// The ratios each minimum size gets a box for, besides its square: `aspectRatios` without 1 and repeats, each
+    /// followed by its inverse with `flip`, as Caffe expands them.
+    var expandedAspectRatios: [Float] {
+        var ratios: [Float] = []
+        for ratio in aspectRatios where abs(ratio - 1) > 1e-6 && !ratios.contains(ratio) {
+            ratios.append(ratio)
+            if flip { ratios.append(1 / ratio) }
+        }
+        return ratios
+    }
+
+    /// Priors per cell: per minimum size, its square, the square of its maximum size when it has one, and one box per
+    /// expanded ratio.
+    var priorsPerCell: Int {
+        minimumSizes.count * (1 + expandedAspectRatios.count) + min(maximumSizes.count, minimumSizes.count)
     }
 }

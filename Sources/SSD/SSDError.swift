@@ -4,6 +4,11 @@ import Engine
 public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No model file where one was asked for: a missing path, or a folder without exactly one .tflite file.
     case modelFile(String)
+    /// Nothing found by the name or path given for a model; `tried` lists where it was looked for, in order.
+    case modelNotFound(String, tried: [String])
+    /// A model.json (docs/MODELS.md) at `path` that is not JSON or not a valid manifest: `key` is the JSON key path of
+    /// what is wrong (`input.mean[1]`; empty for the document as a whole), `reason` what is wrong with it.
+    case invalidManifest(path: String, key: String, reason: String)
     /// The model file could not be loaded or planned.
     case model(ModelError)
     /// The model loads but is not an SSD this module can postprocess (heads, anchors, options).
@@ -22,6 +27,8 @@ public enum SSDError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .modelFile(let reason): reason
+        case .modelNotFound(let name, let tried): "model not found: \(name) (tried \(tried.joined(separator: ", ")))"
+        case .invalidManifest(let path, let key, let reason): "\(path): \(key.isEmpty ? "" : "\(key): ")\(reason)"
         case .model(let error): "\(error)"
         case .invalidModel(let reason): "not a supported SSD model: \(reason)"
         case .invalidOption(let name, let value, let allowed):

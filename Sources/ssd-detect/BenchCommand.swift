@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the network: load + plan, first inference, p50/p90/p99/min latency, images/s, peak RSS.")
 
-    @Option(help: "A .tflite file or a folder holding one (default: the fetched default model).")
+    @Option(
+        help: "A catalog name (models/), a model folder, a model.json or a .tflite file (default: the default model).")
     var model: String?
 
     @Option(
@@ -49,7 +50,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = try ModelLocation.resolve(model)
+        let path = try ModelLocation.resolve(model).modelFile
         let integerConvolutions = !floatConvolutions
         var backends = [backend.resolve(integerConvolutions: integerConvolutions)]
         if backend == .all {

@@ -13,7 +13,8 @@ struct DetectCommand: ParsableCommand {
     @Argument(help: "JPEG or PNG files.")
     var images: [String]
 
-    @Option(help: "A .tflite file or a model folder (default: the fetched default model).")
+    @Option(
+        help: "A catalog name (models/), a model folder, a model.json or a .tflite file (default: the default model).")
     var model: String?
 
     @Option(help: "A label map (.txt, one per line, or .pbtxt); default: the one beside the model.")
@@ -55,7 +56,7 @@ struct DetectCommand: ParsableCommand {
     /// server; here the first images running at single-thread speed for a moment costs less than waiting for it.
     func run() throws {
         let clock = ContinuousClock()
-        let path = try ModelLocation.resolve(model)
+        let path = try ModelLocation.resolve(model).modelFile
         let resolved = backend.resolve()
         if let reason = resolved.reason { printError("backend auto: \(resolved.name) (\(reason))") }
         let detector = try Detector(

@@ -8,11 +8,12 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect", abstract: "Print a model's inputs, outputs, ops, parameters and multiply-accumulates.")
 
-    @Argument(help: "A .tflite file or a folder holding one (default: the fetched default model).")
+    @Argument(
+        help: "A catalog name (models/), a model folder, a model.json or a .tflite file (default: the default model).")
     var model: String?
 
     func run() throws {
-        let path = try ModelLocation.resolve(model)
+        let path = try ModelLocation.resolve(model).modelFile
         // Refused before anything is printed, as `detect` would refuse it.
         let ssd = try SSDModel(contentsOf: path)
         let (graph, tail, postprocessor) = (ssd.graph, ssd.tail, ssd.embeddedPostprocessor)

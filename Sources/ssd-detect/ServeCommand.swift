@@ -19,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int?
 
     @Option(
-        help: "Model folder or file (default: $SM_MODEL_DIR, else /opt/ml/model if present, else the default model).")
+        help:
+            "A catalog name, model folder or file (default: $SM_MODEL_DIR, else /opt/ml/model if present, else the default model)."
+    )
     var modelDir: String?
 
     @Option(help: "Detectors running at once (default: one per core, one thread each).")
@@ -225,12 +227,13 @@ struct ServeCommand: AsyncParsableCommand {
         #endif
     }
 
-    /// --model-dir, else SM_MODEL_DIR, else /opt/ml/model if it exists, else the default model.
+    /// The model file of --model-dir, else of SM_MODEL_DIR, else of /opt/ml/model if it exists, else of the
+    /// default model (each resolved as `ModelLocation` does).
     func modelDirectory(_ environment: [String: String]) throws -> String {
-        if let modelDir { return modelDir }
-        if let directory = environment["SM_MODEL_DIR"], !directory.isEmpty { return directory }
-        if FileManager.default.fileExists(atPath: "/opt/ml/model") { return "/opt/ml/model" }
-        return try ModelLocation.resolve(nil)
+        var given = modelDir
+        if given == nil, let directory = environment["SM_MODEL_DIR"], !directory.isEmpty { given = directory }
+        if given == nil, FileManager.default.fileExists(atPath: "/opt/ml/model") { given = "/opt/ml/model" }
+        return try ModelLocation.resolve(given).modelFile
     }
 }
 

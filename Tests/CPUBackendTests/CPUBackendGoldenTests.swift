@@ -6,7 +6,7 @@ import TestSupport
 /// The CPU backend on the real model against the TFLite runtime's reference kernels (shared/reference/golden).
 struct CPUBackendGoldenTests {
     static func preparedModel(threads: Int? = nil, integerConvolutions: Bool = true) throws -> any PreparedModel {
-        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
             .splittingCustomTail()
         let logits = try #require(network.tensorIndex(named: "concat_1"))
         return try CPUBackend(integerConvolutions: integerConvolutions)

@@ -30,7 +30,7 @@ struct CUDABackendTests {
         #expect(
             message.contains("libcuda.so.1") || message.contains("libnvrtc") || message.contains("cuInit")
                 || message.contains("no CUDA device"), "\(message)")
-        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
             .splittingCustomTail()
         #expect {
             _ = try CUDABackend().prepare(network, options: BackendOptions())
@@ -52,7 +52,7 @@ struct CUDABackendTests {
 
     /// The thread bound all backends share is checked before the device is looked for, GPU or not.
     @Test func tooManyThreadsAreRefusedLikeOnEveryBackend() throws {
-        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
             .splittingCustomTail()
         #expect(throws: ModelError.invalidOption(name: "threads", value: "100000", allowed: "1...256")) {
             _ = try CUDABackend().prepare(network, options: BackendOptions(threads: 100_000))
@@ -78,7 +78,7 @@ struct CUDABackendTests {
         .enabled(if: CUDABackendTests.gpu != nil, "no CUDA GPU: the probe found no usable device"),
         arguments: GoldenTensors.images)
     func rawHeadsMatchTheCPUBackend(image: String) throws {
-        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
             .splittingCustomTail()
         let cuda = try CUDABackend().prepare(network, options: BackendOptions())
         let cpu = try CPUBackend().prepare(network, options: BackendOptions(threads: 1))
@@ -99,7 +99,7 @@ struct CUDABackendTests {
         .enabled(if: CUDABackendTests.gpu != nil, "no CUDA GPU: the probe found no usable device"),
         arguments: Assets.photos.map(\.name))
     func detectionsMatchTheCPUBackend(photo: String) throws {
-        let path = Assets.root.appendingPathComponent(GoldenTensors.modelPath).path
+        let path = GoldenTensors.modelPath
         let cuda = try Detector(modelPath: path, backend: CUDABackend())
         let cpu = try Detector(modelPath: path, backend: CPUBackend(), options: BackendOptions(threads: 1))
         let image = try ImageDecoder().decode(try Assets.photo(photo)).image

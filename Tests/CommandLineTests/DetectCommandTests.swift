@@ -51,7 +51,7 @@ struct DetectCommandTests {
         )
     }
 
-    static var model: String { Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path }
+    static var model: String { Assets.defaultModelFolder.path }
 
     @Test func aBadImageIsReportedAndTheOthersStillRun() throws {
         let truncated = FileManager.default.temporaryDirectory.appendingPathComponent("truncated-\(UUID()).jpg")

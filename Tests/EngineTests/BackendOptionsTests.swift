@@ -9,7 +9,7 @@ struct BackendOptionsTests {
         let expected = ModelError.invalidOption(name: "threads", value: "\(threads)", allowed: "1...256")
         #expect(throws: expected) { try BackendOptions(threads: threads).validate() }
         #expect(expected.description == "backend option threads = \(threads) is outside 1...256")
-        let (network, _) = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
             .splittingCustomTail()
         #expect(throws: expected) {
             _ = try ReferenceBackend().prepare(network, options: BackendOptions(threads: threads))

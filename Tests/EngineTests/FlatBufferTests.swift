@@ -5,14 +5,12 @@ import TestSupport
 /// The reader against the real model, whose facts (shared/models/.../MODEL.md) were read with the TFLite runtime,
 /// and against hostile edits of it.
 struct FlatBufferTests {
-    static let modelPath = "models/ssd_mobilenet_v1_coco_quant/detect.tflite"
-
     typealias Model = TFLiteSchema.Model
     typealias SubGraph = TFLiteSchema.SubGraph
     typealias Tensor = TFLiteSchema.Tensor
 
     @Test func readsTheModelsTopLevel() throws {
-        let file = FlatBuffer(try Assets.bytes(Self.modelPath))
+        let file = FlatBuffer(try GoldenTensors.modelBytes())
         #expect(file.fileIdentifier == "TFL3")
         let model = try file.root()
         #expect(try model.scalar(Model.version, default: UInt32(0)) == 3)
@@ -35,7 +33,7 @@ struct FlatBufferTests {
     }
 
     @Test func offsetsOutsideTheFileAreTypedErrors() throws {
-        var bytes = try Assets.bytes(Self.modelPath)
+        var bytes = try GoldenTensors.modelBytes()
         // Root offset far past the end.
         var hostile = bytes
         hostile.replaceSubrange(0..<4, with: [0xF0, 0xFF, 0xFF, 0x7F])
@@ -50,7 +48,7 @@ struct FlatBufferTests {
     }
 
     @Test func aVectorLengthThatWouldOverflowIsRefused() throws {
-        let bytes = try Assets.bytes(Self.modelPath)
+        let bytes = try GoldenTensors.modelBytes()
         let subgraph = try FlatBuffer(bytes).root().vector(Model.subgraphs, elementSize: 4)!.table(at: 0)
         let shapeField = try subgraph.vector(SubGraph.tensors, elementSize: 4)!.table(at: 0).fieldPosition(0, width: 4)!
         let shapeVector = try FlatBuffer(bytes).follow(shapeField, what: "test")

@@ -5,7 +5,7 @@ import TestSupport
 /// The loader on the real model (facts from shared/models/.../MODEL.md, read there with the TFLite runtime) and
 /// on hostile edits of it: every damaged file is a typed error naming what is wrong.
 struct TFLiteLoaderTests {
-    static func model() throws -> [UInt8] { try Assets.bytes(GoldenTensors.modelPath) }
+    static func model() throws -> [UInt8] { try GoldenTensors.modelBytes() }
 
     @Test func loadsTheRealModel() throws {
         let graph = try TFLiteLoader.load(try Self.model(), name: "detect.tflite")

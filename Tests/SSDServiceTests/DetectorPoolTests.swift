@@ -11,7 +11,7 @@ import Testing
 struct DetectorPoolTests {
     static func detector(threads: Int) throws -> Detector {
         try Detector(
-            modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path,
+            modelPath: GoldenTensors.modelPath,
             backend: CPUBackend(), options: BackendOptions(threads: threads))
     }
 

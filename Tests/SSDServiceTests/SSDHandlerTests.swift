@@ -9,7 +9,7 @@ import Testing
 
 /// The default handler's four functions, without HTTP.
 struct SSDHandlerTests {
-    static let modelDirectory = Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path
+    static let modelDirectory = Assets.defaultModelFolder.path
 
     static func handler(limits: ImageLimits = ImageLimits(), format: SSDHandler.OutputFormat = .native) -> SSDHandler {
         SSDHandler(

@@ -8,7 +8,7 @@ import TestSupport
 /// The check `ssd-detect bench --backend all` makes of an accelerator against the CPU, here on two CPU paths.
 struct DetectorAgreementTests {
     static func detector(integerConvolutions: Bool = true, maximumDetections: Int? = nil) throws -> Detector {
-        let path = Assets.root.appendingPathComponent(GoldenTensors.modelPath).path
+        let path = GoldenTensors.modelPath
         var options: PostprocessOptions?
         if let maximumDetections {
             options = try Detector(modelPath: path, backend: CPUBackend(), options: BackendOptions(threads: 1))

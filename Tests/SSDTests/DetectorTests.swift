@@ -34,7 +34,7 @@ struct DetectorTests {
     /// A detector per test: one runs one image at a time, and tests run in parallel.
     static func detector() throws -> Detector {
         try Detector(
-            modelPath: Assets.root.appendingPathComponent(GoldenTensors.modelPath).path, backend: CPUBackend(),
+            modelPath: GoldenTensors.modelPath, backend: CPUBackend(),
             options: BackendOptions(threads: 1))
     }
 

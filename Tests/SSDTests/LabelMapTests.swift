@@ -6,12 +6,23 @@ struct LabelMapTests {
     @Test func plainTextWithABackgroundLine() throws {
         let labels = LabelMap(
             plainText: String(
-                decoding: try Assets.bytes("models/ssd_mobilenet_v1_coco_quant/labelmap.txt"), as: UTF8.self))
+                decoding: try Assets.bytes(at: Assets.defaultModelFolder.appendingPathComponent("labelmap.txt")),
+                as: UTF8.self))
         #expect(labels.label(for: 0) == "person")
         #expect(labels.label(for: 1) == "bicycle")
         #expect(labels.label(for: 16) == "cat")
         #expect(labels.label(for: 17) == "dog")
         #expect(labels.label(for: 500) == "class 500")
+    }
+
+    /// UltraFace's labels (PyTorch SSD's voc-model-labels.txt): BACKGROUND, then face, the first class.
+    @Test func plainTextWithABackgroundLineByName() throws {
+        let labels = LabelMap(
+            plainText: String(
+                decoding: try Assets.bytes(at: Assets.models.appendingPathComponent("ultraface_rfb_320/labels.txt")),
+                as: UTF8.self))
+        #expect(labels.labels == [0: "face"])
+        #expect(LabelMap(plainText: "background\naeroplane\n").labels == [0: "aeroplane"])
     }
 
     @Test func plainTextWithoutBackground() {

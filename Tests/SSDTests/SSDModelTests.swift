@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 struct SSDModelTests {
-    static var modelFile: String { Assets.root.appendingPathComponent(GoldenTensors.modelPath).path }
+    static var modelFile: String { GoldenTensors.modelPath }
 
     @Test func aFolderStandsForItsOneModelFile() throws {
         let folder = (Self.modelFile as NSString).deletingLastPathComponent

@@ -7,7 +7,7 @@ import TestSupport
 /// hand-made cases for what the golden files do not exercise.
 struct SSDPostprocessorTests {
     static func modelPostprocess() throws -> (postprocessor: SSDPostprocessor, encodings: Tensor, scores: Tensor) {
-        let graph = try TFLiteLoader.load(try Assets.bytes(GoldenTensors.modelPath), name: "detect.tflite")
+        let graph = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
         let (network, tail) = graph.splittingCustomTail()
         let postprocessor = try #require(try SSDPostprocessor(embeddedIn: graph, tail: tail))
         #expect(postprocessor.anchors.count == 1917)

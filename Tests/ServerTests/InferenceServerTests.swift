@@ -14,7 +14,7 @@ import Testing
 
 /// Every route, content type and error status, in process; one test over a real socket; many requests at once.
 struct InferenceServerTests {
-    static let modelDirectory = Assets.root.appendingPathComponent("models/ssd_mobilenet_v1_coco_quant").path
+    static let modelDirectory = Assets.defaultModelFolder.path
 
     static func ssdHandler(queue: Int = 8) -> SSDHandler {
         SSDHandler(

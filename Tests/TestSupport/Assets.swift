@@ -1,15 +1,25 @@
 import Foundation
 
-/// The fetched test assets (`make assets`): `$SSD_ASSETS_DIR`, else `.assets/` at the package root.
+/// The fetched test assets (`make assets`): the photos and reference outputs in `$SSD_ASSETS_DIR`, else `.assets/` at
+/// the package root, and the models' weights in their catalog folders, `models/NAME/` at the package root.
 /// A missing file is a test failure, never a skip: CI must have them all.
 public enum Assets {
-    /// The assets folder.
+    /// The package root (Tests/TestSupport/Assets.swift, three levels up).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The assets folder: photos, reference outputs, Pillow's references.
     public static let root: URL = {
         if let dir = ProcessInfo.processInfo.environment["SSD_ASSETS_DIR"] { return URL(fileURLWithPath: dir) }
-        // Tests/TestSupport/Assets.swift -> package root
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".assets")
+        return packageRoot.appendingPathComponent(".assets")
     }()
+
+    /// The model catalog, `models/` at the package root: one folder per model, its model.json, labels and MODEL.md
+    /// committed, its weights fetched beside them.
+    public static let models = packageRoot.appendingPathComponent("models")
+
+    /// The default model's catalog folder (SSD MobileNet v1 COCO, the model of the golden tensors).
+    public static let defaultModelFolder = models.appendingPathComponent("ssd_mobilenet_v1_coco_quant")
 
     /// The photos every test decodes, with their sizes (from ../shared/README.md's provenance).
     public static let photos: [(name: String, width: Int, height: Int)] = [
@@ -19,7 +29,11 @@ public enum Assets {
 
     /// The bytes of `path` under the assets folder.
     public static func bytes(_ path: String) throws -> [UInt8] {
-        let url = root.appendingPathComponent(path)
+        try bytes(at: root.appendingPathComponent(path))
+    }
+
+    /// The bytes of a fetched file anywhere (a model's weights in its catalog folder).
+    public static func bytes(at url: URL) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw MissingAsset(path: url.path)
         }

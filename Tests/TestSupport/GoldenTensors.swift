@@ -1,3 +1,5 @@
+import Foundation
+
 /// The TFLite runtime's reference-kernel tensors for the golden images (shared/reference/golden).
 public enum GoldenTensors {
     /// Images with golden tensors.
@@ -8,6 +10,9 @@ public enum GoldenTensors {
         try Assets.bytes("reference/golden/\(image).\(tensor).bin")
     }
 
-    /// The model the golden tensors came from.
-    public static let modelPath = "models/ssd_mobilenet_v1_coco_quant/detect.tflite"
+    /// The model the golden tensors came from, in its catalog folder.
+    public static let modelPath = Assets.defaultModelFolder.appendingPathComponent("detect.tflite").path
+
+    /// The bytes of that model.
+    public static func modelBytes() throws -> [UInt8] { try Assets.bytes(at: URL(fileURLWithPath: modelPath)) }
 }

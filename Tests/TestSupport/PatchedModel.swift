@@ -19,7 +19,7 @@ public enum PatchedModel {
     /// A copy of the test model with `option` set to `value` (`.int` or `.float`, as the option is stored), in a new
     /// temporary folder of its own (remove it after use: `url.deletingLastPathComponent()`).
     public static func write(option: String, value: FlexValue) throws -> URL {
-        let bytes = try Assets.bytes(GoldenTensors.modelPath)
+        let bytes = try GoldenTensors.modelBytes()
         let patched = try patch(bytes, option: option, value: value)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patched-\(option)-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

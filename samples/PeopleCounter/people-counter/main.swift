@@ -1,5 +1,5 @@
 // Serves PeopleCounterHandler on SageMaker's contract (port $SAGEMAKER_BIND_TO_PORT or 8080, model from
-// $SM_MODEL_DIR or the first argument):  swift run -c release people-counter .assets/models/ssd_mobilenet_v1_coco_quant
+// $SM_MODEL_DIR or the first argument):  swift run -c release people-counter models/ssd_mobilenet_v1_coco_quant
 import CPUBackend
 import Foundation
 import Inference
