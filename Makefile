@@ -39,16 +39,22 @@ test: assets lint
 MODEL_DIR ?= models/ssd_mobilenet_v1_coco_quant
 ## The photos the TFLite runtime is compared on (the face photos are for the face models).
 CONFORMANCE_IMAGES ?= .assets/images/darknet_*.jpg .assets/images/voc_*.jpg
+FACE_IMAGES ?= .assets/images/faces_*.jpg
 
 ## The project's .swift-format, every finding an error (`swift format format -i -r ...` fixes most).
 LINT_PATHS = Package.swift Sources Tests samples Benchmarks Fuzz/Package.swift Fuzz/Sources
 lint:
 	$(SWIFT) format lint --strict -r $(LINT_PATHS)
 
-## ssd-detect against the TFLite runtime's reference kernels, run live on every COCO photo (scripts/conformance.py).
+## ssd-detect against the TFLite runtime's reference kernels, run live on every COCO photo (scripts/conformance.py),
+## and against onnxruntime on the face photos, the model authors' pipeline, for both UltraFace entries
+## (scripts/conformance_onnx.py).
 conformance: build-release assets
 	.venv/bin/python scripts/conformance.py .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
 		$(MODEL_DIR)/labelmap.txt $(CONFORMANCE_IMAGES)
+	.venv/bin/python scripts/conformance_onnx.py .build/release/ssd-detect models/ultraface_rfb_320 $(FACE_IMAGES)
+	.venv/bin/python scripts/conformance_onnx.py .build/release/ssd-detect models/ultraface_rfb_320_decoded \
+		$(FACE_IMAGES)
 
 ## Serve on port 8080 (SageMaker's contract: GET /ping, POST /invocations); see docs/HTTP-API.md.
 serve: assets-runtime build-release
@@ -68,11 +74,12 @@ package-gpu: assets
 	scripts/package-gpu.sh
 
 ## Benchmarks (tables; add ARGS=--json for JSON), recorded in docs/PERFORMANCE.md: image I/O, then the engine
-## side by side with the TFLite runtime.
+## side by side with the TFLite runtime and with onnxruntime (UltraFace).
 bench: assets build-release
 	$(SWIFT) build -c release --product ssd-io-bench
 	.build/release/ssd-io-bench $(ARGS)
 	scripts/bench-engine.sh
+	scripts/bench-onnx.sh
 	scripts/bench-detect.sh
 	.venv/bin/python scripts/load-test.py --json .out/load-test.json
 

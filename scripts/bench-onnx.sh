@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ONNX engine latency side by side, in one run: ssd-detect's CPU backend and onnxruntime on the same catalog model
 # (default ultraface_rfb_320), same threads, interleaved round by round so that the noise of a shared machine
-# falls on both. Prints a table with the ratio to onnxruntime, and writes .out/bench-onnx.json.
+# falls on both; onnxruntime twice, on the file as it is and with its initializers made constants (onnx_bench.py).
+# Prints a table with the ratio to onnxruntime on the file as it is, and writes .out/bench-onnx.json.
 #
 # usage: scripts/bench-onnx.sh [MODEL] [ITERATIONS] [ROUNDS]   (after `make build-release` and `make deps`)
 set -euo pipefail
@@ -19,6 +20,8 @@ for round in $(seq "$rounds"); do
     for threads in 1 2; do
         "$ours" bench --model "$model" --threads "$threads" --iterations "$iterations" --json >> "$results"
         "$python" scripts/onnx_bench.py "$file" --threads "$threads" --runs "$iterations" 2>/dev/null >> "$results"
+        "$python" scripts/onnx_bench.py "$file" --threads "$threads" --runs "$iterations" --initializers-as-constants \
+            2>/dev/null >> "$results"
     done
 done
 "$python" - "$results" <<'PY'
@@ -33,7 +36,7 @@ for engine, threads in keys:
     mine = [r for r in rows if (r["engine"], r["threads"]) == (engine, threads)]
     p50 = statistics.median(r["p50_ms"] for r in mine)
     reference = statistics.median(r["p50_ms"] for r in rows if r["engine"].startswith("onnxruntime")
-                                  and r["threads"] == threads)
+                                  and "constants" not in r["engine"] and r["threads"] == threads)
     summary.append({"engine": engine, "threads": threads, "rounds": len(mine), "p50_ms": p50,
                     "min_ms": min(r["min_ms"] for r in mine), "ratio_to_onnxruntime": p50 / reference})
     s = summary[-1]

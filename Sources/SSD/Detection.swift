@@ -8,7 +8,7 @@ public struct Detection: Sendable, Equatable, Codable {
     public var classIndex: Int
     /// The model's score for the class, dequantized (a probability, 0...1, for sigmoid or softmax heads).
     public var score: Float
-    /// In pixels of the (orientation-corrected) image, clipped to it.
+    /// In pixels of the (orientation-corrected) image, clipped to it unless the model's manifest says not to.
     public var box: BoundingBox
     /// The same box normalized to [0, 1].
     public var normalizedBox: BoundingBox
@@ -26,9 +26,10 @@ public struct Detection: Sendable, Equatable, Codable {
         self.normalizedBox = normalizedBox
     }
 
-    /// A postprocess result placed on an image of `width` x `height` pixels.
-    public init(_ raw: RawDetection, labels: LabelMap, width: Int, height: Int) {
-        let box = raw.box.clipped
+    /// A postprocess result placed on an image of `width` x `height` pixels, clipped to it unless `clipped` is
+    /// false.
+    public init(_ raw: RawDetection, labels: LabelMap, width: Int, height: Int, clipped: Bool = true) {
+        let box = clipped ? raw.box.clipped : raw.box
         self.init(
             label: labels.label(for: raw.classIndex), classIndex: raw.classIndex, score: raw.score,
             box: BoundingBox(

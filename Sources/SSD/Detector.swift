@@ -9,14 +9,17 @@ import Preprocess
 public final class Detector {
     /// The model file's name.
     public let modelName: String
-    /// Class names: from `labelsPath`, else the label file beside the model, else none (every class "class N").
+    /// Class names: from `labelsPath`, else the manifest's label file (for a bare .tflite, the one beside it), else
+    /// none (every class "class N").
     public let labels: LabelMap
-    /// The network input that preprocessing writes: its size, and raw bytes (uint8 models) or [-1, 1] (float).
+    /// The network input that preprocessing writes: its size, encoding and resize (`SSDModel.inputSpec`).
     public let inputSpec: InputSpec
     /// The anchors and options in use: the model's own, else the ones given; given `postprocessOptions` replace the
     /// model's options, given anchors never replace its anchors.
     public let postprocessor: SSDPostprocessor
     private let model: any PreparedModel
+    /// Whether boxes are clipped to the image (the manifest's `clip_boxes`).
+    private let clipsBoxes: Bool
     private let preprocessor: Preprocessor
     private let encodingsTensor: Tensor
     private let scoresTensor: Tensor
@@ -31,8 +34,8 @@ public final class Detector {
         public var postprocess: Double
     }
 
-    /// Loads `modelPath` (a TFLite SSD, or a folder holding one), plans it on `backend`, and reads the labels from
-    /// `labelsPath`, else from the label file beside the model. `anchors` serve models without embedded anchors (no
+    /// Loads `modelPath` (a .tflite file, a folder with a model.json or one .tflite, or a model.json), plans it on
+    /// `backend`, and reads the labels from `labelsPath`, else from the manifest's label file. `anchors` serve models without embedded anchors (no
     /// TFLite_Detection_PostProcess); `postprocessOptions` likewise.
     public convenience init(
         modelPath: String, labelsPath: String? = nil, backend: any Backend,
@@ -78,34 +81,30 @@ public final class Detector {
         let network = ssd.network
         modelName = ssd.name
         let postprocess = try Self.postprocess(
-            embedded: ssd.embeddedPostprocessor, tail: ssd.tail, anchors: anchors, options: postprocessOptions)
+            model: ssd.postprocessor, tail: ssd.tail, anchors: anchors, options: postprocessOptions)
         postprocessor = postprocess
-        guard network.outputs.count >= 2 else {
-            throw .invalidModel("expected box encodings and class scores, found \(network.outputs.count) outputs")
-        }
         encodingsTensor = network.tensors[network.outputs[0]]
         scoresTensor = network.tensors[network.outputs[1]]
         // The model's own postprocess was checked against the heads as it loaded; given options and anchors are
         // checked here.
-        if ssd.embeddedPostprocessor == nil || postprocessOptions != nil {
+        if ssd.postprocessor == nil || postprocessOptions != nil {
             try postprocess.validate(encodings: encodingsTensor, scores: scoresTensor)
         }
-        inputSpec = try Self.inputSpec(network.tensors[network.inputs[0]])
+        inputSpec = ssd.inputSpec
+        clipsBoxes = ssd.manifest.postprocess?.clipsBoxes ?? true
         model = try prepare(network)
         preprocessor = Preprocessor(spec: inputSpec)
 
-        if let labelsPath {
-            labels = try LabelMap(contentsOf: labelsPath)
-        } else if let path = LabelMap.conventionalPath(inModelDirectory: Self.directory(of: ssd.path)) {
+        if let path = labelsPath ?? ssd.manifest.labelsFile {
             labels = try LabelMap(contentsOf: path)
         } else {
             labels = LabelMap(labels: [:])
         }
     }
 
-    /// The most detections `detect` can be asked for: the model's anchor count, the bound its own max_detections
-    /// has too.
-    public var maximumDetectionsLimit: Int { postprocessor.anchors.count }
+    /// The most detections `detect` can be asked for: the model's box count, the bound its own max_detections has
+    /// too.
+    public var maximumDetectionsLimit: Int { postprocessor.boxCount }
 
     /// Detections in `image`, best first. `scoreThreshold` and `maximumDetections` override the model's; a
     /// `maximumDetections` outside 1...`maximumDetectionsLimit` throws `SSDError.maximumDetectionsOutOfRange`.
@@ -125,7 +124,9 @@ public final class Detector {
             encodings: TensorValues(model.output(0), tensor: encodingsTensor),
             scores: TensorValues(model.output(1), tensor: scoresTensor), scoreThreshold: scoreThreshold,
             maximumDetections: maximumDetections)
-        let detections = raw.map { Detection($0, labels: labels, width: image.width, height: image.height) }
+        let detections = raw.map {
+            Detection($0, labels: labels, width: image.width, height: image.height, clipped: clipsBoxes)
+        }
         let done = clock.now
         return (
             detections,
@@ -142,39 +143,23 @@ public final class Detector {
         return [model.output(0), model.output(1)]
     }
 
-    /// The input the preprocessing writes: raw bytes for uint8 models (their quantization holds the
-    /// normalization), [-1, 1] for float ones, as the TF Object Detection API exports expect.
-    static func inputSpec(_ input: Tensor) throws(SSDError) -> InputSpec {
-        guard input.shape.count == 4, input.shape[0] == 1, input.shape[3] == 3 else {
-            throw .invalidModel("input \(input.name) has shape \(input.shape); expected [1, height, width, 3]")
-        }
-        switch input.dataType {
-        case .uint8: return InputSpec(width: input.shape[2], height: input.shape[1], encoding: .uint8)
-        case .float32:
-            return InputSpec(
-                width: input.shape[2], height: input.shape[1],
-                encoding: .float32(mean: SIMD3(repeating: 127.5), std: SIMD3(repeating: 127.5)))
-        default: throw .invalidModel("input \(input.name) is \(input.dataType); expected uint8 or float32")
-        }
-    }
-
-    /// Anchors and options: the model's own (TFLite_Detection_PostProcess), else the ones given.
+    /// Anchors and options: the model's own (its TFLite_Detection_PostProcess or its manifest's), else the ones
+    /// given; given options replace the model's, given anchors never replace its anchors.
     static func postprocess(
-        embedded: SSDPostprocessor?, tail: [Node], anchors: [Anchor]?, options: PostprocessOptions?
+        model: SSDPostprocessor?, tail: [Node], anchors: [Anchor]?, options: PostprocessOptions?
     ) throws(SSDError) -> SSDPostprocessor {
-        if let embedded {
-            guard let options else { return embedded }
-            return SSDPostprocessor(anchors: embedded.anchors, options: options)
+        if let model {
+            guard let options else { return model }
+            return model.anchors.isEmpty
+                ? SSDPostprocessor(inGraphBoxes: model.boxCount, options: options)
+                : SSDPostprocessor(anchors: model.anchors, options: options)
         }
         if let op = tail.first { throw .invalidModel("custom op \(op.operation.name) is not an SSD postprocess") }
         guard let anchors, let options else {
-            throw .invalidModel("the model has no TFLite_Detection_PostProcess; give anchors and postprocess options")
+            throw .invalidModel(
+                "the model has no TFLite_Detection_PostProcess and its manifest no postprocess; give anchors and "
+                    + "postprocess options")
         }
         return SSDPostprocessor(anchors: anchors, options: options)
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return String(path[..<slash])
     }
 }

@@ -13,8 +13,13 @@ extension ModelManifest {
         public let maximumDetections: Int
         /// Classes, not counting the background; nil to take them from the score head.
         public let classCount: Int?
+        /// Boxes clipped to the image (`clip_boxes`, default true); false keeps a box that runs past the image's
+        /// edge as the model's authors report it (UltraFace's code does not clip).
+        public let clipsBoxes: Bool
 
-        static let keys = ["nms", "score_threshold", "iou_threshold", "candidates", "max_detections", "classes"]
+        static let keys = [
+            "nms", "score_threshold", "iou_threshold", "candidates", "max_detections", "classes", "clip_boxes",
+        ]
 
         /// `nms` by name, before its candidates are known.
         private enum Kind { case fast, regular, hardPerClass }
@@ -36,6 +41,7 @@ extension ModelManifest {
             iouThreshold = try object.number("iou_threshold", .above(0, upTo: 1))
             maximumDetections = try object.integer("max_detections", in: counts)
             classCount = try object.contains("classes") ? object.integer("classes", in: counts) : nil
+            clipsBoxes = try object.contains("clip_boxes") ? object.boolean("clip_boxes") : true
         }
     }
 }

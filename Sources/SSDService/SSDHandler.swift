@@ -125,8 +125,8 @@ public struct SSDHandler: InferenceHandler {
         imageMemory = ImageMemoryBudget(capacity: configuration.imageMemoryBytes)
     }
 
-    /// Loads the one .tflite file in `modelDirectory` once, plans it on each of the pool's detectors, then warms
-    /// them up with a whole request.
+    /// Loads the model in `modelDirectory` (a folder with a model.json or one .tflite file, or the file) once, plans
+    /// it on each of the pool's detectors, then warms them up with a whole request.
     public func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         let model: SSDModel
         do throws(SSDError) { model = try SSDModel(contentsOf: modelDirectory) } catch {

@@ -50,7 +50,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = try ModelLocation.resolve(model).modelFile
+        let manifest = try ModelLocation.resolve(model)
         let integerConvolutions = !floatConvolutions
         var backends = [backend.resolve(integerConvolutions: integerConvolutions)]
         if backend == .all {
@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
                 printError("accelerator: not available (\(accelerator.reason ?? "unknown"))")
             }
         }
-        let measured = try backends.map { try measure($0, path: path) }
+        let measured = try backends.map { try measure($0, manifest: manifest) }
         var reports = measured.map(\.report)
         guard reports.count > 1 else {
             print(json ? reports[0].json : reports[0].table)
@@ -85,10 +85,12 @@ struct BenchCommand: ParsableCommand {
     typealias PhotoRun = (detector: Detector, image: RGBImage)
 
     /// Loads, plans and times the model on one backend.
-    func measure(_ backend: ResolvedBackend, path: String) throws -> (report: BenchReport, photoRun: PhotoRun?) {
+    func measure(_ backend: ResolvedBackend, manifest: ModelManifest) throws
+        -> (report: BenchReport, photoRun: PhotoRun?)
+    {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let model = try SSDModel(contentsOf: path)
+        let model = try SSDModel(manifest: manifest)
         let threadCount = threads ?? BackendOptions.defaultThreads
         let prepared = try backend.makeBackend().prepare(model.network, options: BackendOptions(threads: threadCount))
         let loadAndPlan = clock.now - loadStart
@@ -98,12 +100,12 @@ struct BenchCommand: ParsableCommand {
         var samples: [Duration] = []
         samples.reserveCapacity(iterations)
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
-        let postprocess = try Self.timePostprocess(model.embeddedPostprocessor, on: prepared, iterations: iterations)
+        let postprocess = try Self.timePostprocess(model.postprocessor, on: prepared, iterations: iterations)
         // Read before the end-to-end part, whose photo decoding is not the network's.
         let peakResident = Self.peakResidentBytes()
-        let endToEnd = try timeEndToEnd(model, prepared: prepared, hasPostprocess: postprocess != nil)
+        let endToEnd = try timeEndToEnd(model, prepared: prepared, hasPostprocess: model.postprocessor != nil)
         let report = BenchReport(
-            model: (path as NSString).lastPathComponent, backend: backend.name,
+            model: (manifest.modelFile as NSString).lastPathComponent, backend: backend.name,
             detail: backend.detail(threads: threadCount), threads: threadCount,
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
@@ -132,11 +134,14 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Median time of the SSD postprocess on the network's last outputs (after the last timed inference, on noise:
-    /// as many candidates as the model's 1e-8 threshold lets through), in the model's mode and in regular NMS.
+    /// as many candidates as the model's 1e-8 threshold lets through), in the model's mode and in the other TFLite
+    /// mode; nil for a model with another NMS, or none.
     static func timePostprocess(_ postprocessor: SSDPostprocessor?, on model: any PreparedModel, iterations: Int)
         throws -> (fast: Double, regular: Double)?
     {
-        guard let postprocessor, model.outputIndices.count >= 2 else { return nil }
+        guard let postprocessor, !postprocessor.anchors.isEmpty, model.outputIndices.count >= 2,
+            postprocessor.options.nms == .tfliteFast || postprocessor.options.nms == .tfliteRegular
+        else { return nil }
         let encodings = TensorValues(model.output(0), tensor: model.outputTensor(0))
         let scores = TensorValues(model.output(1), tensor: model.outputTensor(1))
         var regularOptions = postprocessor.options

@@ -56,17 +56,17 @@ struct DetectCommand: ParsableCommand {
     /// server; here the first images running at single-thread speed for a moment costs less than waiting for it.
     func run() throws {
         let clock = ContinuousClock()
-        let path = try ModelLocation.resolve(model).modelFile
+        let manifest = try ModelLocation.resolve(model)
         let resolved = backend.resolve()
         if let reason = resolved.reason { printError("backend auto: \(resolved.name) (\(reason))") }
         let detector = try Detector(
-            modelPath: path, labelsPath: labels,
+            model: SSDModel(manifest: manifest), labelsPath: labels,
             backend: resolved.makeBackend(), options: BackendOptions(threads: threads, thoroughWarmUp: false))
         // The bound comes with the model: checked once it is loaded, before any image.
         if let maxDetections, maxDetections > detector.maximumDetectionsLimit {
             throw ValidationError(
                 "--max-detections must be at most \(detector.maximumDetectionsLimit) "
-                    + "(the model's anchors), not \(maxDetections)")
+                    + "(the model's boxes), not \(maxDetections)")
         }
         if let draw, images.count > 1 {
             try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)

@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import SSDService
 import Logging
+import SSD
 import Server
 
 /// `ssd-detect serve`: the HTTP service, following SageMaker's container contract.
@@ -227,13 +228,15 @@ struct ServeCommand: AsyncParsableCommand {
         #endif
     }
 
-    /// The model file of --model-dir, else of SM_MODEL_DIR, else of /opt/ml/model if it exists, else of the
-    /// default model (each resolved as `ModelLocation` does).
+    /// The model of --model-dir, else of SM_MODEL_DIR, else of /opt/ml/model if it exists, else the default model
+    /// (each resolved as `ModelLocation` does), as the path the handler's model_fn loads: the folder of its
+    /// model.json, or a bare .tflite file.
     func modelDirectory(_ environment: [String: String]) throws -> String {
         var given = modelDir
         if given == nil, let directory = environment["SM_MODEL_DIR"], !directory.isEmpty { given = directory }
         if given == nil, FileManager.default.fileExists(atPath: "/opt/ml/model") { given = "/opt/ml/model" }
-        return try ModelLocation.resolve(given).modelFile
+        let manifest = try ModelLocation.resolve(given)
+        return manifest == ModelManifest(tfliteModelAt: manifest.modelFile) ? manifest.modelFile : manifest.folder
     }
 }
 

@@ -1,12 +1,15 @@
 import CPUBackend
 import Engine
+import Foundation
 import Testing
 import TestSupport
 
 /// The CPU backend on the float UltraFace network (ONNX) against onnxruntime's tensors (its locations decoded with
 /// the authors' priors, as the golden boxes were), and the in-graph decoding variant against the reference backend.
 struct CPUBackendONNXTests {
-    static func graph(_ path: String) throws -> Graph { try ONNXLoader.load(try Assets.bytes(path), name: path) }
+    static func graph(_ url: URL) throws -> Graph {
+        try ONNXLoader.load(try Assets.bytes(at: url), name: url.lastPathComponent)
+    }
 
     @Test(arguments: UltraFaceGolden.images, [1, 2])
     func rawOutputsAreOnnxruntimes(image: String, threads: Int) throws {

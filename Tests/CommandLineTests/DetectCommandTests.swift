@@ -132,7 +132,7 @@ struct DetectCommandTests {
         let result = try Self.run(["--model", Self.model, "--max-detections", "1099511627776", Self.photo])
         #expect(result.status == 64 && !result.crashed, "\(result)")
         #expect(
-            result.errors.contains("--max-detections must be at most 1917 (the model's anchors), not 1099511627776"),
+            result.errors.contains("--max-detections must be at most 1917 (the model's boxes), not 1099511627776"),
             "\(result.errors)")
         #expect(result.output.isEmpty)
         #expect(try Self.run(["--model", Self.model, "--max-detections", "1917", Self.photo]).status == 0)

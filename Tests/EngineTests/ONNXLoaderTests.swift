@@ -6,8 +6,8 @@ import TestSupport
 /// The ONNX loader on the real UltraFace models (static shapes, folded BatchNormalization and shape arithmetic,
 /// onnxruntime's tensors through the reference backend) and on small hand-written graphs, good and hostile.
 struct ONNXLoaderTests {
-    static func load(_ path: String) throws -> Graph {
-        try ONNXLoader.load(try Assets.bytes(path), name: path)
+    static func load(_ url: URL) throws -> Graph {
+        try ONNXLoader.load(try Assets.bytes(at: url), name: url.lastPathComponent)
     }
 
     static func count(_ graph: Graph, _ name: String) -> Int {

@@ -81,8 +81,8 @@ struct DetectorTests {
         #expect {
             _ = try Detector(modelPath: "/nonexistent.tflite", backend: CPUBackend())
         } throws: { error in
-            guard case .modelFile(let reason) = error as? SSDError else { return false }
-            return reason == "model not found: /nonexistent.tflite"
+            guard case .modelNotFound(let name, _) = error as? SSDError else { return false }
+            return name == "/nonexistent.tflite"
         }
     }
 

@@ -7,10 +7,12 @@ public enum UltraFaceGolden {
     /// Images with golden tensors.
     public static let images = ["faces_2", "faces_13"]
 
-    /// The network alone: raw locations, priors generated in code.
-    public static let networkOnlyModel = "models/ultraface_rfb_320/version-RFB-320_without_postprocessing.onnx"
-    /// The same network with box decoding in the graph.
-    public static let inGraphDecodingModel = "models/ultraface_rfb_320/version-RFB-320.onnx"
+    /// The network alone (catalog ultraface_rfb_320): raw locations, priors generated in code.
+    public static let networkOnlyModel = Assets.models.appendingPathComponent(
+        "ultraface_rfb_320/version-RFB-320_without_postprocessing.onnx")
+    /// The same network with box decoding in the graph (catalog ultraface_rfb_320_decoded).
+    public static let inGraphDecodingModel = Assets.models.appendingPathComponent(
+        "ultraface_rfb_320_decoded/version-RFB-320.onnx")
 
     /// Input height and width.
     public static let (height, width) = (240, 320)
