@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 model=${1:-ultraface_rfb_320}
 iterations=${2:-200}
 rounds=${3:-3}
-ours=.build/release/ssd-detect
+ours=${SSD_DETECT:-.build/release/ssd-detect}
 python=.venv/bin/python
 file=models/$model/$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["file"])' "models/$model/model.json")
 mkdir -p .out

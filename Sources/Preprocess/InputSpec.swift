@@ -14,11 +14,13 @@ public struct InputSpec: Sendable, Equatable {
     public var encoding: PixelEncoding
     /// How an image is brought to `width` x `height`: the resize the model was trained with.
     public var resize: ResizeMethod
+    /// The color channels' order in the tensor; the encoding's mean and std are given in this order.
+    public var channelOrder: ChannelOrder
 
-    /// A spec for a `width` x `height` RGB input.
+    /// A spec for a `width` x `height` input of three color channels.
     public init(
         width: Int, height: Int, layout: TensorLayout = .nhwc, encoding: PixelEncoding = .uint8,
-        resize: ResizeMethod = .pillowBilinear
+        resize: ResizeMethod = .pillowBilinear, channelOrder: ChannelOrder = .rgb
     ) {
         precondition(width > 0 && height > 0, "input size must be positive")
         self.width = width
@@ -26,6 +28,7 @@ public struct InputSpec: Sendable, Equatable {
         self.layout = layout
         self.encoding = encoding
         self.resize = resize
+        self.channelOrder = channelOrder
     }
 
     /// Channels per pixel (RGB).
@@ -73,4 +76,10 @@ public enum ResizeMethod: String, Sendable, CaseIterable {
     /// OpenCV's `resize(..., INTER_LINEAR)`: half-pixel centers, two taps, no antialiasing (PyTorch training code
     /// such as UltraFace's).
     case opencvBilinear = "opencv-bilinear"
+}
+
+/// The order of the color channels in a model's input: RGB for most exports, BGR for Caffe and OpenCV-trained models.
+public enum ChannelOrder: String, Sendable, CaseIterable {
+    case rgb = "RGB"
+    case bgr = "BGR"
 }

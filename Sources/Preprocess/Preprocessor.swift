@@ -23,7 +23,7 @@ public final class Preprocessor {
         case .pillowBilinear: resizer = BilinearResizer(outputSize: spec.size)
         case .opencvBilinear: resizer = OpenCVBilinearResizer(outputSize: spec.size)
         }
-        let direct = spec.encoding == .uint8 && spec.layout == .nhwc
+        let direct = spec.encoding == .uint8 && spec.layout == .nhwc && spec.channelOrder == .rgb
         resized = direct ? [] : [UInt8](repeating: 0, count: spec.width * spec.height * 3)
         (byteTable, floatTable) = Self.tables(for: spec.encoding)
     }
@@ -46,19 +46,27 @@ public final class Preprocessor {
         let pixels = spec.width * spec.height
         // NHWC puts channel c of pixel p at 3p + c, NCHW at c * pixels + p.
         let (pixelStride, channelStride) = spec.layout == .nhwc ? (3, 1) : (1, pixels)
+        // Tensor channel c holds image channel c (RGB) or 2 - c (BGR); the tables are by tensor channel.
+        let last = spec.channelOrder == .bgr ? 2 : 0
         switch spec.encoding {
         case .uint8, .quantizedUInt8:
             let out = tensor.bindMemory(to: UInt8.self)
             byteTable.withUnsafeBufferPointer { table in
                 for p in 0..<pixels {
-                    for c in 0..<3 { out[p * pixelStride + c * channelStride] = table[c << 8 | Int(rgb[3 * p + c])] }
+                    for c in 0..<3 {
+                        let source = rgb[3 * p + abs(last - c)]
+                        out[p * pixelStride + c * channelStride] = table[c << 8 | Int(source)]
+                    }
                 }
             }
         case .float32:
             let out = tensor.bindMemory(to: Float.self)
             floatTable.withUnsafeBufferPointer { table in
                 for p in 0..<pixels {
-                    for c in 0..<3 { out[p * pixelStride + c * channelStride] = table[c << 8 | Int(rgb[3 * p + c])] }
+                    for c in 0..<3 {
+                        let source = rgb[3 * p + abs(last - c)]
+                        out[p * pixelStride + c * channelStride] = table[c << 8 | Int(source)]
+                    }
                 }
             }
         }

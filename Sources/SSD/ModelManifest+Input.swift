@@ -11,12 +11,15 @@ extension ModelManifest {
         public let layout: TensorLayout
         /// The resize the model was trained with.
         public let resize: ResizeMethod
-        /// Subtracted from each pixel value (R, G, B, 0...255), per channel; each in [-1000, 1000].
+        /// The order of the color channels in the tensor (`channels`, "RGB" or "BGR"; default "RGB").
+        public let channelOrder: ChannelOrder
+        /// Subtracted from each pixel value (0...255), per tensor channel (in `channelOrder`); each in
+        /// [-1000, 1000].
         public let mean: SIMD3<Float>
-        /// What the difference is divided by, per channel; each in [0.001, 1000].
+        /// What the difference is divided by, per tensor channel; each in [0.001, 1000].
         public let std: SIMD3<Float>
 
-        static let keys = ["width", "height", "layout", "resize", "mean", "std"]
+        static let keys = ["width", "height", "layout", "resize", "channels", "mean", "std"]
 
         init(_ object: ManifestObject) throws {
             let sides = 1...ModelManifest.maximumInputSide
@@ -24,6 +27,9 @@ extension ModelManifest {
             height = try object.integer("height", in: sides)
             layout = try object.choice("layout", [("NHWC", .nhwc), ("NCHW", .nchw)])
             resize = try object.choice("resize", ResizeMethod.allCases.map { ($0.rawValue, $0) })
+            channelOrder =
+                try object.contains("channels")
+                ? object.choice("channels", ChannelOrder.allCases.map { ($0.rawValue, $0) }) : .rgb
             let mean = try object.numbers("mean", count: 3...3, ModelManifest.meanBounds)
             let std = try object.numbers("std", count: 3...3, ModelManifest.standardDeviationBounds)
             self.mean = SIMD3(mean[0], mean[1], mean[2])

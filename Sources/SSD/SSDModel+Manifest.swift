@@ -54,7 +54,8 @@ extension SSDModel {
                 mean: given.mean, std: given.std, scale: quantization.scale, zeroPoint: Int(quantization.zeroPoint))
         default: throw .invalidModel("input \(input.name) is \(input.dataType); expected float32 or quantized uint8")
         }
-        return InputSpec(width: width, height: height, encoding: encoding, resize: given.resize)
+        return InputSpec(
+            width: width, height: height, encoding: encoding, resize: given.resize, channelOrder: given.channelOrder)
     }
 
     /// The postprocess the manifest describes: the embedded one (its thresholds replaced where the manifest gives

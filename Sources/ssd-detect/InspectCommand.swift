@@ -79,7 +79,9 @@ struct InspectCommand: ParsableCommand {
         }
         let layout =
             manifest.input?.layout == .nchw ? "NHWC in the engine (the file's NCHW re-laid at load)" : "NHWC"
-        print("preprocess     \(spec.width)x\(spec.height) \(spec.resize.rawValue), RGB, \(encoding), \(layout)")
+        print(
+            "preprocess     \(spec.width)x\(spec.height) \(spec.resize.rawValue), \(spec.channelOrder.rawValue), "
+                + "\(encoding), \(layout)")
         switch manifest.anchors {
         case .embedded: break
         case .tfGrid, .caffePriorBox, .minimumSizes:

@@ -62,6 +62,22 @@ struct PreprocessorTests {
         #expect(spec.byteCount == 24)
     }
 
+    /// BGR puts blue first; mean and std are the tensor's channels' (blue's first); raw bytes are swapped too.
+    @Test func bgrSwapsTheColorChannels() {
+        let image = RGBImage(width: 2, height: 1, pixels: [10, 20, 30, 250, 128, 0])
+        let mean = SIMD3<Float>(1, 2, 3), std = SIMD3<Float>(2, 4, 8)
+        let spec = InputSpec(
+            width: 2, height: 1, encoding: .float32(mean: mean, std: std), channelOrder: .bgr)
+        var tensor = [Float](repeating: .nan, count: spec.elementCount)
+        tensor.withUnsafeMutableBytes { Preprocessor(spec: spec).write(image, into: $0) }
+        let expected: [Float] = [29 / 2, 18 / 4, 7 / 8, -1 / 2, 126 / 4, 247 / 8]  // (B - 1) / 2, (G - 2) / 4, (R - 3) / 8
+        #expect(tensor == expected)
+        let raw = InputSpec(width: 2, height: 1, channelOrder: .bgr)
+        var bytes = [UInt8](repeating: 0, count: raw.byteCount)
+        bytes.withUnsafeMutableBytes { Preprocessor(spec: raw).write(image, into: $0) }
+        #expect(bytes == [30, 20, 10, 0, 128, 250])
+    }
+
     @Test func quantizedInputRoundsAndClamps() {
         // real = (p - 127.5) / 127.5, quantized with scale 1/128, zero point 128.
         let encoding = PixelEncoding.quantizedUInt8(

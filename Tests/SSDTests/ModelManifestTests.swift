@@ -218,7 +218,8 @@ struct ModelManifestTests {
         Edit("input.widht", "320"), Edit("input.width", "0"), Edit("input.width", "4097"), Edit("input.width", "1.5"),
         Edit("input.width", #""320""#), Edit("input.height", nil),
         Edit("input.height", "-240"), Edit("input.width", "1e300"), Edit("input.layout", #""nchw""#),
-        Edit("input.resize", #""bilinear""#), Edit("input.mean", "[127, 127]"),
+        Edit("input.resize", #""bilinear""#), Edit("input.channels", #""GBR""#), Edit("input.channels", "3"),
+        Edit("input.mean", "[127, 127]"),
         Edit("input.mean", "[127, 127, 127, 127]"), Edit("input.mean[1]", "1e6"), Edit("input.mean[2]", #""127""#),
         Edit("input.mean[0]", "null"), Edit("input.mean[0]", "1e39"), Edit("input.std[2]", "0"),
         Edit("input.std[0]", "-128"), Edit("input.std[1]", "1e-45"), Edit("input", nil), Edit("input", "[]"),
@@ -240,6 +241,7 @@ struct ModelManifestTests {
         Edit("postprocess.candidates", nil), Edit("postprocess.max_detections", "100001"),
         Edit("postprocess.max_detections", "0"), Edit("postprocess.classes", "0"), Edit("postprocess", nil),
         Edit("postprocess.nms", #""tflite-fast""#, refusedAt: "postprocess.candidates"),
+        Edit("postprocess.clip_boxes", "0"), Edit("postprocess.clip_boxes", #""no""#),
     ])
     func refusesAWrongValueAtItsKey(edit: Edit) throws {
         let json = try Self.bytes(try edit.applied(to: try Self.document("ultraface_rfb_320")))
