@@ -70,7 +70,8 @@ struct PreprocessorTests {
             width: 2, height: 1, encoding: .float32(mean: mean, std: std), channelOrder: .bgr)
         var tensor = [Float](repeating: .nan, count: spec.elementCount)
         tensor.withUnsafeMutableBytes { Preprocessor(spec: spec).write(image, into: $0) }
-        let expected: [Float] = [29 / 2, 18 / 4, 7 / 8, -1 / 2, 126 / 4, 247 / 8]  // (B - 1) / 2, (G - 2) / 4, (R - 3) / 8
+        // (B - 1) / 2, (G - 2) / 4, (R - 3) / 8 for each pixel.
+        let expected: [Float] = [29 / 2, 18 / 4, 7 / 8, -1 / 2, 126 / 4, 247 / 8]
         #expect(tensor == expected)
         let raw = InputSpec(width: 2, height: 1, channelOrder: .bgr)
         var bytes = [UInt8](repeating: 0, count: raw.byteCount)
