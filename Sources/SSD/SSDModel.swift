@@ -31,6 +31,16 @@ public struct SSDModel: Sendable {
     /// The model's name (the file's).
     public var name: String { graph.name }
 
+    /// Whether any convolution is quantized (float models run float convolutions, whatever the backend's choice).
+    public var hasQuantizedConvolutions: Bool {
+        network.nodes.contains { node in
+            switch node.operation {
+            case .conv2D, .depthwiseConv2D: network.tensors[node.inputs[1]].quantization != nil
+            default: false
+            }
+        }
+    }
+
     /// Loads what `path` names: a .tflite file, a folder holding a model.json or one .tflite, or a model.json
     /// (`ModelCatalog.resolve`; catalog names need a catalog, see `init(manifest:)`).
     public init(contentsOf path: String) throws(SSDError) {

@@ -106,7 +106,14 @@ struct BenchCommand: ParsableCommand {
         let endToEnd = try timeEndToEnd(model, prepared: prepared, hasPostprocess: model.postprocessor != nil)
         let report = BenchReport(
             model: (manifest.modelFile as NSString).lastPathComponent, backend: backend.name,
-            detail: backend.detail(threads: threadCount), threads: threadCount,
+            detail: backend.detail(
+                threads: threadCount,
+                quantized: model.network.nodes.contains { node in
+                    if case .conv2D = node.operation {
+                        return model.network.tensors[node.inputs[1]].quantization != nil
+                    }
+                    return false
+                }), threads: threadCount,
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
             postprocessRegular: postprocess?.regular, endToEnd: endToEnd?.milliseconds,

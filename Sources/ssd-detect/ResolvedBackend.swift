@@ -31,10 +31,11 @@ struct ResolvedBackend: Sendable {
     }
 
     /// What runs, for tables and logs: "cpu (int8 AVX-512 VNNI, 2 threads)", "accelerator (CUDA, NVIDIA H100)".
-    func detail(threads: Int) -> String {
+    /// `quantized`: whether the model has quantized convolutions (a float model runs float whatever the choice).
+    func detail(threads: Int, quantized: Bool = true) -> String {
         let threadCount = "\(threads) thread\(threads == 1 ? "" : "s")"
         switch kind {
-        case .cpu where integerConvolutions && CPUBackend.hasIntegerConvolutions:
+        case .cpu where integerConvolutions && CPUBackend.hasIntegerConvolutions && quantized:
             return "cpu (int8 AVX-512 VNNI, \(threadCount))"
         case .cpu: return "cpu (float, OpenBLAS \(CPUBackend.blasCore), \(threadCount))"
         case .accelerator: return "accelerator (CUDA" + (device.map { ", \($0.name)" } ?? "") + ")"
