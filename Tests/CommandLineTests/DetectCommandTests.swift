@@ -126,6 +126,19 @@ struct DetectCommandTests {
 
     static var photo: String { Assets.root.appendingPathComponent("images/darknet_dog.jpg").path }
 
+    /// A catalog name picks the face model: its faces, with their labels, from the command line.
+    @Test func aCatalogNamePicksTheFaceModel() throws {
+        let photo = Assets.root.appendingPathComponent("images/faces_2.jpg").path
+        let result = try Self.run(["--model", "ultraface_rfb_320", "--json", photo])
+        #expect(result.status == 0, "\(result.errors)")
+        let document = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let images = try #require(document?["images"] as? [[String: Any]])
+        let detections = try #require(images.first?["detections"] as? [[String: Any]])
+        #expect(detections.count == 4 && detections.allSatisfy { $0["label"] as? String == "face" })
+        let unknown = try Self.run(["--model", "no_such_model", photo])
+        #expect(unknown.status != 0 && unknown.errors.contains("ultraface_rfb_320"), "\(unknown.errors)")
+    }
+
     /// Once an abort (exit 134) reserving 26 TB: the bound comes with the model, so it is checked once that is loaded,
     /// before any image.
     @Test func aMaximumDetectionsBeyondTheModelsAnchorsIsAUsageError() throws {
