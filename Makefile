@@ -9,14 +9,17 @@ deps:
 	scripts/install-deps.sh
 
 ## Fetch the models' weights (into models/NAME/), the photos and reference outputs (into .assets/), from
-## $$SSD_ASSETS (default ../shared) else public URLs, and compute Pillow's decodes and resizes, and OpenCV's
-## resizes of those decodes, for the tests to compare with.
+## $$SSD_ASSETS (default ../shared) else public URLs, and compute Pillow's decodes and resizes, OpenCV's resizes
+## of those decodes, and onnxruntime's outputs of small graphs of every ONNX op variant, for the tests.
 assets: deps
 	scripts/fetch-assets.sh
-	$(MAKE) .assets/pil/index.json .assets/opencv/index.json
+	$(MAKE) .assets/pil/index.json .assets/opencv/index.json .assets/onnx-ops/index.json
 
 .assets/pil/index.json: scripts/pil_reference.py scripts/requirements.txt .assets/images/darknet_dog.jpg
 	.venv/bin/python scripts/pil_reference.py .assets
+
+.assets/onnx-ops/index.json: scripts/onnx_op_reference.py scripts/requirements.txt
+	.venv/bin/python scripts/onnx_op_reference.py .assets
 
 .assets/opencv/index.json: scripts/opencv_reference.py scripts/requirements.txt .assets/pil/index.json
 	.venv/bin/python scripts/opencv_reference.py .assets
