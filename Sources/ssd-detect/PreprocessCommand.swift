@@ -11,12 +11,15 @@ struct PreprocessCommand: ParsableCommand {
 
     @Argument(help: "JPEG or PNG files (or base64 text files with --base64).") var images: [String]
     @Option(help: "Model input size, WIDTHxHEIGHT.") var size = "300x300"
+    @Option(help: "The resize: pillow-bilinear (Pillow's, antialiased) or opencv-bilinear (cv2.resize INTER_LINEAR).")
+    var resize: ResizeMethod = .pillowBilinear
     @Flag(help: "Decode large JPEGs at a reduced DCT scale (faster, no longer Pillow-exact).") var dctScaling = false
     @Flag(help: "The files hold base64 text (optionally a data: URL), not image bytes.") var base64 = false
     @Option(help: "Write each resized input as a PNG into this folder.") var out: String?
 
     func run() throws {
-        let spec = try InputSpec(size: size)
+        var spec = try InputSpec(size: size)
+        spec.resize = resize
         let decoder = ImageDecoder()
         let preprocessor = Preprocessor(spec: spec)
         var tensor = [UInt8](repeating: 0, count: spec.byteCount)
@@ -61,6 +64,8 @@ struct PreprocessCommand: ParsableCommand {
         if failures > 0 { throw ExitCode.failure }
     }
 }
+
+extension ResizeMethod: ExpressibleByArgument {}
 
 extension InputSpec {
     /// A raw-uint8 NHWC spec from "WIDTHxHEIGHT".
