@@ -25,6 +25,8 @@ public enum Assets {
     public static let photos: [(name: String, width: Int, height: Int)] = [
         ("darknet_dog", 768, 576), ("darknet_kite", 1352, 900), ("darknet_person", 640, 424),
         ("voc_000001", 353, 500), ("voc_000456", 500, 375), ("voc_001150", 500, 375), ("voc_004545", 500, 375),
+        ("faces_1", 720, 478), ("faces_10", 1024, 715), ("faces_13", 450, 344), ("faces_19", 1024, 754),
+        ("faces_2", 1024, 484), ("faces_5", 1024, 769),
     ]
 
     /// The bytes of `path` under the assets folder.
