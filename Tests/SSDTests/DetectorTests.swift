@@ -38,7 +38,7 @@ struct DetectorTests {
             options: BackendOptions(threads: 1))
     }
 
-    @Test(arguments: Assets.photos.map(\.name))
+    @Test(arguments: Assets.cocoPhotos.map(\.name))
     func matchesTheRuntimesDetections(photo: String) throws {
         let detector = try Self.detector()
         let expected = try #require(try Self.references()["\(photo).jpg"]).filter { $0.score >= 0.5 }

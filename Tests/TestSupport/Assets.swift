@@ -21,13 +21,20 @@ public enum Assets {
     /// The default model's catalog folder (SSD MobileNet v1 COCO, the model of the golden tensors).
     public static let defaultModelFolder = models.appendingPathComponent("ssd_mobilenet_v1_coco_quant")
 
-    /// The photos every test decodes, with their sizes (from ../shared/README.md's provenance).
-    public static let photos: [(name: String, width: Int, height: Int)] = [
+    /// The COCO photos: the TFLite reference detections (reference/detections.json) cover these.
+    public static let cocoPhotos: [(name: String, width: Int, height: Int)] = [
         ("darknet_dog", 768, 576), ("darknet_kite", 1352, 900), ("darknet_person", 640, 424),
         ("voc_000001", 353, 500), ("voc_000456", 500, 375), ("voc_001150", 500, 375), ("voc_004545", 500, 375),
+    ]
+
+    /// The face photos: onnxruntime's UltraFace detections (reference/ultraface/detections.json) cover these.
+    public static let facePhotos: [(name: String, width: Int, height: Int)] = [
         ("faces_1", 720, 478), ("faces_10", 1024, 715), ("faces_13", 450, 344), ("faces_19", 1024, 754),
         ("faces_2", 1024, 484), ("faces_5", 1024, 769),
     ]
+
+    /// The photos every test decodes and resizes, with their sizes (from ../shared/README.md's provenance).
+    public static let photos = cocoPhotos + facePhotos
 
     /// The bytes of `path` under the assets folder.
     public static func bytes(_ path: String) throws -> [UInt8] {
