@@ -15,16 +15,9 @@ struct CPUBackendONNXTests {
     func rawOutputsAreOnnxruntimes(image: String, threads: Int) throws {
         let model = try CPUBackend().prepare(
             try Self.graph(UltraFaceGolden.networkOnlyModel), options: BackendOptions(threads: threads))
-        try UltraFaceGolden.inputNHWC(image).withUnsafeBytes { model.input(0).copyMemory(from: $0) }
-        try model.run()
-        let priors = try UltraFaceGolden.priors()
-        for (position, tensor, bound) in [(0, "scores", Float(1e-4)), (1, "boxes", 1e-3)] {
-            let expected = try UltraFaceGolden.floats(image, tensor)
-            var actual = Array(model.output(position).bindMemory(to: Float.self))
-            if tensor == "boxes" { actual = UltraFaceGolden.decode(actual, priors: priors) }
-            let difference = zip(actual, expected).map { abs($0 - $1) }.max() ?? .infinity
-            print("cpu backend ultraface \(image) \(tensor), \(threads) threads: max abs difference \(difference)")
-            #expect(actual.count == expected.count && difference <= bound, "\(tensor): \(difference)")
+        for difference in try UltraFaceGolden.differences(model, image: image) {
+            print("cpu backend ultraface \(image) \(difference.tensor), \(threads) threads: \(difference.maximum)")
+            #expect(difference.holds, "\(difference.tensor): \(difference.maximum)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// onnxruntime's tensors for the UltraFace RFB-320 face detector (shared/reference/ultraface/golden): the float
@@ -44,6 +45,40 @@ public enum UltraFaceGolden {
             let (cx, cy) = (l[0] * 0.1 * prior[2] + prior[0], l[1] * 0.1 * prior[3] + prior[1])
             let (w, h) = (expf(l[2] * 0.2) * prior[2], expf(l[3] * 0.2) * prior[3])
             return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
+        }
+    }
+
+    /// How far one head of a model is from onnxruntime's, with the bound for it.
+    public struct Difference: Sendable {
+        /// "scores" or "boxes".
+        public let tensor: String
+        /// The largest absolute difference.
+        public let maximum: Float
+        /// 1e-4 for scores, 1e-3 for boxes.
+        public let bound: Float
+        /// Whether the model wrote as many elements as onnxruntime did.
+        public let countsMatch: Bool
+
+        /// Within the bound, with every element there.
+        public var holds: Bool { countsMatch && maximum <= bound }
+    }
+
+    /// Runs `model` (UltraFace, either form) on `image`'s golden input and compares its two heads with the golden
+    /// scores and boxes; the network-only model's locations are decoded with the authors' priors first, as the
+    /// golden boxes were.
+    public static func differences(_ model: any PreparedModel, image: String, decodesInGraph: Bool = false) throws
+        -> [Difference]
+    {
+        try inputNHWC(image).withUnsafeBytes { model.input(0).copyMemory(from: $0) }
+        try model.run()
+        let priors = try priors()
+        return try [(0, "scores", Float(1e-4)), (1, "boxes", 1e-3)].map { position, tensor, bound in
+            let expected = try floats(image, tensor)
+            var actual = Array(model.output(position).bindMemory(to: Float.self))
+            if tensor == "boxes" && !decodesInGraph { actual = decode(actual, priors: priors) }
+            let maximum = zip(actual, expected).map { abs($0 - $1) }.max() ?? .infinity
+            return Difference(
+                tensor: tensor, maximum: maximum, bound: bound, countsMatch: actual.count == expected.count)
         }
     }
 
