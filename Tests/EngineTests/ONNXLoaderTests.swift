@@ -215,6 +215,13 @@ struct ONNXLoaderTests {
         #expect(error?.description.contains("computed at run time") == true, "\(String(describing: error))")
     }
 
+    /// Found by fuzz-onnx: a Conv (or Reshape) without its second input trapped naming it in the message.
+    @Test(arguments: ["Conv", "Reshape"])
+    func anOpMissingAnInputIsRefused(opType: String) {
+        let error = Self.loadError(Self.relu(nodes: [.init(opType, ["input"], ["r"]), .init("Relu", ["r"], ["out"])]))
+        #expect(error?.description.contains("has no input 1") == true, "\(String(describing: error))")
+    }
+
     @Test func aCycleIsRefused() {
         let error = Self.loadError(
             Self.relu(nodes: [.init("Relu", ["out"], ["r"]), .init("Relu", ["r"], ["out"])]))

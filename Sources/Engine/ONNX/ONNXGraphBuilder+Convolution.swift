@@ -17,7 +17,7 @@ extension ONNXGraphBuilder {
         guard case .activation(let index, channelsFirst: true) = try input(inputs, 0, label) else {
             throw unsupported("the input must be a channels-first (NCHW) activation")
         }
-        let weights = try constantInput(inputs, 1, label, what: "the filter \(node.inputs[1])")
+        let weights = try constantInput(inputs, 1, label, what: "the filter \(inputName(node, 1))")
         let inputShape = graph.tensors[index].shape  // NHWC
         let channels = inputShape[3]
         guard weights.isFloat, weights.shape.count == 4, weights.elementCount > 0 else {

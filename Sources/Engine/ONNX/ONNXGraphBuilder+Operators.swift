@@ -84,6 +84,11 @@ extension ONNXGraphBuilder {
         return found
     }
 
+    /// The name of input `position`, for messages: "" where the node has fewer (a hostile file's Conv may have one).
+    func inputName(_ node: ONNXProto.Node, _ position: Int) -> String {
+        position < node.inputs.count ? node.inputs[position] : ""
+    }
+
     func input(_ inputs: [Value?], _ position: Int, _ label: String) throws(ModelError) -> Value {
         guard position < inputs.count, let value = inputs[position] else {
             throw .invalid("\(label) has no input \(position)")

@@ -36,7 +36,7 @@ extension ONNXGraphBuilder {
                 ? try unsqueezed(shape, axes: axes ?? [], label: label) : try squeezed(shape, axes: axes, label: label)
             try reshape(value, to: newShape, output: output, label: label)
         case "Reshape":
-            let target = try constantInput(inputs, 1, label, what: "Reshape's shape \(node.inputs[1])")
+            let target = try constantInput(inputs, 1, label, what: "Reshape's shape \(inputName(node, 1))")
             let allowZero = try attributes.int("allowzero", default: 0) != 0
             try reshape(
                 value, to: try reshapeTarget(shape, target.integers, allowZero: allowZero, label: label),
