@@ -104,6 +104,36 @@ struct ONNXLoaderTests {
         }
     }
 
+    /// A Relu after a Transpose of a convolution's output is not fused into the convolution when the untransposed
+    /// output has another reader: that reader must see the values before the Relu.
+    @Test func aReluIsNotFusedIntoATensorThatAnotherNameAlsoReads() throws {
+        var writer = ONNXWriter()
+        writer.input = ("input", [1, 1, 1, 1])
+        writer.initializers = [("w", [1, 1, 1, 1], [-1])]
+        writer.nodes = [
+            .init("Conv", ["input", "w"], ["c"]),
+            .init("Transpose", ["c"], ["t"], [ONNXWriter.ints("perm", [0, 2, 3, 1])]),
+            .init("Relu", ["t"], ["relu"]),
+            .init("Add", ["c", "c"], ["sum"]),
+            .init("Transpose", ["sum"], ["twice"], [ONNXWriter.ints("perm", [0, 2, 3, 1])]),
+        ]
+        writer.outputs = ["relu", "twice"]
+        let model = try ReferenceBackend().prepare(
+            try ONNXLoader.load(writer.bytes(), name: "alias"), options: BackendOptions())
+        [Float(1)].withUnsafeBytes { model.input(0).copyMemory(from: $0) }
+        try model.run()
+        #expect(Array(model.output(0).bindMemory(to: Float.self)) == [0])
+        #expect(Array(model.output(1).bindMemory(to: Float.self)) == [-2])
+    }
+
+    /// Found in review: a Reshape target whose dims overflow their product trapped counting them.
+    @Test func aReshapeTargetWhoseProductOverflowsIsRefused() {
+        var writer = Self.relu(
+            input: [1, 4], nodes: [.init("Reshape", ["input", "shape"], ["r"]), .init("Relu", ["r"], ["out"])])
+        writer.integerInitializers = [("shape", [4], [-1, 1 << 31 - 1, 1 << 31 - 1, 1 << 31 - 1])]
+        #expect(Self.loadError(writer)?.description.contains("cannot reshape") == true)
+    }
+
     @Test func aDepthwiseGroupIsADepthwiseConvolution() throws {
         var writer = ONNXWriter()
         writer.input = ("input", [1, 2, 3, 3])

@@ -198,7 +198,7 @@ extension Graph {
     }
 
     /// Elements of `shape`; nil when the product overflows, as a shape tensor's values (any Int32s) can make it.
-    private static func elementCount(_ shape: [Int]) -> Int? {
+    static func elementCount(_ shape: [Int]) -> Int? {
         var count = 1
         for dimension in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)

@@ -69,7 +69,7 @@ extension ONNXGraphBuilder {
         _ node: ONNXProto.Node, inputs: [Value?], output: String, attributes: ONNXAttributes, label: String
     ) throws(ModelError) {
         let value = try input(inputs, 0, label)
-        guard case .activation(let index, true) = value, isFusible(node.inputs[0]), let position = producer[index]
+        guard case .activation(let index, true) = value, isFusible(index), let position = producer[index]
         else {
             throw .unsupportedOperator(
                 name: node.opType, model: graph.name,

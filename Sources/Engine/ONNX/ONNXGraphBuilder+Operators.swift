@@ -127,7 +127,7 @@ extension ONNXGraphBuilder {
         guard case .activation(let index, let channelsFirst) = value else {
             throw .unsupportedOperator(name: node.opType, model: graph.name, reason: "\(label): of a constant")
         }
-        if isFusible(node.inputs[0]), let position = producer[index],
+        if isFusible(index), let position = producer[index],
             let fused = graph.nodes[position].operation.fusing(activation)
         {
             graph.nodes[position].operation = fused

@@ -123,7 +123,7 @@ extension ONNXGraphBuilder {
         throws(ModelError)
     {
         let shape = logicalShape(value)
-        guard newShape.allSatisfy({ $0 >= 0 }), newShape.reduce(1, *) == shape.reduce(1, *) else {
+        guard newShape.allSatisfy({ $0 >= 0 }), Graph.elementCount(newShape) == shape.reduce(1, *) else {
             throw .invalid("\(label): cannot reshape \(shape) to \(newShape)")
         }
         switch value {
@@ -157,9 +157,9 @@ extension ONNXGraphBuilder {
             }
         }
         if let wildcard {
-            let known = result.reduce(1, *)
             let total = shape.reduce(1, *)
-            guard known > 0, total % known == 0 else {
+            // A hostile target's dims can overflow their product: no count, no reshape.
+            guard let known = Graph.elementCount(result), known > 0, total % known == 0 else {
                 throw .invalid("\(label): cannot reshape \(shape) to \(target)")
             }
             result[wildcard] = total / known

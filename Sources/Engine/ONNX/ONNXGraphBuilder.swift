@@ -140,9 +140,18 @@ struct ONNXGraphBuilder {
         return index
     }
 
-    /// Whether the node that wrote `name` may take the next op into itself: `name` has no other reader and is not
-    /// a graph output.
-    func isFusible(_ name: String) -> Bool { readers[name, default: 0] == 1 && !graphOutputNames.contains(name) }
+    /// Whether the node that wrote engine tensor `index` may take the next op into itself: the tensor has exactly
+    /// one reader and is no graph output, under every ONNX name it goes by. A Transpose, Identity or folded op
+    /// gives a tensor another name (an alias) and is itself one read of it: of the reads of all its names, one per
+    /// alias is such a read, and exactly one must remain.
+    func isFusible(_ index: Int) -> Bool {
+        let names = values.compactMap { name, value -> String? in
+            if case .activation(index, _) = value { return name }
+            return nil
+        }
+        guard !names.contains(where: graphOutputNames.contains) else { return false }
+        return names.reduce(0) { $0 + readers[$1, default: 0] } - (names.count - 1) == 1
+    }
 
     /// An initializer or Constant tensor as a constant, its size checked against its dims.
     func constant(_ tensor: ONNXProto.TensorData, what: String) throws(ModelError) -> ONNXConstant {
