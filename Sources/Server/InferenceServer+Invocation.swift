@@ -19,12 +19,7 @@ extension InferenceServer {
             response = try await respond(to: request, bodyRead: &bodyRead)
         } catch {
             response = error.response
-            // Unread, a body is discarded before the next request on the connection: fine while it is declared
-            // and within the limit; anything else (chunked, oversized, partly read) closes the connection instead.
-            let declared = request.headers[.contentLength].flatMap(Int.init)
-            if error == .payloadTooLarge(limit: configuration.maximumBodyBytes)
-                || (!bodyRead && (declared ?? .max) > configuration.maximumBodyBytes)
-            {
+            if foundation.closesConnection(after: error, request: request, bodyRead: bodyRead) {
                 response.headers[.connection] = "close"
             }
         }
@@ -50,40 +45,13 @@ extension InferenceServer {
     }
 
     private func respond(to request: Request, bodyRead: inout Bool) async throws(InferenceError) -> Response {
-        guard let model = state.current else { throw .notReady }
-        guard admission.tryStartReading() else { throw .overloaded() }
-        let body: ByteBuffer
-        do {
-            body = try await readBody(of: request)
-        } catch {
-            admission.finishReading()
-            throw error
-        }
-        bodyRead = true
-        guard await admission.enter() else { throw .shuttingDown }
-        defer { admission.leave() }
-        // The bytes once: the buffer goes as the array is made, the array once inputFn is done with it.
-        let (bytes, contentType) = try await handler.transform(
-            body: Array(buffer: consume body),
-            contentType: request.headers[.contentType], accept: request.headers[.accept], model: model)
-        return Response(
-            status: .ok, headers: [.contentType: contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    /// The whole body, or 413 when it is (or declares to be) over the limit.
-    private func readBody(of request: Request) async throws(InferenceError) -> ByteBuffer {
-        let limit = configuration.maximumBodyBytes
-        // Refuse a declared oversized body before reading any of it.
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw .payloadTooLarge(limit: limit)
-        }
-        do {
-            return try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw .payloadTooLarge(limit: limit)
-        } catch {
-            throw .badRequest("unreadable_body", "cannot read the request body: \(error)")
+        try await foundation.admitted(request, bodyRead: &bodyRead) { (body, model) throws(InferenceError) in
+            // The bytes once: the buffer goes as the array is made, the array once inputFn is done with it.
+            let (bytes, contentType) = try await handler.transform(
+                body: Array(buffer: body), contentType: request.headers[.contentType], accept: request.headers[.accept],
+                model: model)
+            return Response(
+                status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
 }

@@ -32,7 +32,8 @@ extension InferenceServer {
     }
 
     func metricsResponse(head: Bool) -> Response {
-        let text = head ? "" : metrics.text(ready: state.current != nil, waiting: admission.waiting)
+        let text =
+            head ? "" : metrics.text(ready: state.current != nil, waiting: admission.waiting) + additionalMetrics()
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: .init(byteBuffer: ByteBuffer(string: text)))

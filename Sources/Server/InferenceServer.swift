@@ -20,23 +20,32 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     /// Where the server's and the requests' lines go.
     public let logger: Logger
     /// Shared with the routes; public so that tests and embedders can wait for readiness.
-    public let state = ModelState<Handler.Model>()
+    public let state: ModelState<Handler.Model>
     /// The counts and latencies /metrics reports.
-    public let metrics = ServerMetrics()
-    let admission: Admission
+    public let metrics: ServerMetrics
+    /// More series for /metrics, appended to the server's own (e.g. the remote backend's).
+    let additionalMetrics: @Sendable () -> String
+    let foundation: ServerFoundation<Handler.Model>
+    var admission: Admission { foundation.admission }
 
-    /// A server for `handler`; nothing listens until `run()` or the application is started.
-    public init(handler: Handler, configuration: ServerConfiguration, logger: Logger) {
+    /// A server for `handler`; nothing listens until `run()` or the application is started. `additionalMetrics`
+    /// adds series of the caller's to /metrics.
+    public init(
+        handler: Handler, configuration: ServerConfiguration, logger: Logger,
+        additionalMetrics: @escaping @Sendable () -> String = { "" }
+    ) {
         self.handler = handler
         self.configuration = configuration
         self.logger = logger
-        admission = Admission(capacity: configuration.maximumInvocations)
-    }
-
-    /// What a shutdown left behind.
-    public struct ShutdownReport: Sendable {
-        /// Invocations that the grace period cut off: their answers may never have reached the client.
-        public var cutOffInvocations: Int
+        self.additionalMetrics = additionalMetrics
+        let directory = configuration.modelDirectory
+        let (state, metrics) = (ModelState<Handler.Model>(), ServerMetrics())
+        self.state = state
+        self.metrics = metrics
+        foundation = ServerFoundation(
+            configuration: configuration, logger: logger, state: state, metrics: metrics,
+            load: { () throws(InferenceError) in try await handler.modelFn(modelDirectory: directory) },
+            isInvocation: { $0.method == .post && $0.path?.split(separator: "?").first == "/invocations" })
     }
 
     /// The application: routes, connection bounds, and the service that loads the model. `onServerRunning` is
@@ -44,50 +53,14 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
         -> some ApplicationProtocol
     {
-        application(gate: AcceptGate(), onServerRunning: onServerRunning)
-    }
-
-    func application(gate: AcceptGate, onServerRunning: @escaping @Sendable (any Channel) async -> Void)
-        -> some ApplicationProtocol
-    {
-        let timeouts = ConnectionGuard.Timeouts(
-            header: .init(configuration.headerTimeout),
-            body: .init(configuration.bodyTimeout), keepAlive: .init(configuration.keepAliveTimeout),
-            drainLinger: .init(configuration.drainLinger))
-        let headerBytes = configuration.maximumHeaderBytes
-        let invocations = InvocationAdmission(
-            admission: admission, metrics: metrics,
-            isReady: { [state] in state.current != nil }, wait: .init(configuration.admissionWait))
-        let bodyLimit = configuration.maximumBodyBytes
-        let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [
-                ConnectionGuard(timeouts: timeouts, maximumBodyBytes: bodyLimit, admission: invocations)
-            ],
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes,
-                maxHeaderFieldCount: 100))
-        var application = Application(
-            router: router(), server: .http1(configuration: http1),
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port),
-                serverName: "ssd-detect",
-                availableConnectionsDelegate: ConnectionLimit(maximum: configuration.maximumConnections, gate: gate)),
-            onServerRunning: { channel in
-                gate.attach(channel)
-                await onServerRunning(channel)
-            }, logger: logger)
-        application.addServices(
-            ModelLoader(
-                handler: handler, directory: configuration.modelDirectory, state: state,
-                logger: logger))
-        return application
+        foundation.application(router: router(), gate: AcceptGate(), onServerRunning: onServerRunning)
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting connections and lets in-flight requests finish (up
     /// to the grace period) before returning what the grace period cut off.
-    public func run() async throws -> ShutdownReport {
+    public func run() async throws -> DrainReport {
         try await serviceGroup(signals: [.sigterm, .sigint]).run()
-        return ShutdownReport(cutOffInvocations: metrics.cutOffInvocations)
+        return DrainReport(cutOffInvocations: metrics.cutOffInvocations)
     }
 
     /// The application in a service group that drains on `signals` (or on `triggerGracefulShutdown()`) for at
@@ -96,12 +69,6 @@ public struct InferenceServer<Handler: InferenceHandler>: Sendable {
         signals: [UnixSignal],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> ServiceGroup {
-        // Shut down in reverse order: the gate stops accepting connections first, then the application drains.
-        let gate = AcceptGate()
-        var group = ServiceGroupConfiguration(
-            services: [application(gate: gate, onServerRunning: onServerRunning), gate],
-            gracefulShutdownSignals: signals, logger: logger)
-        group.maximumGracefulShutdownDuration = configuration.gracePeriod
-        return ServiceGroup(configuration: group)
+        foundation.serviceGroup(router: router(), signals: signals, onServerRunning: onServerRunning)
     }
 }

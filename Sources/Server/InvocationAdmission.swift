@@ -2,16 +2,18 @@ import HTTPTypes
 import Inference
 import NIOCore
 
-/// Admits `POST /invocations` from its head: refused while the model loads, waiting in line (at most `wait`)
+/// Admits inference requests (`POST /invocations`, `POST /v2/models/{name}/infer`) from their head: refused while the model loads, waiting in line (at most `wait`)
 /// while the server is full, refused with 503 and `Retry-After` when the wait runs out. Every other request goes on.
 struct InvocationAdmission: HeadAdmission {
     let admission: Admission
     let metrics: ServerMetrics
+    /// Whether a head is an inference request.
+    let isInvocation: @Sendable (HTTPRequest) -> Bool
     let isReady: @Sendable () -> Bool
     let wait: TimeAmount
 
     func decide(_ head: HTTPRequest, wake: @escaping @Sendable () -> Void) -> HeadDecision {
-        guard head.method == .post, head.path?.split(separator: "?").first == "/invocations" else { return .goOn }
+        guard isInvocation(head) else { return .goOn }
         guard isReady() else {
             metrics.refused(status: InferenceError.notReady.status)
             return .refuse(.notReady)

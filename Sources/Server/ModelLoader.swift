@@ -2,11 +2,11 @@ import Inference
 import Logging
 import ServiceLifecycle
 
-/// Loads the model when the server starts (so /ping answers 503 meanwhile), then stays until shutdown.
-struct ModelLoader<Handler: InferenceHandler>: Service {
-    let handler: Handler
+/// Loads the model when the server starts (so readiness answers 503 meanwhile), then stays until shutdown.
+struct ModelLoader<Model: Sendable>: Service {
+    let load: @Sendable () async throws(InferenceError) -> Model
     let directory: String
-    let state: ModelState<Handler.Model>
+    let state: ModelState<Model>
     let logger: Logger
 
     func run() async throws {
@@ -14,7 +14,7 @@ struct ModelLoader<Handler: InferenceHandler>: Service {
         let start = clock.now
         logger.info("loading model", metadata: ["model_dir": "\(directory)"])
         do throws(InferenceError) {
-            state.set(try await handler.modelFn(modelDirectory: directory))
+            state.set(try await load())
         } catch {
             logger.critical("cannot load the model", metadata: ["error": "\(error.message)"])
             throw error

@@ -131,7 +131,7 @@ struct AdmissionTests {
     @Test func anAbandonedWakeUpGoesToTheNextInLine() async {
         let admission = Admission(capacity: 2)
         let invocations = InvocationAdmission(
-            admission: admission, metrics: ServerMetrics(), isReady: { true },
+            admission: admission, metrics: ServerMetrics(), isInvocation: { _ in true }, isReady: { true },
             wait: .milliseconds(100))
         #expect(await Self.enter(admission))
         #expect(await Self.enter(admission))
@@ -146,7 +146,7 @@ struct AdmissionTests {
     @Test func aWaitThatRunsOutIsRefusedUnlessItWasWoken() async {
         let admission = Admission(capacity: 1)
         let invocations = InvocationAdmission(
-            admission: admission, metrics: ServerMetrics(), isReady: { true },
+            admission: admission, metrics: ServerMetrics(), isInvocation: { _ in true }, isReady: { true },
             wait: .milliseconds(100))
         #expect(await Self.enter(admission))
         let full = admission.arrive(wake: {})!
