@@ -136,6 +136,10 @@ public final class Detector {
         )
     }
 
+    /// The network as planned on its backend, for serving it alone (`ssd-detect worker`): to be used only by whoever
+    /// holds this detector, as `detect` would be.
+    public var preparedNetwork: any PreparedModel { model }
+
     /// The heads of the last `detect` as the backend wrote them (box encodings, then class scores), where the
     /// network's outputs are quantized: for comparing backends step by step (`ssd-detect bench --backend all`).
     public var lastQuantizedHeads: [UnsafeRawBufferPointer]? {

@@ -150,3 +150,16 @@ public struct ModelManifest: Sendable, Equatable, Decodable {
         }
     }
 }
+
+extension ModelManifest {
+    /// The name a KServe v2 worker serves the model under, and the name a remote backend asks for: the folder's
+    /// name where it holds a model.json (a catalog entry: "ssd_mobilenet_v1_coco_quant"), else the model file's
+    /// name without its extension.
+    public var servingName: String {
+        if FileManager.default.fileExists(atPath: folder + "/" + Self.fileName) {
+            return folder.split(separator: "/").last.map(String.init) ?? folder
+        }
+        let file = modelFile.split(separator: "/").last.map(String.init) ?? modelFile
+        return file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file
+    }
+}

@@ -1,0 +1,84 @@
+import Synchronization
+
+/// What the remote backend did, for `/metrics`: calls and failures per endpoint, breakers open, and inferences run
+/// locally instead. Shared by every detector of a process.
+public final class RemoteStatistics: Sendable {
+    struct EndpointCounts {
+        var succeeded = 0
+        var failedByKind: [String: Int] = [:]
+        var breakerOpen = false
+    }
+
+    private struct State {
+        var endpoints: [String: EndpointCounts] = [:]
+        /// Inferences run locally, by why: "failed" (the remote tried failed), "unavailable" (every breaker open).
+        var fallbacks: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Counts starting at zero for each of `endpoints`.
+    public init(endpoints: [String]) {
+        state.withLock { state in
+            for endpoint in endpoints { state.endpoints[endpoint] = EndpointCounts() }
+        }
+    }
+
+    func succeeded(_ endpoint: String) { state.withLock { $0.endpoints[endpoint, default: .init()].succeeded += 1 } }
+
+    func failed(_ endpoint: String, _ failure: RemoteFailure) {
+        state.withLock { $0.endpoints[endpoint, default: .init()].failedByKind[failure.kind, default: 0] += 1 }
+    }
+
+    func breaker(_ endpoint: String, isOpen: Bool) {
+        state.withLock { $0.endpoints[endpoint, default: .init()].breakerOpen = isOpen }
+    }
+
+    func fellBack(because reason: String) { state.withLock { $0.fallbacks[reason, default: 0] += 1 } }
+
+    /// Remote inferences that gave outputs, over all endpoints.
+    public var remoteSuccesses: Int { state.withLock { $0.endpoints.values.reduce(0) { $0 + $1.succeeded } } }
+
+    /// Remote inferences that failed, over all endpoints and kinds.
+    public var remoteFailures: Int {
+        state.withLock { $0.endpoints.values.reduce(0) { $0 + $1.failedByKind.values.reduce(0, +) } }
+    }
+
+    /// Inferences run on the local backend instead of a remote.
+    public var fallbacks: Int { state.withLock { $0.fallbacks.values.reduce(0, +) } }
+
+    /// The series in Prometheus' text format, appended to the server's own.
+    public var prometheusText: String {
+        let snapshot = state.withLock { $0 }
+        var lines = [
+            "# HELP ssd_remote_requests_total Remote inferences by endpoint and outcome (ok, or the failure's kind).",
+            "# TYPE ssd_remote_requests_total counter",
+        ]
+        for endpoint in snapshot.endpoints.keys.sorted() {
+            let counts = snapshot.endpoints[endpoint]!
+            lines.append("ssd_remote_requests_total{endpoint=\"\(endpoint)\",outcome=\"ok\"} \(counts.succeeded)")
+            for kind in ["connection", "timeout", "status", "malformed"] {
+                lines.append(
+                    "ssd_remote_requests_total{endpoint=\"\(endpoint)\",outcome=\"\(kind)\"} "
+                        + "\(counts.failedByKind[kind, default: 0])")
+            }
+        }
+        lines += [
+            "# HELP ssd_remote_circuit_open Whether an endpoint's breaker keeps requests away (1) or not (0).",
+            "# TYPE ssd_remote_circuit_open gauge",
+        ]
+        for endpoint in snapshot.endpoints.keys.sorted() {
+            lines.append(
+                "ssd_remote_circuit_open{endpoint=\"\(endpoint)\"} \(snapshot.endpoints[endpoint]!.breakerOpen ? 1 : 0)"
+            )
+        }
+        lines += [
+            "# HELP ssd_remote_fallbacks_total Inferences run on the local backend instead, by reason.",
+            "# TYPE ssd_remote_fallbacks_total counter",
+        ]
+        for reason in ["failed", "unavailable"] {
+            lines.append("ssd_remote_fallbacks_total{reason=\"\(reason)\"} \(snapshot.fallbacks[reason, default: 0])")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
