@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "SSDService", targets: ["SSDService"]),
         .library(name: "Server", targets: ["Server"]),
+        .library(name: "KServe", targets: ["KServe"]),
+        .library(name: "RemoteBackend", targets: ["RemoteBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, kept at the edge: only ImageIO imports the image codecs, only the CPU backend OpenBLAS.
@@ -60,6 +63,17 @@ let package = Package(
             swiftSettings: cpuKernelSettings),
         // The accelerator backend: the CUDA driver and NVRTC opened at run time (no CUDA needed to build).
         .target(name: "CUDABackend", dependencies: ["Engine"]),
+        // The Open Inference Protocol (KServe v2): tensors, requests and responses, JSON and binary, both ends.
+        .target(name: "KServe", dependencies: ["Engine"]),
+        // A backend that sends the network's input to a KServe v2 server (a GPU host's `ssd-detect worker`, Triton)
+        // and falls back to a local backend when it fails.
+        .target(
+            name: "RemoteBackend",
+            dependencies: [
+                "Engine", "KServe", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
         .target(name: "CQuantizedGEMM"),
         // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
@@ -67,13 +81,13 @@ let package = Package(
         // The four-function handler contract (SageMaker's inference.py), typed: what the HTTP front knows of a model.
         .target(name: "Inference"),
         // The default handler: SSD detection behind the contract, its request JSON, detector pool and memory budget.
-        .target(name: "SSDService", dependencies: ["Inference", "SSD", "Engine", "ImageIO"]),
-        // The HTTP front (Hummingbird): /ping, /invocations, admission, connection bounds, request ids, drain. It
-        // knows the contract only: no SSD, no engine, no C library.
+        .target(name: "SSDService", dependencies: ["Inference", "SSD", "Engine", "ImageIO", "KServe"]),
+        // The HTTP fronts (Hummingbird): SageMaker's /ping and /invocations, and KServe v2's routes for a worker;
+        // admission, connection bounds, request ids, drain. It knows the contracts only: no SSD, no C library.
         .target(
             name: "Server",
             dependencies: [
-                "Inference",
+                "Inference", "KServe",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -89,8 +103,8 @@ let package = Package(
         .executableTarget(
             name: "ssd-detect",
             dependencies: [
-                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "SSD", "Inference", "SSDService",
-                "Server", "CMalloc",
+                "ImageIO", "Preprocess", "Engine", "CPUBackend", "CUDABackend", "RemoteBackend", "KServe", "SSD",
+                "Inference", "SSDService", "Server", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -123,6 +137,16 @@ let package = Package(
             name: "CUDABackendTests",
             dependencies: ["CUDABackend", "CPUBackend", "Engine", "SSD", "ImageIO", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "KServeTests", dependencies: ["KServe"]),
+        .testTarget(
+            name: "RemoteBackendTests",
+            dependencies: [
+                "RemoteBackend", "KServe", "Server", "SSDService", "SSD", "CPUBackend", "Engine", "Inference",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(
             name: "SSDServiceTests",
             dependencies: [

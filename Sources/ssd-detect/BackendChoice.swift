@@ -8,6 +8,8 @@ enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
     case accelerator
     /// The accelerator when one works, else the CPU.
     case auto
+    /// A remote KServe v2 server (`--remote`), falling back to the CPU.
+    case remote
     /// The plain-loop oracle (slow; for checking).
     case reference
     /// `bench` only: every backend that works here, side by side.

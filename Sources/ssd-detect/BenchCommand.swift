@@ -21,6 +21,9 @@ struct BenchCommand: ParsableCommand {
     )
     var backend: BackendChoice = .cpu
 
+    @OptionGroup(title: "Remote backend")
+    var remote: RemoteOptions
+
     @Option(help: "Worker threads, 1...\(BackendOptions.maximumThreads) (default: all cores).")
     var threads: Int?
 
@@ -52,9 +55,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let manifest = try ModelLocation.resolve(model)
         let integerConvolutions = !floatConvolutions
-        var backends = [backend.resolve(integerConvolutions: integerConvolutions)]
+        var backends = [try backend.resolve(integerConvolutions: integerConvolutions, remote: remote, model: manifest)]
         if backend == .all {
-            let accelerator = BackendChoice.auto.resolve(integerConvolutions: integerConvolutions)
+            let accelerator = try BackendChoice.auto.resolve(integerConvolutions: integerConvolutions)
             if accelerator.kind == .accelerator {
                 backends.append(accelerator)
             } else {

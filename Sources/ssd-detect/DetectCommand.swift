@@ -29,6 +29,9 @@ struct DetectCommand: ParsableCommand {
     @Option(help: "Backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backend: BackendChoice = .cpu
 
+    @OptionGroup(title: "Remote backend")
+    var remote: RemoteOptions
+
     @Option(help: "Worker threads, 1...\(BackendOptions.maximumThreads) (default: all cores).")
     var threads: Int?
 
@@ -57,7 +60,7 @@ struct DetectCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let manifest = try ModelLocation.resolve(model)
-        let resolved = backend.resolve()
+        let resolved = try backend.resolve(remote: remote, model: manifest)
         if let reason = resolved.reason { printError("backend auto: \(resolved.name) (\(reason))") }
         let detector = try Detector(
             model: SSDModel(manifest: manifest), labelsPath: labels,

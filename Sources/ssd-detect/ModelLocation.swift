@@ -61,3 +61,8 @@ enum ModelLocation {
         }
     }
 }
+
+extension ModelManifest {
+    /// What a server's model_fn loads for this manifest: the folder of its model.json, or a bare .tflite file.
+    var servedPath: String { self == ModelManifest(tfliteModelAt: modelFile) ? modelFile : folder }
+}

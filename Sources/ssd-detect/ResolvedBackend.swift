@@ -1,13 +1,16 @@
 import CPUBackend
 import CUDABackend
 import Engine
+import Foundation
+import RemoteBackend
+import SSD
 
 /// A `--backend` choice resolved once, at the start of a command: which backend runs, and what to say of it. The
 /// accelerator is probed (driver, device, NVRTC) here and nowhere else; the commands, the server's workers and the
 /// reports take this value.
 struct ResolvedBackend: Sendable {
     enum Kind: String, Sendable {
-        case cpu, accelerator, reference
+        case cpu, accelerator, reference, remote
     }
 
     let kind: Kind
@@ -17,8 +20,10 @@ struct ResolvedBackend: Sendable {
     let device: CUDABackend.Device?
     /// Why `auto` chose this backend; nil when it was named.
     let reason: String?
+    /// The remotes, for `remote`: one client for the whole process, so that breakers and counts are shared.
+    var remote: RemoteClient? = nil
 
-    /// The name in reports, logs and JSON: "cpu", "accelerator" or "reference".
+    /// The name in reports, logs and JSON: "cpu", "accelerator", "reference" or "remote".
     var name: String { kind.rawValue }
 
     /// A new backend of this kind (each detector makes its own).
@@ -27,6 +32,7 @@ struct ResolvedBackend: Sendable {
         case .cpu: CPUBackend(integerConvolutions: integerConvolutions)
         case .accelerator: CUDABackend()
         case .reference: ReferenceBackend()
+        case .remote: RemoteBackend(client: remote!, fallback: CPUBackend(integerConvolutions: integerConvolutions))
         }
     }
 
@@ -40,13 +46,19 @@ struct ResolvedBackend: Sendable {
         case .cpu: return "cpu (float, OpenBLAS \(CPUBackend.blasCore), \(threadCount))"
         case .accelerator: return "accelerator (CUDA" + (device.map { ", \($0.name)" } ?? "") + ")"
         case .reference: return "reference (1 thread)"
+        case .remote:
+            let endpoints = remote?.configuration.endpoints.joined(separator: ", ") ?? ""
+            return "remote (KServe v2: \(endpoints); local fallback on \(threadCount))"
         }
     }
 }
 
 extension BackendChoice {
     /// What runs for this choice here; `all` is bench's and resolves as `cpu` (bench lists the backends itself).
-    func resolve(integerConvolutions: Bool = true) -> ResolvedBackend {
+    /// `remote`: the --remote flags, which `remote` needs, for `model`.
+    func resolve(integerConvolutions: Bool = true, remote: RemoteOptions? = nil, model: ModelManifest? = nil) throws
+        -> ResolvedBackend
+    {
         func resolved(_ kind: ResolvedBackend.Kind, device: CUDABackend.Device? = nil, reason: String? = nil)
             -> ResolvedBackend
         {
@@ -55,6 +67,10 @@ extension BackendChoice {
         switch self {
         case .cpu, .all: return resolved(.cpu)
         case .reference: return resolved(.reference)
+        case .remote:
+            var backend = resolved(.remote)
+            backend.remote = try (remote ?? RemoteOptions()).client(model: model)
+            return backend
         case .accelerator:
             // A failed probe is not an error yet: preparing the model reports it, typed, with the same reason.
             return resolved(.accelerator, device: try? CUDABackend().probe().get())

@@ -6,7 +6,8 @@ struct SSDDetect: AsyncParsableCommand {
         commandName: "ssd-detect",
         abstract: "SSD object detection: decode, preprocess and detect objects in images.",
         subcommands: [
-            DetectCommand.self, ServeCommand.self, InspectCommand.self, BenchCommand.self, PreprocessCommand.self,
+            DetectCommand.self, ServeCommand.self, WorkerCommand.self, InspectCommand.self, BenchCommand.self,
+            PreprocessCommand.self,
         ],
         defaultSubcommand: DetectCommand.self)
 }
