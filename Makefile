@@ -51,13 +51,17 @@ lint:
 
 ## ssd-detect against the TFLite runtime's reference kernels, run live on every COCO photo (scripts/conformance.py),
 ## and against onnxruntime on the face photos, the model authors' pipeline, for both UltraFace entries
-## (scripts/conformance_onnx.py).
+## (scripts/conformance_onnx.py); the KServe v2 worker and remote backend against tritonclient and the kserve
+## package's server (scripts/kserve_interop.py), and the remote backend's fallback under load while its worker is
+## killed and restarted (scripts/remote_fault_test.py).
 conformance: build-release assets
 	.venv/bin/python scripts/conformance.py .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
 		$(MODEL_DIR)/labelmap.txt $(CONFORMANCE_IMAGES)
 	.venv/bin/python scripts/conformance_onnx.py .build/release/ssd-detect models/ultraface_rfb_320 $(FACE_IMAGES)
 	.venv/bin/python scripts/conformance_onnx.py .build/release/ssd-detect models/ultraface_rfb_320_decoded \
 		$(FACE_IMAGES)
+	.venv/bin/python scripts/kserve_interop.py .build/release/ssd-detect $(MODEL_DIR) $(CONFORMANCE_IMAGES)
+	.venv/bin/python scripts/remote_fault_test.py .build/release/ssd-detect $(DEMO_IMAGE)
 
 ## Serve on port 8080 (SageMaker's contract: GET /ping, POST /invocations); see docs/HTTP-API.md.
 serve: assets-runtime build-release

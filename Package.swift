@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Inference", "SSDService", "CPUBackend", "ImageIO", "TestSupport",
+                "Server", "Inference", "KServe", "SSDService", "CPUBackend", "ImageIO", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
