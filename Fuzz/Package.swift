@@ -20,6 +20,7 @@ let package = Package(
         fuzzTarget("flexbuffers", "Engine", "SSD"),
         fuzzTarget("onnx", "Engine"),
         fuzzTarget("manifest", "SSD"),
+        fuzzTarget("kserve", "KServe"),
     ]
 )
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the fuzzing seed corpora: small, valid inputs of every parser, one folder per fuzz target.
 
-    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx,manifest}/*
+    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx,manifest,kserve}/*
 
 Deterministic (fixed pictures, seeded numbers), so a seed's name and bytes are the same on every machine with the
 pinned Pillow, flatbuffers and onnx (scripts/requirements.txt). Made, not copied from the shared assets: each seed is a
@@ -470,6 +470,34 @@ def manifests():
     return seeds
 
 
+def kserve_bodies():
+    """KServe v2 bodies, each after its 4-byte Inference-Header-Content-Length (0: all JSON): requests with JSON
+    data of every element type, binary requests, a response with both, and model metadata."""
+    def framed(header, binary=b""):
+        text = json.dumps(header, separators=(",", ":")).encode()
+        return struct.pack("<I", len(text) if binary else 0) + text + binary
+    def tensor(name, datatype, shape, **rest):
+        return {"name": name, "datatype": datatype, "shape": shape, **rest}
+    data = {"BOOL": [True, False], "UINT8": [0, 255], "INT8": [-128, 127], "UINT16": [0, 65535],
+            "INT16": [-32768, 7], "UINT32": [0, 4294967295], "INT32": [-1, 2], "UINT64": [0, 9007199254740991],
+            "INT64": [-9007199254740991, 1], "FP16": [0.5, -2], "FP32": [0.1, -3.5e38], "FP64": [1e-300, 2.5]}
+    seeds = {f"json-{datatype.lower()}": framed({"id": "s", "inputs": [tensor("x", datatype, [2], data=values)]})
+             for datatype, values in data.items()}
+    seeds["json-nested"] = framed({"inputs": [tensor("x", "UINT8", [2, 2], data=[[1, 2], [3, 4]])],
+                                   "outputs": [{"name": "y", "parameters": {"binary_data": True}}],
+                                   "parameters": {"binary_data_output": False}})
+    seeds["binary"] = framed({"inputs": [tensor("a", "UINT8", [1, 3], parameters={"binary_data_size": 3}),
+                                         tensor("b", "FP32", [1], parameters={"binary_data_size": 4})]},
+                             bytes([1, 2, 3]) + struct.pack("<f", 1.5))
+    seeds["response"] = framed({"model_name": "m", "id": "r",
+                                "outputs": [tensor("y", "FP32", [1], parameters={"binary_data_size": 4}),
+                                            tensor("z", "UINT8", [2], data=[1, 2])]}, struct.pack("<f", 2.0))
+    seeds["metadata"] = framed({"name": "m", "versions": ["1"], "platform": "p",
+                                "inputs": [tensor("x", "UINT8", [1, 300, 300, 3])],
+                                "outputs": [tensor("y", "FP32", [1, 1917, 4])]})
+    return seeds
+
+
 def main(out):
     jpeg, png = jpegs(), pngs()
     corpora = {
@@ -482,6 +510,7 @@ def main(out):
         "flexbuffers": flexbuffer_values(),
         "onnx": onnx_ssds(),
         "manifest": manifests(),
+        "kserve": kserve_bodies(),
     }
     for target, seeds in corpora.items():
         folder = pathlib.Path(out) / target
