@@ -55,8 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         let manifest = try modelManifest(environment)
         let directory = manifest.servedPath
         let resolved = try backend.resolve(remote: remote, model: manifest)
-        // The lone-request detector is for CPU backends: an accelerator runs one request at a time anyway.
-        let layout = server.layout(backendRunsHere: resolved.kind != .accelerator)
+        let layout = server.layout(for: resolved)
         let logger = server.logger
         let handler = SSDHandler(
             configuration: .init(

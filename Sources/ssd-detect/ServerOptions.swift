@@ -100,10 +100,12 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// The workers and their threads; the lone-request worker on all cores only where `allCoresWhenIdle` is asked
-    /// for and the backend runs on this CPU.
-    func layout(backendRunsHere: Bool) -> WorkerLayout {
-        WorkerLayout(
-            workers: workers, threadsPerWorker: threadsPerWorker, allCoresWhenIdle: allCoresWhenIdle && backendRunsHere)
+    /// for and the network runs on this CPU (an accelerator runs one request at a time anyway, and a remote backend
+    /// runs it elsewhere).
+    func layout(for backend: ResolvedBackend) -> WorkerLayout {
+        let networkRunsHere = backend.kind == .cpu || backend.kind == .reference
+        return WorkerLayout(
+            workers: workers, threadsPerWorker: threadsPerWorker, allCoresWhenIdle: allCoresWhenIdle && networkRunsHere)
     }
 
     /// Requests that may wait for a worker: two per worker by default, which keeps every worker fed between a

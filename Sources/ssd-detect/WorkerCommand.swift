@@ -34,7 +34,7 @@ struct WorkerCommand: AsyncParsableCommand {
         ServerOptions.returnLargeBuffersToTheSystem()
         let manifest = try ModelLocation.resolve(model)
         let resolved = try backend.resolve()
-        let layout = server.layout(backendRunsHere: resolved.kind != .accelerator)
+        let layout = server.layout(for: resolved)
         let logger = server.logger
         let directory = manifest.servedPath
         let handler = SSDHandler(
