@@ -2,7 +2,7 @@ import KServe
 import SSDService
 
 /// How `FaultyModel` misbehaves.
-enum Fault: Sendable, CustomStringConvertible {
+enum Fault: Sendable, Equatable, CustomStringConvertible {
     case wrongShape, missingOutput, slow, failing, otherMetadata
 
     /// The failure kind the remote backend should count.
@@ -36,7 +36,7 @@ struct FaultyModel: TensorModel {
         case .missingOutput:
             outputs[1].name = "other"
         case .slow:
-            try? await Task.sleep(for: .milliseconds(500))
+            try? await Task.sleep(for: .seconds(3))
         case .failing:
             throw KServeError(status: 500, "the accelerator is lost")
         case .otherMetadata:

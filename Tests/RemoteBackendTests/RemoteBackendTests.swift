@@ -22,7 +22,9 @@ struct RemoteBackendTests {
         return await NetworkService(pool: pool, name: "coco", platform: "test")
     }
 
-    static func client(port: Int, timeout: Duration = .seconds(2), backOff: Duration = .milliseconds(50)) throws
+    /// A client of the worker on `port`. The timeout is generous: the suite runs beside many others on few cores,
+    /// and a remote that merely ran late would be counted as failed.
+    static func client(port: Int, timeout: Duration = .seconds(30), backOff: Duration = .milliseconds(50)) throws
         -> RemoteClient
     {
         try RemoteClient(
@@ -92,7 +94,7 @@ struct RemoteBackendTests {
             FaultyModel(base: try await Self.networkService(), fault: fault)
         }
         defer { Task { await worker.stop() } }
-        let client = try Self.client(port: worker.port, timeout: .milliseconds(200))
+        let client = try Self.client(port: worker.port, timeout: fault == .slow ? .seconds(1) : .seconds(30))
         let model = try Self.prepare(client)
         try Self.expectLocalOutputs(model, seed: 7)
         #expect(client.statistics.remoteFailures == 1)
