@@ -2,7 +2,7 @@ extension InferenceRequest {
     /// Parses a request body; `headerLength` is the `Inference-Header-Content-Length` header (nil: all JSON). Every
     /// count, size and name is checked against `limits` and the body before anything is allocated for it.
     public init(body: [UInt8], headerLength: Int?, limits: Limits = Limits()) throws(KServeError) {
-        var message = try MessageBody(body, headerLength: headerLength)
+        var message = try MessageBody(body, headerLength: headerLength, maximumJSONBytes: limits.maximumJSONBytes)
         let header = message.header
         id = try header["id"].map { (value) throws(KServeError) in
             try MessageBody.name(value, at: "id", limits: limits)

@@ -33,12 +33,20 @@ public struct InferenceRequest: Sendable, Equatable {
         public var maximumElements: Int
         /// Characters of a tensor name or request id.
         public var maximumNameLength: Int
+        /// Bytes of the JSON part of a body. Parsed JSON takes about 90 bytes a number (Foundation boxes each), so
+        /// JSON data is bounded well below the body limit: 4 MB is a 300x300x3 image in JSON with room to spare;
+        /// larger tensors go binary, which costs no more than its bytes.
+        public var maximumJSONBytes: Int
 
-        /// Defaults: 16 tensors of at most 64 Mi elements, names of at most 256 characters.
-        public init(maximumTensors: Int = 16, maximumElements: Int = 64 << 20, maximumNameLength: Int = 256) {
+        /// Defaults: 16 tensors of at most 64 Mi elements, names of at most 256 characters, 4 MB of JSON.
+        public init(
+            maximumTensors: Int = 16, maximumElements: Int = 64 << 20, maximumNameLength: Int = 256,
+            maximumJSONBytes: Int = 4 << 20
+        ) {
             self.maximumTensors = maximumTensors
             self.maximumElements = maximumElements
             self.maximumNameLength = maximumNameLength
+            self.maximumJSONBytes = maximumJSONBytes
         }
     }
 

@@ -48,7 +48,7 @@ public struct InferenceResponse: Sendable, Equatable {
 
     /// Parses a response body (a client's side of the protocol); `headerLength` as for requests.
     public init(body: [UInt8], headerLength: Int?, limits: InferenceRequest.Limits = .init()) throws(KServeError) {
-        var message = try MessageBody(body, headerLength: headerLength)
+        var message = try MessageBody(body, headerLength: headerLength, maximumJSONBytes: limits.maximumJSONBytes)
         modelName = try MessageBody.name(message.header["model_name"], at: "model_name", limits: limits)
         id = message.header["id"] as? String
         outputs = try message.tensors("outputs", limits: limits, required: true)

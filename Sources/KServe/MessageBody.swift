@@ -10,12 +10,18 @@ struct MessageBody {
     /// The next unread byte of the binary part.
     private var cursor: Int
 
-    init(_ body: [UInt8], headerLength: Int?) throws(KServeError) {
+    init(_ body: [UInt8], headerLength: Int?, maximumJSONBytes: Int) throws(KServeError) {
         let length = headerLength ?? body.count
         guard length > 0, length <= body.count else {
             throw .badRequest(
                 "Inference-Header-Content-Length is \(length), the body \(body.count) bytes: it must lie in 1...\(body.count)"
             )
+        }
+        guard length <= maximumJSONBytes else {
+            throw KServeError(
+                status: 413,
+                "the JSON part is \(length) bytes, over \(maximumJSONBytes): send large tensors as binary data "
+                    + "(binary_data_size, Inference-Header-Content-Length)")
         }
         let object: Any
         do {

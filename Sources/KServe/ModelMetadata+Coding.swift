@@ -23,7 +23,7 @@ extension ModelMetadata {
 
     /// Parses a metadata response (a client checking a server's model before sending it requests).
     public init(body: [UInt8], limits: InferenceRequest.Limits = .init()) throws(KServeError) {
-        let message = try MessageBody(body, headerLength: nil)
+        let message = try MessageBody(body, headerLength: nil, maximumJSONBytes: limits.maximumJSONBytes)
         name = try MessageBody.name(message.header["name"], at: "name", limits: limits)
         platform = message.header["platform"] as? String ?? ""
         inputs = try Self.tensors(message.header["inputs"], key: "inputs", limits: limits)

@@ -10,7 +10,7 @@ struct InferenceRequestTests {
         let body = Array(json.utf8) + binary
         return try InferenceRequest(
             body: body, headerLength: headerLength ?? (binary.isEmpty ? nil : json.utf8.count),
-            limits: .init(maximumTensors: 4, maximumElements: 1000, maximumNameLength: 16))
+            limits: .init(maximumTensors: 4, maximumElements: 1000, maximumNameLength: 16, maximumJSONBytes: 1000))
     }
 
     @Test func jsonDataNestedOrFlatGivesLittleEndianBytes() throws {
@@ -113,7 +113,11 @@ struct InferenceRequestTests {
                 + #""parameters":{"binary_data":"yes"}}]}"#, [], nil, "must be true or false"
         ),
         (#"{"id":7,"inputs":[{"name":"x","datatype":"UINT8","shape":[1],"data":[1]}]}"#, [], nil, "id must be"),
-        (String(repeating: "[", count: 600) + String(repeating: "]", count: 600), [], nil, "JSON"),
+        (String(repeating: "[", count: 400) + String(repeating: "]", count: 400), [], nil, "JSON"),
+        (
+            #"{"inputs":[{"name":"x","datatype":"UINT8","shape":[1],"data":[1"# + String(repeating: ",1", count: 500)
+                + "]}]}", [], nil, "send large tensors as binary"
+        ),
     ]
 
     @Test(arguments: refusals)
@@ -122,7 +126,7 @@ struct InferenceRequestTests {
             let request = try Self.parse(json, binary: binary, headerLength: headerLength)
             Issue.record("accepted: \(request)")
         } catch {
-            #expect(error.status == 400)
+            #expect(error.status == (reason.contains("send large tensors") ? 413 : 400))
             #expect(error.message.contains(reason), "\(error.message)")
         }
     }
