@@ -8,7 +8,8 @@ enum TensorElements {
         throws(KServeError) -> [UInt8]
     {
         var values: [Double] = []
-        values.reserveCapacity(count)
+        // Not `count`: a shape alone must not reserve memory; the JSON part bounds the values actually there.
+        values.reserveCapacity(min(count, 1 << 16))
         try flatten(data, into: &values, booleans: datatype == .bool, limit: count, tensor: tensor, depth: 0)
         guard values.count == count else {
             throw .badRequest("input '\(tensor)': data holds \(values.count) values, its shape \(count)")
@@ -82,7 +83,17 @@ enum TensorElements {
             values.append(number.doubleValue)
         } else {
             let expected = booleans ? "true or false" : "numbers"
-            throw .badRequest("input '\(tensor)': data must hold \(expected), found \(value)")
+            throw .badRequest("input '\(tensor)': data must hold \(expected), found \(Self.kind(of: value))")
+        }
+    }
+
+    /// What a JSON value is, for messages (never the value itself, which may be megabytes).
+    private static func kind(of value: Any) -> String {
+        switch value {
+        case is String: "a string"
+        case is [String: Any]: "an object"
+        case let number as NSNumber: isBoolean(number) ? "a boolean" : "a number"
+        default: "null"
         }
     }
 

@@ -64,10 +64,7 @@ extension SSDHandler {
         async
         throws(InferenceError) -> T
     {
-        let result: Result<T, InferenceError> = await withCheckedContinuation { continuation in
-            decodingQueue.async { continuation.resume(returning: Result(catching: work)) }
-        }
-        return try result.get()
+        try await decodingQueue.offloaded(work)
     }
 
     /// Concurrent, as wide as the machine's cores (libdispatch's width for a concurrent queue).

@@ -48,7 +48,8 @@ extension InferenceServer {
         try await foundation.admitted(request, bodyRead: &bodyRead) { (body, model) throws(InferenceError) in
             // The bytes once: the buffer goes as the array is made, the array once inputFn is done with it.
             let (bytes, contentType) = try await handler.transform(
-                body: Array(buffer: body), contentType: request.headers[.contentType], accept: request.headers[.accept],
+                body: Array(buffer: consume body), contentType: request.headers[.contentType],
+                accept: request.headers[.accept],
                 model: model)
             return Response(
                 status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPTypes
 import Hummingbird
 import Inference
@@ -20,7 +21,7 @@ extension KServeServer {
         var response: Response
         do throws(InferenceError) {
             response = try await foundation.admitted(request, bodyRead: &bodyRead) { (body, _) throws(InferenceError) in
-                await answer(request, body: Array(buffer: body), context: context)
+                await answer(request, body: Array(buffer: consume body), context: context)
             }
         } catch {
             response = self.error(KServeError(status: error.status, error.message))
@@ -46,14 +47,25 @@ extension KServeServer {
                 }
                 headerLength = length
             }
-            let inference = try InferenceRequest(body: body, headerLength: headerLength, limits: limits)
+            let (limits, length) = (limits, headerLength)
+            // Parsed off the cooperative threads (they answer the health checks); a large JSON part one at a time,
+            // as parsed JSON takes about 90 bytes a number.
+            let jsonBytes = headerLength ?? body.count
+            let queue = jsonBytes > Self.largeJSONBytes ? Self.largeJSONQueue : Self.parsingQueue
+            let inference = try await queue.offloaded { () throws(KServeError) in
+                try InferenceRequest(body: body, headerLength: length, limits: limits)
+            }
             let metadata = model.metadata
             try inference.checkInputs(against: metadata.inputs)
             let selected = try inference.selectOutputs(of: metadata.outputs)
             let outputs = try await model.infer(inference)
+            guard outputs.map(\.metadata) == metadata.outputs else {
+                throw KServeError(status: 500, "the model's outputs are not the ones its metadata lists")
+            }
             let reply = InferenceResponse(
                 modelName: metadata.name, id: inference.id, outputs: selected.map { outputs[$0.index] })
-            let (bytes, replyHeaderLength) = reply.encoded(binary: selected.map(\.binary))
+            let binary = selected.map(\.binary)
+            let (bytes, replyHeaderLength) = await Self.parsingQueue.offloaded { reply.encoded(binary: binary) }
             var headers: HTTPFields = [
                 .contentType: replyHeaderLength == nil ? "application/json" : "application/octet-stream"
             ]
@@ -63,4 +75,18 @@ extension KServeServer {
             return self.error(error)
         }
     }
+
+    /// A JSON part larger than this is parsed on `largeJSONQueue`, one at a time.
+    static var largeJSONBytes: Int { 64 << 10 }
+
+    /// Parsing and encoding, as wide as the machine's cores.
+    static var parsingQueue: DispatchQueue { kserveParsingQueue }
+
+    /// Large JSON parts, serially: at most one request's boxed numbers (up to about 360 MB for the 4 MB bound)
+    /// exist at a time.
+    static var largeJSONQueue: DispatchQueue { kserveLargeJSONQueue }
 }
+
+private let kserveParsingQueue = DispatchQueue(
+    label: "ssd-detect.kserve.parse", qos: .userInitiated, attributes: .concurrent)
+private let kserveLargeJSONQueue = DispatchQueue(label: "ssd-detect.kserve.large-json", qos: .userInitiated)

@@ -66,10 +66,11 @@ public struct KServeServer<Model: TensorModel>: Sendable {
         foundation.application(router: router(), gate: AcceptGate(), onServerRunning: onServerRunning)
     }
 
-    /// Each route and the methods it answers, for 405's `Allow`.
+    /// Each route and the methods it answers, for 405's `Allow` and 404's list (NAME: the model's name).
     static var routes: [(path: String, methods: [HTTPRequest.Method])] {
         [
-            ("/v2", [.get]), ("/v2/health/live", [.get]), ("/v2/health/ready", [.get]), ("/metrics", [.get]),
+            ("/v2", [.get]), ("/v2/health/live", [.get]), ("/v2/health/ready", [.get]), ("/v2/models/NAME", [.get]),
+            ("/v2/models/NAME/ready", [.get]), ("/v2/models/NAME/infer", [.post]), ("/metrics", [.get]),
         ]
     }
 

@@ -89,9 +89,10 @@ struct ServerFoundation<Model: Sendable>: Sendable {
 
     /// Runs `body` on an admitted inference request's whole body and the loaded model: 503 while the model loads
     /// or when no reading place is left, 413 for a body over the limit; `bodyRead` says whether it was read.
+    /// The buffer is handed over (`consuming`), so that it can be freed as soon as `body` has copied it.
     func admitted<T>(
         _ request: Request, bodyRead: inout Bool,
-        _ body: (ByteBuffer, Model) async throws(InferenceError) -> T
+        _ body: (consuming ByteBuffer, Model) async throws(InferenceError) -> T
     ) async throws(InferenceError) -> T {
         guard let model = state.current else { throw .notReady }
         guard admission.tryStartReading() else { throw .overloaded() }
@@ -105,7 +106,7 @@ struct ServerFoundation<Model: Sendable>: Sendable {
         bodyRead = true
         guard await admission.enter() else { throw .shuttingDown }
         defer { admission.leave() }
-        return try await body(bytes, model)
+        return try await body(consume bytes, model)
     }
 
     /// The whole body, or 413 when it is (or declares to be) over the limit.

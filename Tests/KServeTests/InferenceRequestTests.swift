@@ -80,7 +80,7 @@ struct InferenceRequestTests {
         (#"{"inputs":[{"name":"x","datatype":"INT8","shape":[1],"data":[0.5]}]}"#, [], nil, "not a INT8"),
         (#"{"inputs":[{"name":"x","datatype":"UINT8","shape":[1],"data":[true]}]}"#, [], nil, "must hold numbers"),
         (#"{"inputs":[{"name":"x","datatype":"BOOL","shape":[1],"data":[1]}]}"#, [], nil, "true or false"),
-        (#"{"inputs":[{"name":"x","datatype":"UINT8","shape":[1],"data":["1"]}]}"#, [], nil, "must hold numbers"),
+        (#"{"inputs":[{"name":"x","datatype":"UINT8","shape":[1],"data":["1"]}]}"#, [], nil, "numbers, found a string"),
         (#"{"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":[1e39]}]}"#, [], nil, "not a FP32"),
         (#"{"inputs":[{"name":"x","datatype":"UINT8","shape":[1]}]}"#, [], nil, "neither data nor"),
         (#"{"inputs":[{"name":"x","datatype":"UINT8","shape":[1],"parameters":5}]}"#, [], nil, "must be an object"),
