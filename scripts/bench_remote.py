@@ -51,9 +51,11 @@ def stop(*processes):
 
 
 def bench(tool, iterations, *backend):
-    out = subprocess.run([tool, "bench", "--threads", "1", "--iterations", str(iterations), "--json", *backend],
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out)["p50_ms"]
+    run = subprocess.run([tool, "bench", "--threads", "1", "--iterations", str(iterations), "--json", *backend],
+                         capture_output=True, text=True, check=True)
+    if backend and " 0 run locally" not in run.stderr:
+        raise SystemExit(f"the remote bench fell back to the CPU: {run.stderr.strip()}")
+    return json.loads(run.stdout)["p50_ms"]
 
 
 def main():

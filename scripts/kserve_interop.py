@@ -124,10 +124,12 @@ def remote_against_kserve(tool, model_dir, images):
                                  capture_output=True, text=True)
             if run.returncode != 0:
                 sys.exit(f"ssd-detect {' '.join(backend)} failed: {run.stderr.strip()}")
-            return {os.path.basename(e["path"]): e["detections"] for e in json.loads(run.stdout)["images"]}
+            return {os.path.basename(e["path"]): e["detections"] for e in json.loads(run.stdout)["images"]}, run.stderr
 
-        local = detections()
-        remote = detections("--backend", "remote", "--remote", f"http://127.0.0.1:{port}")
+        local, _ = detections()
+        remote, summary = detections("--backend", "remote", "--remote", f"http://127.0.0.1:{port}")
+        check(f"remote: {len(images)} inferences on remotes, 0 failed, 0 run locally" in summary,
+              f"remote (kserve + TFLite): every inference ran on the kserve server ({summary.strip()})")
         for image in local:
             ours, theirs = local[image], remote[image]
             same = len(ours) == len(theirs) and all(

@@ -1,6 +1,6 @@
 /// Whether a remote may be sent work: closed (yes), open after a failure (no, until its back-off has passed), then
 /// half-open (one trial request; its success closes the breaker, its failure opens it for twice as long, up to the
-/// most). A front end that keeps sending to a dead remote would make every request pay a timeout or a refusal
+/// most). Failures of requests sent before it opened (several in flight when a remote dies) change nothing more. A front end that keeps sending to a dead remote would make every request pay a timeout or a refusal
 /// before falling back; the breaker makes one request a back-off pay it.
 struct CircuitBreaker {
     enum State: Equatable {
@@ -11,7 +11,7 @@ struct CircuitBreaker {
     }
 
     private(set) var state = State.closed
-    /// The next open period.
+    /// The current (or last) open period.
     private var backOff: Duration
     let firstBackOff: Duration
     let maximumBackOff: Duration
@@ -34,14 +34,15 @@ struct CircuitBreaker {
         }
     }
 
-    mutating func succeeded() {
-        state = .closed
-        backOff = firstBackOff
-    }
+    mutating func succeeded() { state = .closed }
 
     mutating func failed(now: ContinuousClock.Instant) {
+        switch state {
+        case .open: return
+        case .closed: backOff = firstBackOff
+        case .halfOpen: backOff = min(backOff * 2, maximumBackOff)
+        }
         state = .open(until: now + backOff)
-        backOff = min(backOff * 2, maximumBackOff)
     }
 
     /// Whether requests are being kept away (open or on trial), for /metrics.

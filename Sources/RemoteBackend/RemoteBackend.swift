@@ -28,19 +28,27 @@ public struct RemoteBackend: Backend {
         fallback.unsupportedReason(for: node, in: graph)
     }
 
-    /// Prepares `graph` on the fallback, then asks each reachable remote for the model's metadata: one that
-    /// serves other inputs or outputs is a misconfiguration, refused here rather than on every request. A remote
-    /// that cannot be reached is not an error (the fallback serves until it comes back).
+    /// Prepares `graph` on the fallback, then asks each reachable remote, once per process, for the model's
+    /// metadata: one that serves no such model (404) or other inputs or outputs is a misconfiguration, refused
+    /// here rather than run locally on every request. A remote that cannot be reached is not an error (the
+    /// fallback serves until it comes back). Extra outputs are refused: a remote serves the graph's own.
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
+        guard options.extraOutputs.isEmpty else {
+            throw .invalidOption(name: "extraOutputs", value: "\(options.extraOutputs)", allowed: "none on a remote")
+        }
         let local = try fallback.prepare(graph, options: options)
         let model = RemoteModel(client: client, local: local, modelName: client.configuration.modelName ?? graph.name)
-        for endpoint in client.configuration.endpoints.indices {
-            guard case .success(let metadata) = client.metadata(model: model.modelName, endpoint: endpoint) else {
-                continue
-            }
-            if let mismatch = model.mismatch(with: metadata) {
+        for (endpoint, url) in client.configuration.endpoints.enumerated()
+        where !client.markChecked(endpoint, model: model.modelName) {
+            switch client.metadata(model: model.modelName, endpoint: endpoint) {
+            case .success(let metadata):
+                if let mismatch = model.mismatch(with: metadata) {
+                    throw .backendUnavailable(backend: name, reason: "\(url) serves \(mismatch)")
+                }
+            case .failure(.status(404, _)):
                 throw .backendUnavailable(
-                    backend: name, reason: "\(client.configuration.endpoints[endpoint]) serves \(mismatch)")
+                    backend: name, reason: "\(url) serves no model '\(model.modelName)' (--remote-model names it)")
+            case .failure: continue
             }
         }
         return model

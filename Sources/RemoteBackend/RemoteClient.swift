@@ -13,6 +13,8 @@ public final class RemoteClient: Sendable {
     /// What was called and what failed, for /metrics.
     public let statistics: RemoteStatistics
     private let breakers: Mutex<[CircuitBreaker]>
+    /// Endpoints whose metadata matched a model already: each is asked once per process, not once per detector.
+    private let checked = Mutex<Set<String>>([])
     /// Where the round robin starts next.
     private let next = Atomic<Int>(0)
 
@@ -33,8 +35,14 @@ public final class RemoteClient: Sendable {
         configuration.endpoints = try configuration.endpoints.map { (endpoint) throws(RemoteConfigurationError) in
             var url = endpoint
             while url.hasSuffix("/") { url.removeLast() }
-            guard url.hasPrefix("http://") || url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), let parsed = URL(string: url),
+                parsed.host != nil, url.allSatisfy({ $0.isASCII && !$0.isWhitespace && !"\"\\<>{}|^`".contains($0) })
+            else {
                 throw RemoteConfigurationError("remote endpoint '\(endpoint)' is not an http:// or https:// URL")
+            }
+            // Endpoints appear in logs and metric labels: no credentials in them.
+            guard parsed.user == nil, parsed.password == nil else {
+                throw RemoteConfigurationError("remote endpoint '\(endpoint)' has credentials; they are not supported")
             }
             return url
         }
@@ -55,7 +63,7 @@ public final class RemoteClient: Sendable {
 
     /// An endpoint whose breaker lets a request through now, round robin; nil when every breaker is open.
     func chooseEndpoint() -> Int? {
-        let start = next.add(1, ordering: .relaxed).oldValue
+        let start = next.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
         let count = configuration.endpoints.count
         let now = ContinuousClock.now
         return breakers.withLock { breakers in
@@ -70,12 +78,12 @@ public final class RemoteClient: Sendable {
     /// Records a call's outcome on its endpoint's breaker and counters.
     func record(_ endpoint: Int, failure: RemoteFailure?) {
         let name = configuration.endpoints[endpoint]
-        let isOpen = breakers.withLock { breakers in
+        breakers.withLock { breakers in
             if failure == nil { breakers[endpoint].succeeded() } else { breakers[endpoint].failed(now: .now) }
-            return breakers[endpoint].isOpen
+            // Under the breakers' lock, so that racing calls leave the gauge as the breaker is.
+            statistics.breaker(name, isOpen: breakers[endpoint].isOpen)
         }
         if let failure { statistics.failed(name, failure) } else { statistics.succeeded(name) }
-        statistics.breaker(name, isOpen: isOpen)
     }
 
     /// `POST /v2/models/{model}/infer` on `endpoint` with binary inputs and outputs, waiting at most the timeout.
@@ -97,6 +105,11 @@ public final class RemoteClient: Sendable {
                 return .failure(.malformed(error.message))
             }
         }
+    }
+
+    /// Whether `endpoint`'s metadata for `model` was checked already, marking it checked.
+    func markChecked(_ endpoint: Int, model: String) -> Bool {
+        !checked.withLock { $0.insert("\(model) \(configuration.endpoints[endpoint])").inserted }
     }
 
     /// `GET /v2/models/{model}` on `endpoint`.

@@ -3,7 +3,8 @@ public struct RemoteConfiguration: Sendable {
     /// Base URLs of KServe v2 servers (`http://gpu-host:8000`); requests are spread over those whose breaker is
     /// closed.
     public var endpoints: [String]
-    /// The model's name on the servers; nil: the graph's own name (what `ssd-detect worker` serves it as).
+    /// The model's name on the servers; nil: the graph's own name. (`ssd-detect` passes the model's serving name,
+    /// `ModelManifest.servingName`, which is what `ssd-detect worker` serves it as.)
     public var modelName: String?
     /// How long one remote inference may take, connection included, before the local backend runs it instead.
     public var timeout: Duration

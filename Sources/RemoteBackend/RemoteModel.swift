@@ -53,9 +53,9 @@ final class RemoteModel: PreparedModel {
                 ranRemotely = true
                 return
             }
-            client.statistics.fellBack(because: "failed")
+            client.statistics.fellBack(because: .failed)
         } else {
-            client.statistics.fellBack(because: "unavailable")
+            client.statistics.fellBack(because: .unavailable)
         }
         ranRemotely = false
         try local.run()
@@ -66,7 +66,7 @@ final class RemoteModel: PreparedModel {
         let tensors = inputs.enumerated().map { position, metadata in
             InferenceTensor(
                 name: metadata.name, datatype: metadata.datatype, shape: metadata.shape,
-                bytes: Array(local.input(position)))
+                bytes: Array(local.input(position).prefix(metadata.byteCount)))
         }
         let request = InferenceRequest(
             inputs: tensors, outputs: outputs.map { .init(name: $0.name, binary: true) }, binaryOutputs: true)

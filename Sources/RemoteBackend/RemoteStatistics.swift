@@ -1,5 +1,13 @@
 import Synchronization
 
+/// Why an inference ran locally instead of on a remote.
+public enum FallbackReason: String, Sendable, CaseIterable {
+    /// The remote it was sent to failed.
+    case failed
+    /// Every remote's breaker was open: none was tried.
+    case unavailable
+}
+
 /// What the remote backend did, for `/metrics`: calls and failures per endpoint, breakers open, and inferences run
 /// locally instead. Shared by every detector of a process.
 public final class RemoteStatistics: Sendable {
@@ -11,8 +19,7 @@ public final class RemoteStatistics: Sendable {
 
     private struct State {
         var endpoints: [String: EndpointCounts] = [:]
-        /// Inferences run locally, by why: "failed" (the remote tried failed), "unavailable" (every breaker open).
-        var fallbacks: [String: Int] = [:]
+        var fallbacks: [FallbackReason: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -34,7 +41,7 @@ public final class RemoteStatistics: Sendable {
         state.withLock { $0.endpoints[endpoint, default: .init()].breakerOpen = isOpen }
     }
 
-    func fellBack(because reason: String) { state.withLock { $0.fallbacks[reason, default: 0] += 1 } }
+    func fellBack(because reason: FallbackReason) { state.withLock { $0.fallbacks[reason, default: 0] += 1 } }
 
     /// Remote inferences that gave outputs, over all endpoints.
     public var remoteSuccesses: Int { state.withLock { $0.endpoints.values.reduce(0) { $0 + $1.succeeded } } }
@@ -47,7 +54,13 @@ public final class RemoteStatistics: Sendable {
     /// Inferences run on the local backend instead of a remote.
     public var fallbacks: Int { state.withLock { $0.fallbacks.values.reduce(0, +) } }
 
-    /// The series in Prometheus' text format, appended to the server's own.
+    /// One line for a command's end: remote inferences, failures and fallbacks.
+    public var summary: String {
+        "remote: \(remoteSuccesses) inferences on remotes, \(remoteFailures) failed, \(fallbacks) run locally"
+    }
+
+    /// The series in Prometheus' text format, appended to the server's own (endpoints are checked URLs without
+    /// credentials or quotes, safe as label values).
     public var prometheusText: String {
         let snapshot = state.withLock { $0 }
         var lines = [
@@ -76,8 +89,9 @@ public final class RemoteStatistics: Sendable {
             "# HELP ssd_remote_fallbacks_total Inferences run on the local backend instead, by reason.",
             "# TYPE ssd_remote_fallbacks_total counter",
         ]
-        for reason in ["failed", "unavailable"] {
-            lines.append("ssd_remote_fallbacks_total{reason=\"\(reason)\"} \(snapshot.fallbacks[reason, default: 0])")
+        for reason in FallbackReason.allCases {
+            lines.append(
+                "ssd_remote_fallbacks_total{reason=\"\(reason.rawValue)\"} \(snapshot.fallbacks[reason, default: 0])")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -46,6 +46,7 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try remote.validate(for: backend)
         guard (1...Self.maximumIterations).contains(iterations) else {
             throw ValidationError("--iterations must be between 1 and \(Self.maximumIterations), not \(iterations)")
         }
@@ -65,6 +66,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         let measured = try backends.map { try measure($0, manifest: manifest) }
+        for backend in backends { if let statistics = backend.remote?.statistics { printError(statistics.summary) } }
         var reports = measured.map(\.report)
         guard reports.count > 1 else {
             print(json ? reports[0].json : reports[0].table)

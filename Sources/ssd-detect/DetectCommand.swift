@@ -42,6 +42,7 @@ struct DetectCommand: ParsableCommand {
     var draw: String?
 
     func validate() throws {
+        try remote.validate(for: backend)
         guard backend != .all else { throw ValidationError("--backend all is for bench") }
         guard (0...1).contains(threshold) else {  // NaN is in no range
             throw ValidationError("--threshold must be between 0 and 1, not \(threshold)")
@@ -118,6 +119,7 @@ struct DetectCommand: ParsableCommand {
             let document = DetectionDocument(model: detector.modelName, backend: resolved.name, images: entries)
             print(String(decoding: try encoder.encode(document), as: UTF8.self))
         }
+        if let statistics = resolved.remote?.statistics { printError(statistics.summary) }
         if failures > 0 { throw ExitCode(1) }
     }
 

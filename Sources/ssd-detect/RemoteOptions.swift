@@ -23,6 +23,13 @@ struct RemoteOptions: ParsableArguments {
         }
     }
 
+    /// Throws when --remote or --remote-model is given for another backend, which would silently ignore them.
+    func validate(for backend: BackendChoice) throws {
+        guard backend == .remote || (remote == nil && remoteModel == nil) else {
+            throw ValidationError("--remote and --remote-model need --backend remote")
+        }
+    }
+
     /// The remotes' client, for `--backend remote`, asking for `model` unless --remote-model names another: a
     /// usage error without --remote or with a malformed URL.
     func client(model: ModelManifest?) throws -> RemoteClient {

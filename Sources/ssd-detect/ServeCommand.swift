@@ -37,6 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     var threshold: Float = 0.5
 
     func validate() throws {
+        try remote.validate(for: backend)
         guard backend != .all else { throw ValidationError("--backend all is for bench") }
         try ServerOptions.check("--image-memory-mb", imageMemoryMb, 1...65536)
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }

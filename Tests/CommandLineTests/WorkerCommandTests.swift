@@ -28,6 +28,16 @@ struct WorkerCommandTests {
         return (process, port)
     }
 
+    /// `DetectCommandTests.run` on a thread of its own: waiting for the process must not hold one of the few
+    /// cooperative threads, which the other suites' in-process servers answer on.
+    static func run(_ arguments: [String]) async throws -> (
+        status: Int32, output: String, errors: String, crashed: Bool
+    ) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try DetectCommandTests.run(arguments) }) }.start()
+        }
+    }
+
     /// The detections of `--json` output, without the timings and the backend's name.
     static func detections(_ output: String) throws -> String {
         let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
@@ -40,19 +50,21 @@ struct WorkerCommandTests {
         defer { worker.terminate() }
         let photos = ["darknet_dog", "voc_000456"].map { Assets.root.appendingPathComponent("images/\($0).jpg").path }
         let common = ["--model", DetectCommandTests.model, "--json", "--threshold", "0.2"] + photos
-        let local = try DetectCommandTests.run(common)
-        let remote = try DetectCommandTests.run(
+        let local = try await Self.run(common)
+        let remote = try await Self.run(
             common + ["--backend", "remote", "--remote", "http://127.0.0.1:\(port)"])
         #expect(local.status == 0 && remote.status == 0, "\(remote.errors)")
         #expect(try Self.detections(remote.output) == Self.detections(local.output))
         #expect(remote.output.contains("\"backend\" : \"remote\""))
+        #expect(remote.errors.contains("remote: 2 inferences on remotes, 0 failed, 0 run locally"), "\(remote.errors)")
 
         worker.terminate()
         worker.waitUntilExit()
-        let fallback = try DetectCommandTests.run(
+        let fallback = try await Self.run(
             common + ["--backend", "remote", "--remote", "http://127.0.0.1:\(port)"])
         #expect(fallback.status == 0, "\(fallback.errors)")
         #expect(try Self.detections(fallback.output) == Self.detections(local.output))
+        #expect(fallback.errors.contains("0 inferences on remotes, 1 failed, 2 run locally"), "\(fallback.errors)")
     }
 
     @Test(arguments: [
@@ -63,12 +75,13 @@ struct WorkerCommandTests {
             "--remote-timeout-ms"
         ),
         (["worker", "--backend", "remote"], "cpu, accelerator or auto"),
+        (["detect", "--remote", "http://a:1"], "need --backend remote"),
         (["worker", "--port", "0"], "--port"),
         (["worker", "--max-body-mb", "nan"], "--max-body-mb"),
     ])
-    func badRemoteAndWorkerFlagsAreUsageErrors(arguments: [String], message: String) throws {
+    func badRemoteAndWorkerFlagsAreUsageErrors(arguments: [String], message: String) async throws {
         let photo = Assets.root.appendingPathComponent("images/darknet_dog.jpg").path
-        let result = try DetectCommandTests.run(
+        let result = try await Self.run(
             arguments + (arguments[0] == "detect" ? [photo] : ["--model", DetectCommandTests.model]))
         #expect(result.status == 64, "\(arguments): \(result.errors)")
         #expect(result.errors.contains(message), "\(arguments): \(result.errors)")

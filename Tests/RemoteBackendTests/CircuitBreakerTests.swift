@@ -11,7 +11,8 @@ struct CircuitBreakerTests {
         func admits(after elapsed: Duration) -> Bool { breaker.admit(now: start + elapsed) }
         #expect(admits(after: .zero))
         breaker.failed(now: start)
-        #expect(breaker.isOpen)
+        breaker.failed(now: start + .milliseconds(50))
+        #expect(breaker.isOpen, "a request sent before it opened failing later changes nothing")
         #expect(!admits(after: .milliseconds(99)))
         #expect(admits(after: .milliseconds(100)))
         #expect(!admits(after: .milliseconds(100)), "one trial at a time")

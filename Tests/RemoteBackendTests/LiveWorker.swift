@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Server
 import ServiceLifecycle
+import Testing
 
 /// A KServe v2 server on a real socket of 127.0.0.1, in a service group of its own, its model loaded.
 struct LiveWorker<Model: TensorModel> {
@@ -26,6 +27,7 @@ struct LiveWorker<Model: TensorModel> {
         var iterator = ports.makeAsyncIterator()
         let bound = await iterator.next() ?? 0
         for _ in 0..<3000 where server.state.current == nil { try await Task.sleep(for: .milliseconds(10)) }
+        if server.state.current == nil { Issue.record("the worker's model did not load within 30 s") }
         return Self(group: group, port: bound, running: running)
     }
 
