@@ -1,6 +1,8 @@
 import Engine
 
-/// DEPTHWISE_CONV_2D: each channel convolved with its own filter, accumulated in the output row.
+/// DEPTHWISE_CONV_2D: each channel convolved with its own filter, accumulated in the output row. On
+/// CFloatKernels where it runs (depth multiplier 1), through an indirection buffer with the output stage fused
+/// where it is a float bias and clamp; else in Swift SIMD here.
 ///
 /// On quantized models every product and sum is an integer far below 2^24, so the float accumulators are exact and
 /// only the requantization rounds, as in TFLite.
@@ -19,12 +21,15 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     /// Per part: the input and filter offsets of the current pixel's taps inside the input, and of the current row's
     /// taps for its interior pixels (no heap in `run`).
     private let tapScratch: UnsafeMutablePointer<Int>
+    /// CFloatKernels' plan, nil where the loops below run.
+    let plan: FloatKernelPlan?
 
     init(
         input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, window: Window,
         geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer,
-        threads: Int
+        plan: FloatKernelPlan?, threads: Int
     ) {
+        self.plan = plan
         self.input = input
         self.output = output
         self.filter = filter
@@ -54,6 +59,13 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
         let (padTop, padLeft) = (geometry.padTop, geometry.padLeft)
         let first = part * rowsPerPart
+        if let plan {
+            let lines = min(rowsPerPart, batches * outputHeight - first)
+            let (pixel, count) = (first * outputWidth, lines * outputWidth)
+            plan.depthwise(first: pixel, count: count, output: destinationBase, channels: channels)
+            if !plan.fusesOutputStage { requantizer.apply(destinationBase + pixel * channels, rows: count) }
+            return
+        }
         let tapCapacity = filterHeight &* filterWidth
         // Per part: one pixel's taps (edges), then the row's taps shared by its interior pixels.
         let inputTaps = tapScratch + part &* tapCapacity &* 4

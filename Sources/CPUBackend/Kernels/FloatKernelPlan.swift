@@ -1,0 +1,39 @@
+import CFloatKernels
+
+/// A float convolution (or depthwise convolution) planned for CFloatKernels: its packed weights, its indirection
+/// buffer, and its output stage where that is a plain bias and clamp (fused into the kernel's stores).
+struct FloatKernelPlan {
+    let isa: FloatKernelISA
+    /// Panels of output channels, bias first (fk_pack, fk_pack_depthwise).
+    let weights: UnsafeMutablePointer<Float>
+    /// Per output pixel, `taps` input pointers; nil for a 1x1 stride-1 convolution, whose input rows are the GEMM's.
+    let indirection: UnsafeMutablePointer<UnsafePointer<Float>?>?
+    let taps: Int
+    /// The fused clamp (the whole float line where the requantizer runs after the kernel).
+    let low: Float, high: Float
+    /// Whether the bias and clamp are the whole output stage; if not, the requantizer still runs on the results.
+    let fusesOutputStage: Bool
+
+    /// Output pixels [first, first + count) of a convolution over `input` (NHWC, `inputChannels` per pixel).
+    func convolve(
+        first: Int, count: Int, input: UnsafePointer<Float>, inputChannels: Int, output: UnsafeMutablePointer<Float>,
+        channels: Int
+    ) {
+        if let indirection {
+            fk_convolution(
+                isa.rawValue, Int32(count), Int32(channels), Int32(taps), Int32(inputChannels),
+                indirection + first * taps, weights, low, high, output + first * channels, Int32(channels))
+        } else {
+            fk_gemm(
+                isa.rawValue, Int32(count), Int32(channels), Int32(inputChannels), input + first * inputChannels,
+                Int32(inputChannels), weights, low, high, output + first * channels, Int32(channels))
+        }
+    }
+
+    /// Output pixels [first, first + count) of a depthwise convolution of `channels` channels.
+    func depthwise(first: Int, count: Int, output: UnsafeMutablePointer<Float>, channels: Int) {
+        fk_depthwise(
+            isa.rawValue, Int32(count), Int32(channels), Int32(taps), indirection! + first * taps, weights, low, high,
+            output + first * channels)
+    }
+}
