@@ -110,15 +110,15 @@ void fk_gemm(int isa, int rows, int channels, int depth, const float *input, int
     abort();
 }
 
-void fk_depthwise(int isa, int pixels, int channels, int taps, const float *const *indirection, const float *packed,
-                  float low, float high, float *output) {
+void fk_depthwise(int isa, const fk_depthwise_window *window, const float *input, int firstRow, int rows,
+                  const float *packed, float low, float high, float *output) {
 #if defined(__x86_64__)
     if (isa == FK_ISA_AVX512) {
-        fk_depthwise_avx512(pixels, channels, taps, indirection, packed, low, high, output);
+        fk_depthwise_avx512(window, input, firstRow, rows, packed, low, high, output);
         return;
     }
     if (isa == FK_ISA_AVX2) {
-        fk_depthwise_avx2(pixels, channels, taps, indirection, packed, low, high, output);
+        fk_depthwise_avx2(window, input, firstRow, rows, packed, low, high, output);
         return;
     }
 #endif

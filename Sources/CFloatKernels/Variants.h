@@ -2,6 +2,8 @@
 #ifndef SSD_FLOAT_KERNEL_VARIANTS_H
 #define SSD_FLOAT_KERNEL_VARIANTS_H
 
+#include "FloatKernels.h"
+
 #if defined(__x86_64__)
 #define FK_DECLARE_VARIANT(suffix)                                                                                 \
     void fk_convolution_##suffix(int rows, int channels, int taps, int inputChannels,                              \
@@ -9,7 +11,7 @@
                                  float *output, int outputStride);                                                 \
     void fk_gemm_##suffix(int rows, int channels, int depth, const float *input, int inputStride,                 \
                           const float *packed, float low, float high, float *output, int outputStride);            \
-    void fk_depthwise_##suffix(int pixels, int channels, int taps, const float *const *indirection,               \
+    void fk_depthwise_##suffix(const fk_depthwise_window *window, const float *input, int firstRow, int rows,      \
                                const float *packed, float low, float high, float *output);
 
 FK_DECLARE_VARIANT(avx512)

@@ -31,7 +31,8 @@ extension CPUModel {
             fk_pack(isa.rawValue, Int32(channels), Int32(depth), values, bias, weights)
         }
         var indirection: UnsafeMutablePointer<UnsafePointer<Float>?>?
-        if depthwise || !Convolution.isPointwise(window: window, filterHeight: filterHeight, filterWidth: filterWidth) {
+        if !depthwise && !Convolution.isPointwise(window: window, filterHeight: filterHeight, filterWidth: filterWidth)
+        {
             let count = IndirectionBuffer.count(
                 output: output.shape, filterHeight: filterHeight, filterWidth: filterWidth)
             let buffer = allocate(bytes: count * MemoryLayout<UnsafePointer<Float>>.stride)
@@ -44,8 +45,18 @@ extension CPUModel {
                 zeros: zeros)
             indirection = buffer
         }
-        return FloatKernelPlan(
+        var plan = FloatKernelPlan(
             isa: isa, weights: weights, indirection: indirection, taps: taps, low: range.lowerBound,
             high: range.upperBound, fusesOutputStage: bias != nil)
+        if depthwise {
+            plan.window = fk_depthwise_window(
+                inputHeight: Int32(input.shape[1]), inputWidth: Int32(input.shape[2]), channels: Int32(channels),
+                outputHeight: Int32(geometry.outputHeight), outputWidth: Int32(geometry.outputWidth),
+                filterHeight: Int32(filterHeight), filterWidth: Int32(filterWidth),
+                strideHeight: Int32(window.strideHeight), strideWidth: Int32(window.strideWidth),
+                dilationHeight: Int32(window.dilationHeight), dilationWidth: Int32(window.dilationWidth),
+                padTop: Int32(geometry.padTop), padLeft: Int32(geometry.padLeft))
+        }
+        return plan
     }
 }

@@ -46,7 +46,11 @@ struct FloatKernelTests {
         .init(
             height: 6, width: 7, inputChannels: 24, outputChannels: 24, filter: 3,
             padding: .explicit(top: 0, left: 2, bottom: 1, right: 0)),
+        .init(
+            height: 12, width: 11, inputChannels: 20, outputChannels: 20, filter: 3, stride: 2,
+            padding: .explicit(top: 1, left: 0, bottom: 2, right: 1), activation: .relu),
         .init(height: 1, width: 1, inputChannels: 40, outputChannels: 40, filter: 3),
+        .init(height: 2, width: 17, inputChannels: 32, outputChannels: 32, filter: 3, dilation: 2),
         .init(height: 8, width: 9, inputChannels: 5, outputChannels: 5, filter: 5, padding: .valid),
     ]
 

@@ -51,10 +51,20 @@ void fk_convolution(int isa, int rows, int channels, int taps, int inputChannels
 void fk_gemm(int isa, int rows, int channels, int depth, const float *input, int inputStride, const float *packed,
              float low, float high, float *output, int outputStride);
 
-/// A depthwise convolution (one filter per channel, depth multiplier 1) over an indirection buffer of `taps`
-/// pointers per output pixel, each to the first channel of an input pixel (or to `channels` zeros); outputs are
-/// `channels` floats apart.
-void fk_depthwise(int isa, int pixels, int channels, int taps, const float *const *indirection, const float *packed,
-                  float low, float high, float *output);
+/// The window of a depthwise convolution over one NHWC image.
+typedef struct {
+    int inputHeight, inputWidth, channels;
+    int outputHeight, outputWidth;
+    int filterHeight, filterWidth;
+    int strideHeight, strideWidth, dilationHeight, dilationWidth;
+    /// Rows above and columns left of the input that the window treats as zeros.
+    int padTop, padLeft;
+} fk_depthwise_window;
+
+/// A depthwise convolution (one filter per channel, depth multiplier 1) of output rows [firstRow, firstRow +
+/// rows) of one image, read directly from `input`: output[y][x][c] = clamp(bias[c] + sum over the taps inside
+/// the input of input * weight, low, high). Weights packed by fk_pack_depthwise.
+void fk_depthwise(int isa, const fk_depthwise_window *window, const float *input, int firstRow, int rows,
+                  const float *packed, float low, float high, float *output);
 
 #endif

@@ -1,8 +1,8 @@
 import Engine
 
 /// DEPTHWISE_CONV_2D: each channel convolved with its own filter, accumulated in the output row. On
-/// CFloatKernels where it runs (depth multiplier 1), through an indirection buffer with the output stage fused
-/// where it is a float bias and clamp; else in Swift SIMD here.
+/// CFloatKernels where it runs (depth multiplier 1), with the output stage fused where it is a float bias and
+/// clamp; else in Swift SIMD here.
 ///
 /// On quantized models every product and sum is an integer far below 2^24, so the float accumulators are exact and
 /// only the requantization rounds, as in TFLite.
@@ -61,9 +61,10 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         let first = part * rowsPerPart
         if let plan {
             let lines = min(rowsPerPart, batches * outputHeight - first)
-            let (pixel, count) = (first * outputWidth, lines * outputWidth)
-            plan.depthwise(first: pixel, count: count, output: destinationBase, channels: channels)
-            if !plan.fusesOutputStage { requantizer.apply(destinationBase + pixel * channels, rows: count) }
+            plan.depthwise(first: first, count: lines, input: source, output: destinationBase)
+            if !plan.fusesOutputStage {
+                requantizer.apply(destinationBase + first * outputWidth * channels, rows: lines * outputWidth)
+            }
             return
         }
         let tapCapacity = filterHeight &* filterWidth

@@ -6,8 +6,11 @@ struct FloatKernelPlan {
     let isa: FloatKernelISA
     /// Panels of output channels, bias first (fk_pack, fk_pack_depthwise).
     let weights: UnsafeMutablePointer<Float>
-    /// Per output pixel, `taps` input pointers; nil for a 1x1 stride-1 convolution, whose input rows are the GEMM's.
+    /// Per output pixel, `taps` input pointers; nil for a 1x1 stride-1 convolution, whose input rows are the GEMM's,
+    /// and for a depthwise one, which reads its input directly through `window`.
     let indirection: UnsafeMutablePointer<UnsafePointer<Float>?>?
+    /// A depthwise convolution's window over one image.
+    var window = fk_depthwise_window()
     let taps: Int
     /// The fused clamp (the whole float line where the requantizer runs after the kernel).
     let low: Float, high: Float
@@ -30,10 +33,22 @@ struct FloatKernelPlan {
         }
     }
 
-    /// Output pixels [first, first + count) of a depthwise convolution of `channels` channels.
-    func depthwise(first: Int, count: Int, output: UnsafeMutablePointer<Float>, channels: Int) {
-        fk_depthwise(
-            isa.rawValue, Int32(count), Int32(channels), Int32(taps), indirection! + first * taps, weights, low, high,
-            output + first * channels)
+    /// Output rows [first, first + count) of a depthwise convolution, counted across the batch.
+    func depthwise(first: Int, count: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let (inputImage, outputHeight) = (
+            Int(window.inputHeight * window.inputWidth * window.channels), Int(window.outputHeight)
+        )
+        let outputImage = outputHeight * Int(window.outputWidth * window.channels)
+        var line = first
+        var window = window
+        while line < first + count {
+            // One image at a time: the kernel's rows are one image's.
+            let (image, row) = (line / outputHeight, line % outputHeight)
+            let rows = min(first + count - line, outputHeight - row)
+            fk_depthwise(
+                isa.rawValue, &window, input + image * inputImage, Int32(row), Int32(rows), weights, low, high,
+                output + image * outputImage)
+            line += rows
+        }
     }
 }
