@@ -103,21 +103,29 @@ final class CPUModel: PreparedModel {
         for index in layout.constantsReadAsData {
             constantStorage[index] = allocateFloats(StoredValues.of(tensors[index]))
         }
-        func stored(_ index: Int) -> StoredTensor {
-            let root = layout.storageRoot[index]
-            let pointer =
-                constantStorage[root]
-                ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
-            return StoredTensor(
-                pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
-        }
-
+        // A float input's stored form is its bytes: kernels read the caller's buffer in place (no node writes a
+        // graph input) rather than a copy, which cost about 2% of UltraFace's network per run.
+        var inputStorage: [Int: UnsafeMutablePointer<Float>] = [:]
         for index in inputIndices {
             let buffer = UnsafeMutableRawBufferPointer(
                 start: allocate(bytes: tensors[index].byteCount),
                 count: tensors[index].byteCount)
             inputBuffers.append(buffer)
-            kernels.append(InputConversion(source: buffer, destination: stored(index)))
+            if tensors[index].dataType == .float32 && tensors[index].quantization == nil {
+                inputStorage[index] = buffer.baseAddress!.bindMemory(
+                    to: Float.self, capacity: tensors[index].elementCount)
+            }
+        }
+        func stored(_ index: Int) -> StoredTensor {
+            let root = layout.storageRoot[index]
+            let pointer =
+                constantStorage[root] ?? inputStorage[root]
+                ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
+            return StoredTensor(
+                pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
+        }
+        for (position, index) in inputIndices.enumerated() where inputStorage[index] == nil {
+            kernels.append(InputConversion(source: inputBuffers[position], destination: stored(index)))
         }
         allocateIntegerScratch()
         for (position, node) in graph.nodes.enumerated() {

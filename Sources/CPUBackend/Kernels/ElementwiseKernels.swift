@@ -102,7 +102,7 @@ extension Arithmetic {
     }
 }
 
-/// Graph inputs into stored form: uint8 to `q - zeroPoint`, float copied.
+/// Quantized graph inputs into stored form: uint8 to `q - zeroPoint` (float inputs are read in place).
 final class InputConversion: SerialKernel {
     let source: UnsafeMutableRawBufferPointer
     let destination: StoredTensor
