@@ -39,10 +39,16 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         self.filterWidth = filterWidth
         self.depthMultiplier = depthMultiplier
         self.requantizer = requantizer
-        // Parts are output rows (y), each a few image rows wide.
-        (parts, rowsPerPart) = rowPartition(
-            rows: output.shape[0] * output.shape[1],
-            bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
+        // Parts are output rows (y), each a few image rows wide. rowPartition's floor of 8 rows a part is meant for
+        // pixel rows; an image row of a small late layer (15x20x128) is work enough to share between threads.
+        let lines = output.shape[0] * output.shape[1]
+        var partition = rowPartition(
+            rows: lines, bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
+        if partition.parts < threads && lines >= threads && output.shape[2] * output.shape[3] >= 1024 {
+            partition.rowsPerPart = (lines + threads - 1) / threads
+            partition.parts = (lines + partition.rowsPerPart - 1) / partition.rowsPerPart
+        }
+        (parts, rowsPerPart) = partition
         tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 4)
     }
 
