@@ -35,6 +35,8 @@ int fk_selected_isa(void) {
 
 int fk_panel_width(int isa) { return isa == FK_ISA_AVX512 ? 16 : 8; }
 
+int fk_tile_rows(int isa) { return isa == FK_ISA_AVX512 ? 8 : 6; }
+
 static size_t panels(int isa, int channels) {
     int width = fk_panel_width(isa);
     return (size_t)((channels + width - 1) / width);

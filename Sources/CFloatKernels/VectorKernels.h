@@ -11,7 +11,8 @@
 
 // One tile: MR output pixels (rows past `rows` repeat the last one and are not stored) by `vectors` vectors of
 // channels, whose panels lie `panelStride` floats apart. With an indirection buffer the rows' inputs are its
-// pointers, tap by tap; without one (a GEMM) they are `base` + row * `stride`, one tap of `depth` floats.
+// pointers, MR per tap (the tile's rows, padded to MR), tap by tap; without one (a GEMM) they are `base` + row *
+// `stride`, one tap of `depth` floats.
 static inline __attribute__((always_inline)) TARGET void SUFFIX(tile)(
     const int vectors, const int indirect, int rows, int columns, int taps, int depth,
     const float *const *indirection, const float *base, size_t stride, const float *panel, size_t panelStride,
@@ -26,7 +27,7 @@ static inline __attribute__((always_inline)) TARGET void SUFFIX(tile)(
         const float *a[MR];
         UNROLL for (int i = 0; i < MR; i++) {
             int r = i < rows ? i : rows - 1;
-            a[i] = indirect ? indirection[(size_t)r * taps + t] : base + (size_t)r * stride;
+            a[i] = indirect ? indirection[(size_t)t * MR + i] : base + (size_t)r * stride;
         }
         for (int k = 0; k < depth; k++) {
             VEC w0 = LOAD(w), w1 = w0;
@@ -70,7 +71,7 @@ static inline __attribute__((always_inline)) TARGET void SUFFIX(multiply)(
     VEC lowVector = SET1(low), highVector = SET1(high);
     for (int m = 0; m < rows; m += MR) {
         int tileRows = rows - m < MR ? rows - m : MR;
-        const float *const *tileIndirection = indirect ? indirection + (size_t)m * taps : indirection;
+        const float *const *tileIndirection = indirect ? indirection + (size_t)m * taps : indirection;  // m / MR tiles
         const float *tileBase = indirect ? base : base + (size_t)m * stride;
         float *tileOutput = output + (size_t)m * outputStride;
         int n = 0;

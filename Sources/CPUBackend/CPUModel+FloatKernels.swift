@@ -34,7 +34,7 @@ extension CPUModel {
         if !depthwise && !Convolution.isPointwise(window: window, filterHeight: filterHeight, filterWidth: filterWidth)
         {
             let count = IndirectionBuffer.count(
-                output: output.shape, filterHeight: filterHeight, filterWidth: filterWidth)
+                output: output.shape, filterHeight: filterHeight, filterWidth: filterWidth, tileRows: isa.tileRows)
             let buffer = allocate(bytes: count * MemoryLayout<UnsafePointer<Float>>.stride)
                 .bindMemory(to: UnsafePointer<Float>?.self, capacity: count)
             // A pixel's worth of zeros for the taps outside the input (allocate zeroes its memory).
@@ -42,7 +42,7 @@ extension CPUModel {
             IndirectionBuffer.fill(
                 buffer, input: input, outputHeight: geometry.outputHeight, outputWidth: geometry.outputWidth,
                 window: window, geometry: geometry, filterHeight: filterHeight, filterWidth: filterWidth,
-                zeros: zeros)
+                tileRows: isa.tileRows, zeros: zeros)
             indirection = buffer
         }
         var plan = FloatKernelPlan(

@@ -40,9 +40,13 @@ size_t fk_packed_depthwise_size(int isa, int channels, int taps);
 /// Packs a depthwise filter (`weights` [taps][channels]) and `bias` (or NULL) into panels as fk_pack does.
 void fk_pack_depthwise(int isa, int channels, int taps, const float *weights, const float *bias, float *packed);
 
-/// A convolution over an indirection buffer: for each of `rows` output pixels, `taps` pointers (tap-major within
-/// the pixel, in the filter's order) to `inputChannels` input floats, or to zeros where the window leaves the
-/// input. output[row][c] = clamp(bias[c] + sum over taps and input channels, low, high); output rows are
+/// Output pixels per register tile of `isa`'s convolution kernel.
+int fk_tile_rows(int isa);
+
+/// A convolution over an indirection buffer of pointers to `inputChannels` input floats (or to zeros where the
+/// window leaves the input): output pixels in tiles of fk_tile_rows(isa), the last padded with repeats; per tile,
+/// per tap (in the filter's order), one pointer per pixel of the tile. output[row][c] = clamp(bias[c] + sum over
+/// taps and input channels, low, high) for `rows` rows from the buffer's first tile; output rows are
 /// `outputStride` floats apart.
 void fk_convolution(int isa, int rows, int channels, int taps, int inputChannels, const float *const *indirection,
                     const float *packed, float low, float high, float *output, int outputStride);

@@ -60,11 +60,18 @@ final class Convolution: CPUKernel, PartitionedKernel {
         self.filterHeight = filterHeight
         self.filterWidth = filterWidth
         self.requantizer = requantizer
-        var repackedRows = filterHeight * filterWidth * input.shape[3]
-        if case .packed = arithmetic { repackedRows = 0 }  // packed once, at planning
-        (parts, rowsPerPart) = rowPartition(
-            rows: output.shape[0] * output.shape[1] * output.shape[2],
-            bytesPerRow: output.shape[3] * 4, threads: threads, repackedRows: repackedRows)
+        let rows = output.shape[0] * output.shape[1] * output.shape[2]
+        guard case .packed(let plan) = arithmetic else {
+            (parts, rowsPerPart) = rowPartition(
+                rows: rows, bytesPerRow: output.shape[3] * 4, threads: threads,
+                repackedRows: filterHeight * filterWidth * input.shape[3])
+            return
+        }
+        // Packed once, at planning; parts start on a register tile (the indirection buffer is grouped by tiles).
+        let partition = rowPartition(rows: rows, bytesPerRow: output.shape[3] * 4, threads: threads)
+        let tile = plan.isa.tileRows
+        rowsPerPart = (partition.rowsPerPart + tile - 1) / tile * tile
+        parts = (rows + rowsPerPart - 1) / rowsPerPart
     }
 
     /// Whether the input itself is the patch matrix.

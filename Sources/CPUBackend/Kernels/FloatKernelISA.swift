@@ -15,6 +15,9 @@ enum FloatKernelISA: Int32, CaseIterable, CustomStringConvertible {
     /// Output channels per packed panel (the vector width in floats).
     var panelWidth: Int { Int(fk_panel_width(rawValue)) }
 
+    /// Output pixels per register tile of the convolution kernel (its indirection buffer's grouping).
+    var tileRows: Int { Int(fk_tile_rows(rawValue)) }
+
     /// As SSD_CPU_ISA spells it.
     var description: String {
         switch self {

@@ -17,7 +17,8 @@ struct FloatKernelPlan {
     /// Whether the bias and clamp are the whole output stage; if not, the requantizer still runs on the results.
     let fusesOutputStage: Bool
 
-    /// Output pixels [first, first + count) of a convolution over `input` (NHWC, `inputChannels` per pixel).
+    /// Output pixels [first, first + count) of a convolution over `input` (NHWC, `inputChannels` per pixel);
+    /// `first` a multiple of the ISA's tile rows where there is an indirection buffer.
     func convolve(
         first: Int, count: Int, input: UnsafePointer<Float>, inputChannels: Int, output: UnsafeMutablePointer<Float>,
         channels: Int
