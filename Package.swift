@@ -116,6 +116,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/IOBench"),
+        // CFloatKernels against im2col + OpenBLAS on UltraFace's convolution shapes, each checked (C: it calls both).
+        .executableTarget(
+            name: "float-kernel-bench", dependencies: ["CFloatKernels", "COpenBLAS"],
+            path: "Benchmarks/FloatKernelBench", linkerSettings: [.linkedLibrary("m")]),
 
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .target(name: "TestSupport", dependencies: ["CAllocationCounter", "Engine"], path: "Tests/TestSupport"),
