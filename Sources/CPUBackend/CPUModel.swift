@@ -247,7 +247,7 @@ final class CPUModel: PreparedModel {
                 left: input, right: stored(node.inputs[1]), output: output, arithmetic: arithmetic,
                 activation: activation)
         case .softmax(let beta):
-            return Softmax(input: input, output: output, beta: beta)
+            return Softmax(input: input, output: output, beta: beta, threads: pool.threads)
         case .slice(let begin, _):
             return Slice(input: input, output: output, begin: begin)
         case .logistic, .relu, .relu6, .exp, .quantize, .dequantize:
