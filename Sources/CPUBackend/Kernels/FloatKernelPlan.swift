@@ -6,8 +6,9 @@ struct FloatKernelPlan {
     let isa: FloatKernelISA
     /// Panels of output channels, bias first (fk_pack, fk_pack_depthwise).
     let weights: UnsafeMutablePointer<Float>
-    /// Per output pixel, `taps` input pointers; nil for a 1x1 stride-1 convolution, whose input rows are the GEMM's,
-    /// and for a depthwise one, which reads its input directly through `window`.
+    /// Per output pixel, `taps` input pointers, grouped by register tile (IndirectionBuffer); nil for a 1x1
+    /// stride-1 convolution, whose input rows are the GEMM's, and for a depthwise one, which reads its input
+    /// directly through `window`.
     let indirection: UnsafeMutablePointer<UnsafePointer<Float>?>?
     /// A depthwise convolution's window over one image.
     var window = fk_depthwise_window()
