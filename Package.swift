@@ -57,9 +57,10 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CTurboJPEG", "CPNG"]),
         // Knows nothing of images, HTTP or SSD: model formats, graph IR, backends.
         .target(name: "Engine", linkerSettings: [.linkedLibrary("m")]),
-        // The CPU backend: OpenBLAS SGEMM and vectorized Swift kernels.
+        // The CPU backend: its own float convolution kernels, OpenBLAS SGEMM where they cannot run, and vectorized
+        // Swift kernels.
         .target(
-            name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM"],
+            name: "CPUBackend", dependencies: ["Engine", "COpenBLAS", "CQuantizedGEMM", "CFloatKernels"],
             swiftSettings: cpuKernelSettings),
         // The accelerator backend: the CUDA driver and NVRTC opened at run time (no CUDA needed to build).
         .target(name: "CUDABackend", dependencies: ["Engine"]),
@@ -76,6 +77,9 @@ let package = Package(
             ]),
         // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
         .target(name: "CQuantizedGEMM"),
+        // The float convolution kernels (indirect GEMM, GEMM, depthwise; AVX-512 and AVX2 + FMA intrinsics chosen at
+        // run time, which Swift cannot emit): twice OpenBLAS's SGEMM on these small-channel layers, and no im2col.
+        .target(name: "CFloatKernels"),
         // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
         .target(name: "SSD", dependencies: ["Engine", "Preprocess", "ImageIO"], linkerSettings: [.linkedLibrary("m")]),
         // The four-function handler contract (SageMaker's inference.py), typed: what the HTTP front knows of a model.
@@ -126,6 +130,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/IOBench"),
+        // CFloatKernels against im2col + OpenBLAS on UltraFace's convolution shapes, each checked (C: it calls both).
+        .executableTarget(
+            name: "float-kernel-bench", dependencies: ["CFloatKernels", "COpenBLAS"],
+            path: "Benchmarks/FloatKernelBench", linkerSettings: [.linkedLibrary("m")]),
 
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .target(name: "TestSupport", dependencies: ["CAllocationCounter", "Engine"], path: "Tests/TestSupport"),

@@ -6,8 +6,8 @@ import Engine
     import Glibc
 #endif
 
-/// The CPU backend: convolutions as OpenBLAS SGEMMs, depthwise and element-wise work in Swift SIMD, all
-/// intermediates in one arena planned at load.
+/// The CPU backend: convolutions on its own float kernels (CFloatKernels; OpenBLAS SGEMM on CPUs without AVX2) or
+/// the 8-bit one, element-wise work in Swift SIMD, all intermediates in one arena planned at load.
 ///
 /// Quantized models run in float with TFLite's requantization at every op's output: stored values are the exact
 /// integers TFLite computes with, so results differ from its reference kernels only where a float rounding lands
@@ -18,7 +18,10 @@ public struct CPUBackend: Backend {
     /// Whether quantized convolutions may use the 8-bit kernel (when the CPU has it).
     public let integerConvolutions: Bool
 
-    /// `integerConvolutions: false` keeps quantized convolutions on float SGEMM (for comparison and tests).
+    /// Which float convolution kernels models get; tests pick each variant.
+    var floatKernels = FloatKernels.selected
+
+    /// `integerConvolutions: false` keeps quantized convolutions on the float kernels (for comparison and tests).
     public init(integerConvolutions: Bool = true) { self.integerConvolutions = integerConvolutions }
 
     /// Whether this CPU runs the 8-bit kernel (AVX-512 VNNI).
@@ -67,7 +70,7 @@ public struct CPUBackend: Backend {
         try checkSupport(graph)
         let model = CPUModel(
             graph: try graph.validated(), options: options,
-            integerConvolutions: integerConvolutions && Self.hasIntegerConvolutions)
+            integerConvolutions: integerConvolutions && Self.hasIntegerConvolutions, floatISA: floatKernels.isa)
         model.warmUp(thorough: options.thoroughWarmUp)
         return model
     }

@@ -18,12 +18,15 @@ final class CPUModel: PreparedModel {
 
     /// Whether quantized convolutions run on the 8-bit kernel.
     let integerConvolutions: Bool
+    /// CFloatKernels' variant for float convolutions; nil where the CPU runs none (OpenBLAS then).
+    let floatISA: FloatKernelISA?
     /// Scratch of the 8-bit kernel, shared by all convolutions: uint8 activation rows and their row terms.
     private var integerActivations: UnsafeMutablePointer<UInt8>?
     private var integerRowTerms: UnsafeMutablePointer<Int32>?
 
-    init(graph: Graph, options: BackendOptions, integerConvolutions: Bool) {
+    init(graph: Graph, options: BackendOptions, integerConvolutions: Bool, floatISA: FloatKernelISA?) {
         self.integerConvolutions = integerConvolutions
+        self.floatISA = floatISA
         self.graph = graph
         inputIndices = graph.inputs
         outputIndices = graph.outputs + options.extraOutputs
@@ -64,14 +67,14 @@ final class CPUModel: PreparedModel {
 
     static let multithreadedWarmUp = Duration.milliseconds(200)
 
-    private func allocate(bytes: Int) -> UnsafeMutableRawPointer {
+    func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: ArenaPlanner.alignment)
         pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))
         allocations.append(pointer)
         return pointer
     }
 
-    private func allocateFloats(_ values: [Float]) -> UnsafeMutablePointer<Float> {
+    func allocateFloats(_ values: [Float]) -> UnsafeMutablePointer<Float> {
         let pointer = allocate(bytes: values.count * 4).bindMemory(to: Float.self, capacity: values.count)
         pointer.update(from: values, count: values.count)
         return pointer
@@ -83,6 +86,7 @@ final class CPUModel: PreparedModel {
         // Im2col scratch for the convolutions that need it, live during their own step.
         let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4) { _, node in
             guard case .conv2D(let parameters) = node.operation else { return 0 }
+            if floatISA != nil && !runsOnIntegers(node) { return 0 }  // an indirection buffer instead
             let filter = tensors[node.inputs[1]].shape
             guard !Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
             else { return 0 }
@@ -99,21 +103,29 @@ final class CPUModel: PreparedModel {
         for index in layout.constantsReadAsData {
             constantStorage[index] = allocateFloats(StoredValues.of(tensors[index]))
         }
-        func stored(_ index: Int) -> StoredTensor {
-            let root = layout.storageRoot[index]
-            let pointer =
-                constantStorage[root]
-                ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
-            return StoredTensor(
-                pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
-        }
-
+        // A float input's stored form is its bytes: kernels read the caller's buffer in place (no node writes a
+        // graph input) rather than a copy, which cost about 2% of UltraFace's network per run.
+        var inputStorage: [Int: UnsafeMutablePointer<Float>] = [:]
         for index in inputIndices {
             let buffer = UnsafeMutableRawBufferPointer(
                 start: allocate(bytes: tensors[index].byteCount),
                 count: tensors[index].byteCount)
             inputBuffers.append(buffer)
-            kernels.append(InputConversion(source: buffer, destination: stored(index)))
+            if tensors[index].dataType == .float32 && tensors[index].quantization == nil {
+                inputStorage[index] = buffer.baseAddress!.bindMemory(
+                    to: Float.self, capacity: tensors[index].elementCount)
+            }
+        }
+        func stored(_ index: Int) -> StoredTensor {
+            let root = layout.storageRoot[index]
+            let pointer =
+                constantStorage[root] ?? inputStorage[root]
+                ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
+            return StoredTensor(
+                pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
+        }
+        for (position, index) in inputIndices.enumerated() where inputStorage[index] == nil {
+            kernels.append(InputConversion(source: inputBuffers[position], destination: stored(index)))
         }
         allocateIntegerScratch()
         for (position, node) in graph.nodes.enumerated() {
@@ -185,27 +197,39 @@ final class CPUModel: PreparedModel {
             let geometry = parameters.window.geometry(
                 inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
-            let arithmetic: Convolution.Arithmetic =
-                runsOnIntegers(node)
-                ? .integer(integerGEMM(node)) : .float(filter: allocateFloats(StoredValues.of(filter)))
+            let stage = requantizer(node, input: input, output: output, activation: parameters.activation)
+            let arithmetic: Convolution.Arithmetic
+            if runsOnIntegers(node) {
+                arithmetic = .integer(integerGEMM(node))
+            } else if let floatISA {
+                arithmetic = .packed(
+                    floatKernelPlan(
+                        isa: floatISA, node: node, input: input, output: output, window: parameters.window,
+                        geometry: geometry, requantizer: stage, depthwise: false))
+            } else {
+                arithmetic = .float(filter: allocateFloats(StoredValues.of(filter)))
+            }
             return Convolution(
                 input: input, output: output, arithmetic: arithmetic, patches: patches, window: parameters.window,
                 geometry: geometry, filterHeight: filter.shape[1],
-                filterWidth: filter.shape[2],
-                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
-                threads: pool.threads)
+                filterWidth: filter.shape[2], requantizer: stage, threads: pool.threads)
         case .depthwiseConv2D(let parameters):
             let filter = tensors[node.inputs[1]]
             let geometry = parameters.window.geometry(
                 inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
+            let stage = requantizer(node, input: input, output: output, activation: parameters.activation)
+            var plan: FloatKernelPlan?
+            if let floatISA, parameters.depthMultiplier == 1 {
+                plan = floatKernelPlan(
+                    isa: floatISA, node: node, input: input, output: output, window: parameters.window,
+                    geometry: geometry, requantizer: stage, depthwise: true)
+            }
             return DepthwiseConvolution(
                 input: input, output: output,
                 filter: allocateFloats(StoredValues.of(filter)), window: parameters.window, geometry: geometry,
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2],
-                depthMultiplier: parameters.depthMultiplier,
-                requantizer: requantizer(node, input: input, output: output, activation: parameters.activation),
-                threads: pool.threads)
+                depthMultiplier: parameters.depthMultiplier, requantizer: stage, plan: plan, threads: pool.threads)
         case .averagePool2D(let parameters), .maxPool2D(let parameters):
             let geometry = parameters.window.geometry(
                 inputHeight: input.shape[1], inputWidth: input.shape[2],
@@ -223,7 +247,7 @@ final class CPUModel: PreparedModel {
                 left: input, right: stored(node.inputs[1]), output: output, arithmetic: arithmetic,
                 activation: activation)
         case .softmax(let beta):
-            return Softmax(input: input, output: output, beta: beta)
+            return Softmax(input: input, output: output, beta: beta, threads: pool.threads)
         case .slice(let begin, _):
             return Slice(input: input, output: output, begin: begin)
         case .logistic, .relu, .relu6, .exp, .quantize, .dequantize:

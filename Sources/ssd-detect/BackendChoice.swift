@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `--backend` flag, as typed; `resolve()` turns it into what runs, once per command.
 enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
-    /// OpenBLAS and SIMD kernels.
+    /// Our own float kernels (OpenBLAS where the CPU lacks AVX2), the 8-bit kernel, and SIMD kernels.
     case cpu
     /// The CUDA backend; start-up fails, saying why, where none works.
     case accelerator

@@ -39,7 +39,7 @@ struct BenchCommand: ParsableCommand {
     )
     var image: String?
 
-    @Flag(help: "Run quantized convolutions on float SGEMM even where the 8-bit kernel would (for comparison).")
+    @Flag(help: "Run quantized convolutions on the float kernels even where the 8-bit kernel would (for comparison).")
     var floatConvolutions = false
 
     @Flag(help: "Print JSON instead of a table.")

@@ -43,7 +43,7 @@ struct ResolvedBackend: Sendable {
         switch kind {
         case .cpu where integerConvolutions && CPUBackend.hasIntegerConvolutions && quantized:
             return "cpu (int8 AVX-512 VNNI, \(threadCount))"
-        case .cpu: return "cpu (float, OpenBLAS \(CPUBackend.blasCore), \(threadCount))"
+        case .cpu: return "cpu (float, \(CPUBackend.floatKernelName), \(threadCount))"
         case .accelerator: return "accelerator (CUDA" + (device.map { ", \($0.name)" } ?? "") + ")"
         case .reference: return "reference (1 thread)"
         case .remote:

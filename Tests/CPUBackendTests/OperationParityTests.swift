@@ -7,10 +7,10 @@ import TestSupport
 /// filters, stride 2, dilation, 7x13 images, channel counts that are not multiples of 8.
 struct OperationParityTests {
     /// Runs `graph` on both backends with the same random inputs; returns (cpu, reference) output bytes.
-    static func run(_ graph: Graph, seed: UInt64, backend: CPUBackend = CPUBackend()) throws
+    static func run(_ graph: Graph, seed: UInt64, backend: CPUBackend = CPUBackend(), threads: Int = 2) throws
         -> (cpu: [UInt8], reference: [UInt8])
     {
-        let cpu = try backend.prepare(graph, options: BackendOptions(threads: 2))
+        let cpu = try backend.prepare(graph, options: BackendOptions(threads: threads))
         let reference = try ReferenceBackend().prepare(graph, options: BackendOptions())
         var inputs = TestGraphs(seed: seed &* 7919)
         inputs.fillInputs(reference)

@@ -21,11 +21,15 @@ extension PartitionedKernel where Self: CPUKernel {
 /// How to split `rows` rows of `bytesPerRow` output bytes: enough parts to keep every thread busy and each
 /// part's output within the L2 cache, where the requantization that follows the arithmetic finds it. Each part of
 /// a convolution repacks the whole filter (OpenBLAS packs both operands per call), so `repackedRows` (about the
-/// filter's depth) bounds how small a part may get.
+/// filter's depth) bounds how small a part may get. The count is a multiple of the threads where the rows allow:
+/// parts are equal, so 5 parts on 2 threads kept one thread waiting for a fifth of the time.
 func rowPartition(rows: Int, bytesPerRow: Int, threads: Int, repackedRows: Int = 0) -> (parts: Int, rowsPerPart: Int) {
     let cacheParts = (rows * bytesPerRow + 256 * 1024 - 1) / (256 * 1024)
     let largestParts = max(1, rows / max(8, repackedRows / 2))
-    let parts = max(min(max(cacheParts, threads), largestParts), min(threads, max(1, rows / 8)))
+    var parts = max(min(max(cacheParts, threads), largestParts), min(threads, max(1, rows / 8)))
+    if parts > threads, parts % threads != 0, (parts / threads + 1) * threads <= rows {
+        parts = (parts / threads + 1) * threads
+    }
     let rowsPerPart = (rows + parts - 1) / parts
     return ((rows + rowsPerPart - 1) / rowsPerPart, rowsPerPart)
 }

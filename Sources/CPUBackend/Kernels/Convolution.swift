@@ -18,8 +18,11 @@ struct IntegerGEMM {
 }
 
 /// CONV_2D as a GEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
-/// the requantization; in 8-bit integers where the CPU allows, else as OpenBLAS SGEMM. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); any other gathers
-/// its patches first (im2col) into a scratch buffer, with zeros (the zero point) where the window leaves the input.
+/// the requantization. In float on CFloatKernels' indirect GEMM, which reads the patches through pointers and
+/// fuses a float output stage into its stores; in 8-bit integers where the CPU allows; as OpenBLAS SGEMM where it
+/// has neither kernel. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); on the last two paths
+/// any other gathers its patches first (im2col) into a scratch buffer, with zeros (the zero point) where the
+/// window leaves the input.
 final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
@@ -39,6 +42,8 @@ final class Convolution: CPUKernel, PartitionedKernel {
         case float(filter: UnsafeMutablePointer<Float>)
         /// The 8-bit kernel, for quantized convolutions on CPUs that have it.
         case integer(IntegerGEMM)
+        /// CFloatKernels, with the filter packed (and the bias too where the output stage is fused).
+        case packed(FloatKernelPlan)
     }
 
     init(
@@ -55,10 +60,18 @@ final class Convolution: CPUKernel, PartitionedKernel {
         self.filterHeight = filterHeight
         self.filterWidth = filterWidth
         self.requantizer = requantizer
-        (parts, rowsPerPart) = rowPartition(
-            rows: output.shape[0] * output.shape[1] * output.shape[2],
-            bytesPerRow: output.shape[3] * 4, threads: threads,
-            repackedRows: filterHeight * filterWidth * input.shape[3])
+        let rows = output.shape[0] * output.shape[1] * output.shape[2]
+        guard case .packed(let plan) = arithmetic else {
+            (parts, rowsPerPart) = rowPartition(
+                rows: rows, bytesPerRow: output.shape[3] * 4, threads: threads,
+                repackedRows: filterHeight * filterWidth * input.shape[3])
+            return
+        }
+        // Packed once, at planning; parts start on a register tile (the indirection buffer is grouped by tiles).
+        let partition = rowPartition(rows: rows, bytesPerRow: output.shape[3] * 4, threads: threads)
+        let tile = plan.isa.tileRows
+        rowsPerPart = (partition.rowsPerPart + tile - 1) / tile * tile
+        parts = (rows + rowsPerPart - 1) / rowsPerPart
     }
 
     /// Whether the input itself is the patch matrix.
@@ -78,6 +91,13 @@ final class Convolution: CPUKernel, PartitionedKernel {
         let channels = output.shape[3]
         let first = part * rowsPerPart
         let count = min(rowsPerPart, rows - first)
+        if case .packed(let plan) = arithmetic {
+            plan.convolve(
+                first: first, count: count, input: input.pointer, inputChannels: input.shape[3],
+                output: output.pointer, channels: channels)
+            if !plan.fusesOutputStage { requantizer.apply(output.pointer + first * channels, rows: count) }
+            return
+        }
         let a: UnsafeMutablePointer<Float>
         if let patches {
             a = patches + first * depth
@@ -101,6 +121,7 @@ final class Convolution: CPUKernel, PartitionedKernel {
                 preconditionFailure("8-bit GEMM without an integer stage")
             }
             stage.apply(accumulators, rows: count, floatAccumulators: false)
+        case .packed: preconditionFailure("returned above")
         case .float(let filter):
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,

@@ -1,6 +1,8 @@
 import Engine
 
-/// DEPTHWISE_CONV_2D: each channel convolved with its own filter, accumulated in the output row.
+/// DEPTHWISE_CONV_2D: each channel convolved with its own filter, accumulated in the output row. On
+/// CFloatKernels where it runs (depth multiplier 1), with the output stage fused where it is a float bias and
+/// clamp; else in Swift SIMD here.
 ///
 /// On quantized models every product and sum is an integer far below 2^24, so the float accumulators are exact and
 /// only the requantization rounds, as in TFLite.
@@ -19,12 +21,15 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     /// Per part: the input and filter offsets of the current pixel's taps inside the input, and of the current row's
     /// taps for its interior pixels (no heap in `run`).
     private let tapScratch: UnsafeMutablePointer<Int>
+    /// CFloatKernels' plan, nil where the loops below run.
+    let plan: FloatKernelPlan?
 
     init(
         input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, window: Window,
         geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer,
-        threads: Int
+        plan: FloatKernelPlan?, threads: Int
     ) {
+        self.plan = plan
         self.input = input
         self.output = output
         self.filter = filter
@@ -34,10 +39,16 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         self.filterWidth = filterWidth
         self.depthMultiplier = depthMultiplier
         self.requantizer = requantizer
-        // Parts are output rows (y), each a few image rows wide.
-        (parts, rowsPerPart) = rowPartition(
-            rows: output.shape[0] * output.shape[1],
-            bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
+        // Parts are output rows (y), each a few image rows wide. rowPartition's floor of 8 rows a part is meant for
+        // pixel rows; an image row of a small late layer (15x20x128) is work enough to share between threads.
+        let lines = output.shape[0] * output.shape[1]
+        var partition = rowPartition(
+            rows: lines, bytesPerRow: output.shape[2] * output.shape[3] * 4, threads: threads)
+        if partition.parts < threads && lines >= threads && output.shape[2] * output.shape[3] >= 1024 {
+            partition.rowsPerPart = (lines + threads - 1) / threads
+            partition.parts = (lines + partition.rowsPerPart - 1) / partition.rowsPerPart
+        }
+        (parts, rowsPerPart) = partition
         tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 4)
     }
 
@@ -54,6 +65,14 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
         let (padTop, padLeft) = (geometry.padTop, geometry.padLeft)
         let first = part * rowsPerPart
+        if let plan {
+            let lines = min(rowsPerPart, batches * outputHeight - first)
+            plan.depthwise(first: first, count: lines, input: source, output: destinationBase)
+            if !plan.fusesOutputStage {
+                requantizer.apply(destinationBase + first * outputWidth * channels, rows: lines * outputWidth)
+            }
+            return
+        }
         let tapCapacity = filterHeight &* filterWidth
         // Per part: one pixel's taps (edges), then the row's taps shared by its interior pixels.
         let inputTaps = tapScratch + part &* tapCapacity &* 4

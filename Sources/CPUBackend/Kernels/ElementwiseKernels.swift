@@ -54,6 +54,11 @@ final class Arithmetic: SerialKernel {
             // Float: the arithmetic and the clamp inline, no per-element call (the residual adds of float models).
             let range = output.range(activation)
             let (a, b, out, arithmetic) = (left.pointer, right.pointer, output.pointer, arithmetic)
+            if leftCount == output.count && rightCount == output.count {
+                Self.floatLoop(
+                    a, b, out, count: output.count, arithmetic, lower: range.lowerBound, upper: range.upperBound)
+                return
+            }
             for i in 0..<output.count {
                 let value = arithmetic.apply(a[leftCount == 1 ? 0 : i], b[rightCount == 1 ? 0 : i])
                 out[i] = min(max(value, range.lowerBound), range.upperBound)
@@ -69,7 +74,35 @@ final class Arithmetic: SerialKernel {
     }
 }
 
-/// Graph inputs into stored form: uint8 to `q - zeroPoint`, float copied.
+extension Arithmetic {
+    /// Equal shapes, float: one loop per arithmetic, which LLVM vectorizes (the loop above, with its operand
+    /// selection and its switch per element, took 0.04 ms over UltraFace's residual add of 77k floats, 3% of the
+    /// network).
+    fileprivate static func floatLoop(
+        _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+        count: Int, _ arithmetic: ElementwiseArithmetic, lower: Float, upper: Float
+    ) {
+        switch arithmetic {
+        case .add:
+            for i in 0..<count {
+                let v = a[i] + b[i]
+                out[i] = v < lower ? lower : (v > upper ? upper : v)
+            }
+        case .subtract:
+            for i in 0..<count {
+                let v = a[i] - b[i]
+                out[i] = v < lower ? lower : (v > upper ? upper : v)
+            }
+        case .multiply:
+            for i in 0..<count {
+                let v = a[i] * b[i]
+                out[i] = v < lower ? lower : (v > upper ? upper : v)
+            }
+        }
+    }
+}
+
+/// Quantized graph inputs into stored form: uint8 to `q - zeroPoint` (float inputs are read in place).
 final class InputConversion: SerialKernel {
     let source: UnsafeMutableRawBufferPointer
     let destination: StoredTensor
