@@ -74,7 +74,7 @@ def main():
 
     worker_port = free_port()
     worker = start([tool, "worker", "--host", "127.0.0.1", "--port", str(worker_port), "--workers", "1",
-                    "--threads-per-worker", "1"], worker_port, "/v2/health/ready")
+                    "--threads-per-worker", "1", "--no-all-cores-when-idle"], worker_port, "/v2/health/ready")
     remote = ["--backend", "remote", "--remote", f"http://127.0.0.1:{worker_port}"]
     local_p50, remote_p50 = [], []
     for _ in range(0 if args.skip_latency else args.rounds):
