@@ -60,7 +60,7 @@ let package = Package(
             swiftSettings: cpuKernelSettings),
         // The accelerator backend: the CUDA driver and NVRTC opened at run time (no CUDA needed to build).
         .target(name: "CUDABackend", dependencies: ["Engine"]),
-        // The 8-bit GEMM of quantized convolutions (AVX-512 VNNI intrinsics, which Swift cannot emit).
+        // The 8-bit GEMM of quantized convolutions (AVX2, AVX-VNNI and AVX-512 VNNI intrinsics, which Swift cannot emit).
         .target(name: "CQuantizedGEMM"),
         // Anchors, box decoding, NMS, label maps, and the Detector that ties model, backend and preprocessing.
         .target(name: "SSD", dependencies: ["Engine", "Preprocess", "ImageIO"], linkerSettings: [.linkedLibrary("m")]),
@@ -117,7 +117,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CAllocationCounter", "Engine"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport", "CPNG", "CTurboJPEG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
-        .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "Engine", "TestSupport"]),
+        .testTarget(name: "CPUBackendTests", dependencies: ["CPUBackend", "CQuantizedGEMM", "Engine", "TestSupport"]),
         .testTarget(name: "SSDTests", dependencies: ["SSD", "Engine", "CPUBackend", "ImageIO", "TestSupport"]),
         .testTarget(
             name: "CUDABackendTests",

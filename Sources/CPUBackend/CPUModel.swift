@@ -16,14 +16,14 @@ final class CPUModel: PreparedModel {
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
 
-    /// Whether quantized convolutions run on the 8-bit kernel.
-    let integerConvolutions: Bool
-    /// Scratch of the 8-bit kernel, shared by all convolutions: uint8 activation rows and their row terms.
-    private var integerActivations: UnsafeMutablePointer<UInt8>?
+    /// The 8-bit kernel quantized convolutions run on; nil: float SGEMM.
+    let kernel: qgemm_isa?
+    /// Scratch of the 8-bit kernel, shared by all convolutions: packed activation rows and their row terms.
+    private var integerActivations: UnsafeMutableRawPointer?
     private var integerRowTerms: UnsafeMutablePointer<Int32>?
 
-    init(graph: Graph, options: BackendOptions, integerConvolutions: Bool) {
-        self.integerConvolutions = integerConvolutions
+    init(graph: Graph, options: BackendOptions, kernel: qgemm_isa?) {
+        self.kernel = kernel
         self.graph = graph
         inputIndices = graph.inputs
         outputIndices = graph.outputs + options.extraOutputs
@@ -135,42 +135,43 @@ final class CPUModel: PreparedModel {
 
     /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output.
     private func runsOnIntegers(_ node: Node) -> Bool {
-        guard integerConvolutions, case .conv2D = node.operation else { return false }
+        guard kernel != nil, case .conv2D = node.operation else { return false }
         return node.inputs.prefix(2).allSatisfy { graph.tensors[$0].quantization != nil }
             && graph.tensors[node.outputs[0]].quantization != nil
     }
 
     /// One scratch for the largest 8-bit convolution (they run one after another).
     private func allocateIntegerScratch() {
+        guard let kernel else { return }
         var bytes = 0, rows = 0
         for node in graph.nodes where runsOnIntegers(node) {
             let output = graph.tensors[node.outputs[0]].shape, filter = graph.tensors[node.inputs[1]].shape
             let m = output[0] * output[1] * output[2]
-            bytes = max(bytes, m * Int(qgemm_padded_depth(Int32(filter[1] * filter[2] * filter[3]))))
+            bytes = max(
+                bytes, qgemm_packed_activations_size(kernel, Int32(m), Int32(filter[1] * filter[2] * filter[3])))
             rows = max(rows, m)
         }
         guard rows > 0 else { return }
-        integerActivations = allocate(bytes: bytes).bindMemory(to: UInt8.self, capacity: bytes)
+        integerActivations = allocate(bytes: bytes)
         integerRowTerms = allocate(bytes: rows * 4).bindMemory(to: Int32.self, capacity: rows)
     }
 
     /// The 8-bit form of a quantized convolution's filter and zero points.
-    private func integerGEMM(_ node: Node) -> IntegerGEMM {
+    private func integerGEMM(_ node: Node, kernel: qgemm_isa) -> IntegerGEMM {
         let filter = graph.tensors[node.inputs[1]]
         let inputZeroPoint = graph.tensors[node.inputs[0]].quantization!.zeroPoint
         let filterZeroPoint = filter.quantization!.zeroPoint
         let (columns, depth) = (filter.shape[0], filter.elementCount / filter.shape[0])
         let weights = filter.constantValues(UInt8.self)
-        let size = qgemm_packed_weights_size(Int32(columns), Int32(depth))
-        let packed = allocate(bytes: size).bindMemory(to: Int8.self, capacity: size)
-        qgemm_pack_weights(Int32(columns), Int32(depth), weights, packed)
+        let packed = allocate(bytes: qgemm_packed_weights_size(kernel, Int32(columns), Int32(depth)))
+        qgemm_pack_weights(kernel, Int32(columns), Int32(depth), weights, packed)
         let columnTerms = allocate(bytes: columns * 4).bindMemory(to: Int32.self, capacity: columns)
         for column in 0..<columns {
             let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 + Int32($1) }
             columnTerms[column] = -inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
         }
         return IntegerGEMM(
-            packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
+            kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
             inputZeroPoint: Float(inputZeroPoint), activations: integerActivations!, rowTerms: integerRowTerms!)
     }
 
@@ -186,8 +187,11 @@ final class CPUModel: PreparedModel {
                 inputHeight: input.shape[1], inputWidth: input.shape[2],
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             let arithmetic: Convolution.Arithmetic =
-                runsOnIntegers(node)
-                ? .integer(integerGEMM(node)) : .float(filter: allocateFloats(StoredValues.of(filter)))
+                if let kernel, runsOnIntegers(node) {
+                    .integer(integerGEMM(node, kernel: kernel))
+                } else {
+                    .float(filter: allocateFloats(StoredValues.of(filter)))
+                }
             return Convolution(
                 input: input, output: output, arithmetic: arithmetic, patches: patches, window: parameters.window,
                 geometry: geometry, filterHeight: filter.shape[1],
@@ -252,12 +256,12 @@ final class CPUModel: PreparedModel {
         let real = Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale)
         let rawBias =
             hasBias ? tensors[node.inputs[2]].constantValues(Int32.self) : [Int32](repeating: 0, count: channels)
-        if integerConvolutions {
+        if let kernel {
             let bias = allocate(bytes: channels * 4).bindMemory(to: Int32.self, capacity: channels)
             bias.update(from: rawBias, count: channels)
             return .integer(
                 .init(
-                    bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
+                    kernel: kernel, bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
                     zeroPoint: outputQ.zeroPoint, range: outputQ.activationRange(activation)))
         }
         return .imitated(

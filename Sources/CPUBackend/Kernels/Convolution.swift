@@ -2,18 +2,19 @@ import COpenBLAS
 import CQuantizedGEMM
 import Engine
 
-/// The 8-bit integer path of a quantized convolution (CQuantizedGEMM, AVX-512 VNNI): activations converted to
-/// uint8 rows, weights packed once as int8, zero points folded into per-row and per-column terms, so the
+/// The 8-bit integer path of a quantized convolution (CQuantizedGEMM, on one of its instruction sets): activations
+/// converted to unsigned rows, weights packed once, zero points folded into per-row and per-column terms, so the
 /// accumulators equal TFLite's exactly.
 struct IntegerGEMM {
-    let packedWeights: UnsafeMutablePointer<Int8>
+    let kernel: qgemm_isa
+    let packedWeights: UnsafeMutableRawPointer
     /// Per column: -inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
     let columnTerms: UnsafeMutablePointer<Int32>
     /// 128 - filterZeroPoint: the row sums' factor (the kernel multiplies by weight - 128).
     let rowSumScale: Int32
     let inputZeroPoint: Float
-    /// Shared by all convolutions (they run one at a time): uint8 rows and row terms, part by part.
-    let activations: UnsafeMutablePointer<UInt8>
+    /// Shared by all convolutions (they run one at a time): packed rows and row terms, part by part.
+    let activations: UnsafeMutableRawPointer
     let rowTerms: UnsafeMutablePointer<Int32>
 }
 
@@ -88,14 +89,14 @@ final class Convolution: CPUKernel, PartitionedKernel {
         let c = output.pointer + first * channels
         switch arithmetic {
         case .integer(let integer):
-            let packed = integer.activations + first * Int(qgemm_padded_depth(Int32(depth)))
+            let packed = integer.activations + qgemm_packed_activations_size(integer.kernel, Int32(first), Int32(depth))
             let rowTerms = integer.rowTerms + first
             qgemm_pack_activations(
-                Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
+                integer.kernel, Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
                 integer.rowSumScale, rowTerms)
             let accumulators = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Int32.self)
             qgemm_multiply(
-                Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
+                integer.kernel, Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
                 integer.columnTerms, accumulators, Int32(channels))
             guard case .integer(let stage) = requantizer else {
                 preconditionFailure("8-bit GEMM without an integer stage")

@@ -58,6 +58,8 @@ enum Requantizer {
     }
 
     struct IntegerStage {
+        /// The instruction set of the kernel that requantizes.
+        let kernel: qgemm_isa
         /// Raw int32 biases, one per channel.
         let bias: UnsafeMutablePointer<Int32>
         let channels: Int
@@ -70,7 +72,7 @@ enum Requantizer {
         /// integers) in place, leaving stored float values.
         func apply(_ values: UnsafeMutableRawPointer, rows: Int, floatAccumulators: Bool) {
             qgemm_requantize(
-                Int32(rows), Int32(channels), values, floatAccumulators ? 1 : 0, bias,
+                kernel, Int32(rows), Int32(channels), values, floatAccumulators ? 1 : 0, bias,
                 multiplier.significand, Int32(multiplier.shift), zeroPoint, range.lowerBound, range.upperBound)
         }
     }

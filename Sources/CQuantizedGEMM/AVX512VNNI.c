@@ -1,4 +1,6 @@
-#include "QuantizedGEMM.h"
+// The AVX-512 VNNI kernels: vpdpbusd on 512-bit registers, in tiles of 4 rows by 32 columns, and the activation
+// packing and requantization on 16 lanes with masks.
+#include "Kernels.h"
 
 #include <string.h>
 
@@ -7,37 +9,8 @@
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 
-// Packed weights: blocks of 16 columns; within a block, for each group of 4 depths, 16 x 4 int8 values
-// (column-major within the group), so one 64-byte load feeds one vpdpbusd for 16 columns.
-
-int qgemm_available(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
-}
-
-size_t qgemm_packed_weights_size(int columns, int depth) {
-    return (size_t)((columns + 15) / 16) * 16 * (size_t)qgemm_padded_depth(depth);
-}
-
-void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *packed) {
-    int padded = qgemm_padded_depth(depth);
-    int blocks = (columns + 15) / 16;
-    memset(packed, 0, qgemm_packed_weights_size(columns, depth));
-    for (int block = 0; block < blocks; block++) {
-        for (int k = 0; k < depth; k++) {
-            for (int c = 0; c < 16; c++) {
-                int column = block * 16 + c;
-                if (column >= columns) break;
-                int8_t value = (int8_t)((int)weights[(size_t)column * depth + k] - 128);
-                packed[((size_t)block * (padded / 4) + k / 4) * 64 + c * 4 + k % 4] = value;
-            }
-        }
-    }
-}
-
-VNNI static void pack_activations_vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
-                                       uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
+VNNI void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
     int padded = qgemm_padded_depth(depth);
     __m512 offset = _mm512_set1_ps(zeroPoint);
     for (int m = 0; m < rows; m++) {
@@ -59,11 +32,6 @@ VNNI static void pack_activations_vnni(int rows, int depth, const float *source,
         for (; k < padded; k++) destination[k] = 0;
         rowTerms[m] = total * rowSumScale;
     }
-}
-
-void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
-                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
-    pack_activations_vnni(rows, depth, source, stride, zeroPoint, packed, rowSumScale, rowTerms);
 }
 
 // Four activation bytes as one 32-bit lane value (memcpy: the row may be unaligned).
@@ -111,8 +79,9 @@ VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a
     }
 }
 
-VNNI static void multiply_vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                               const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
+VNNI void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed,
+                                    const int8_t *packedWeights, const int32_t *rowTerms, const int32_t *columnTerms,
+                                    int32_t *output, int outputStride) {
     int padded = qgemm_padded_depth(depth);
     int groups = padded / 4;
     size_t blockSize = (size_t)groups * 64;
@@ -130,16 +99,11 @@ VNNI static void multiply_vnni(int rows, int columns, int depth, const uint8_t *
     }
 }
 
-void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
-    multiply_vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output, outputStride);
-}
-
 // TFLite's MultiplyByQuantizedMultiplier on magnitudes. For a positive significand both of its roundings are
 // symmetric about zero: SaturatingRoundingDoublingHighMul is (|x| * m + 2^30 - [x < 0]) >> 31 with x's sign,
 // and RoundingDivideByPOT is (|v| + 2^(right - 1)) >> right with v's sign (half away from zero).
-VNNI static void requantize_vnni(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                                 int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
+VNNI void qgemm_requantize_avx512vnni(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
+                                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
     const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
     const __m512i m = _mm512_set1_epi64(significand);
     const __m128i leftCount = _mm_cvtsi32_si128(left), rightCount = _mm_cvtsi32_si128(right);
@@ -171,22 +135,5 @@ VNNI static void requantize_vnni(int rows, int channels, void *values, int float
         }
     }
 }
-
-void qgemm_requantize(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
-    requantize_vnni(rows, channels, values, floatAccumulators, bias, significand, shift, zeroPoint, low, high);
-}
-
-#else  // Other architectures: no kernel; callers use their float path.
-
-int qgemm_available(void) { return 0; }
-size_t qgemm_packed_weights_size(int columns, int depth) { return 0; }
-void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *packed) {}
-void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
-                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {}
-void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {}
-void qgemm_requantize(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {}
 
 #endif

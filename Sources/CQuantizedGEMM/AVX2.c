@@ -1,0 +1,151 @@
+// The AVX2 kernels: the GEMM for CPUs without VNNI, and the activation packing and requantization of both 256-bit
+// kernels.
+//
+// Why vpmaddwd and not vpmaddubsw: vpmaddubsw multiplies uint8 by int8 and adds pairs into int16 with saturation.
+// Activations are 0...255 and weights - 128 are -128...127, so a pair reaches 2 * 255 * -128 = -65280, far outside
+// int16, and the saturated sums would no longer be TFLite's. Here both operands are widened to int16 (activations
+// 0...255, weights -128...127) and vpmaddwd adds each pair of 32-bit products into an int32 lane: |a0 w0 + a1 w1| <=
+// 2 * 255 * 128 = 65280, exact (vpmaddwd saturates only for four operands of -32768, impossible here). The lanes
+// then add in int32 as the VNNI kernels' do, so all kernels return the same integers. The price is half vpdpbusd's
+// products per instruction and twice the bytes per weight.
+#include "Kernels.h"
+
+#if defined(__x86_64__)
+#include "Tile256.h"
+
+#define AVX2 __attribute__((target("avx2")))
+
+/// Sixteen int32 values known to lie in 0...255, in order, as uint16 in the low 128 bits of each of two halves:
+/// packus_epi32 interleaves its inputs by 128-bit lane, and the permutation puts them back in order.
+AVX2 static inline __m256i ordered_words(__m256i low, __m256i high) {
+    return _mm256_permute4x64_epi64(_mm256_packus_epi32(low, high), 0xD8);
+}
+
+AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                      void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms) {
+    int padded = qgemm_padded_depth(depth);
+    __m256 offset = _mm256_set1_ps(zeroPoint);
+    for (int m = 0; m < rows; m++) {
+        const float *row = source + (size_t)m * stride;
+        uint16_t *words = (uint16_t *)packed + (size_t)m * padded;
+        uint8_t *bytes = (uint8_t *)packed + (size_t)m * padded;
+        __m256i sum = _mm256_setzero_si256();
+        int k = 0;
+        for (; k + 16 <= depth; k += 16) {
+            __m256i low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(row + k), offset));
+            __m256i high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(row + k + 8), offset));
+            sum = _mm256_add_epi32(sum, _mm256_add_epi32(low, high));
+            __m256i values = ordered_words(low, high);
+            if (wide) {
+                _mm256_storeu_si256((__m256i *)(words + k), values);
+            } else {
+                // packus_epi16 narrows within each 128-bit half; quadwords 0 and 2 hold the 16 bytes in order.
+                __m256i narrowed = _mm256_permute4x64_epi64(_mm256_packus_epi16(values, values), 0x08);
+                _mm_storeu_si128((__m128i *)(bytes + k), _mm256_castsi256_si128(narrowed));
+            }
+        }
+        __m128i halves = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+        halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0x4E));
+        halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0xB1));
+        int32_t total = _mm_cvtsi128_si32(halves);
+        for (; k < depth; k++) {
+            int value = (int)(row[k] + zeroPoint);
+            if (wide)
+                words[k] = (uint16_t)value;
+            else
+                bytes[k] = (uint8_t)value;
+            total += value;
+        }
+        for (; k < padded; k++) {
+            if (wide)
+                words[k] = 0;
+            else
+                bytes[k] = 0;
+        }
+        rowTerms[m] = total * rowSumScale;
+    }
+}
+
+/// Up to 4 rows by 16 columns, accumulated over the whole depth, two depths per step. Rows past the end read row 0
+/// again; their results are not stored.
+AVX2 static inline void tile(int rows, int columns, int pairs, const uint16_t *a, int aStride, const int16_t *b,
+                             const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
+    __m256i c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256();
+    __m256i c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256();
+    __m256i c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256();
+    __m256i c30 = _mm256_setzero_si256(), c31 = _mm256_setzero_si256();
+    const uint16_t *a0 = a, *a1 = rows > 1 ? a + aStride : a, *a2 = rows > 2 ? a + 2 * aStride : a;
+    const uint16_t *a3 = rows > 3 ? a + 3 * aStride : a;
+    for (int g = 0; g < pairs; g++) {
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 32));
+        __m256i w1 = _mm256_loadu_si256((const __m256i *)(b + g * 32 + 16));
+        __m256i x;
+        x = _mm256_set1_epi32(four_bytes(a0 + 2 * g));
+        c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(x, w0));
+        c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(x, w1));
+        x = _mm256_set1_epi32(four_bytes(a1 + 2 * g));
+        c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(x, w0));
+        c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(x, w1));
+        x = _mm256_set1_epi32(four_bytes(a2 + 2 * g));
+        c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(x, w0));
+        c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(x, w1));
+        x = _mm256_set1_epi32(four_bytes(a3 + 2 * g));
+        c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(x, w0));
+        c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, w1));
+    }
+    __m256i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    store_tile(rows, columns, accumulators, rowTerms, columnTerms, output, outputStride);
+}
+
+AVX2 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
+                              const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
+    int padded = qgemm_padded_depth(depth);
+    int pairs = padded / 2;
+    for (int block = 0; block * 16 < columns; block++) {
+        const int16_t *b = packedWeights + (size_t)block * pairs * 32;
+        int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
+        for (int m = 0; m < rows; m += 4) {
+            int height = rows - m < 4 ? rows - m : 4;
+            tile(height, width, pairs, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
+                 output + (size_t)m * outputStride + block * 16, outputStride);
+        }
+    }
+}
+
+// TFLite's MultiplyByQuantizedMultiplier on magnitudes, as the AVX-512 kernel computes it (see there), 8 lanes at a
+// time: AVX2 has no 32-bit masks, so signs are all-ones lanes and negation is (x ^ sign) - sign.
+AVX2 void qgemm_requantize_avx2(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
+                                int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
+    const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    const __m256i m = _mm256_set1_epi64x(significand);
+    const __m128i leftCount = _mm_cvtsi32_si128(left), rightCount = _mm_cvtsi32_si128(right);
+    const __m256i half = _mm256_set1_epi32(right > 0 ? 1 << (right - 1) : 0);
+    const __m256i nudge = _mm256_set1_epi64x(1LL << 30), low32 = _mm256_set1_epi64x(0xFFFFFFFFLL);
+    const __m256i one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    const __m256i offset = _mm256_set1_epi32(zeroPoint);
+    const __m256i lowest = _mm256_set1_epi32(low), highest = _mm256_set1_epi32(high);
+    for (int r = 0; r < rows; r++) {
+        int32_t *integers = (int32_t *)values + (size_t)r * channels;
+        float *floats = (float *)values + (size_t)r * channels;
+        for (int c = 0; c < channels; c += 8) {
+            __m256i lanes = lane_mask(channels - c < 8 ? channels - c : 8);
+            __m256i x = floatAccumulators ? _mm256_cvtps_epi32(_mm256_maskload_ps(floats + c, lanes))
+                                          : _mm256_maskload_epi32(integers + c, lanes);
+            x = _mm256_sll_epi32(_mm256_add_epi32(x, _mm256_maskload_epi32(bias + c, lanes)), leftCount);
+            __m256i negative = _mm256_cmpgt_epi32(zero, x);
+            __m256i magnitude = _mm256_abs_epi32(x);
+            __m256i flags = _mm256_and_si256(negative, one);
+            __m256i even = _mm256_add_epi64(_mm256_mul_epu32(magnitude, m), nudge);
+            __m256i odd = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(magnitude, 32), m), nudge);
+            even = _mm256_srli_epi64(_mm256_sub_epi64(even, _mm256_and_si256(flags, low32)), 31);
+            odd = _mm256_srli_epi64(_mm256_sub_epi64(odd, _mm256_srli_epi64(flags, 32)), 31);
+            __m256i product = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+            __m256i quotient = _mm256_srl_epi32(_mm256_add_epi32(product, half), rightCount);
+            quotient = _mm256_sub_epi32(_mm256_xor_si256(quotient, negative), negative);
+            quotient = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(quotient, offset), lowest), highest);
+            _mm256_maskstore_ps(floats + c, lanes, _mm256_cvtepi32_ps(_mm256_sub_epi32(quotient, offset)));
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,56 @@
+// The AVX-VNNI GEMM: vpdpbusd on 256-bit registers (VEX-encoded, for CPUs with VNNI but without AVX-512, and AMD
+// Zen 5's client parts), reading the same packed weights as the AVX-512 kernel: each 64-byte group of a 16-column
+// block is two registers of 8 columns. vpdpbusd adds four uint8 x int8 products to an int32 lane without
+// intermediate saturation, so its sums are the exact accumulators.
+#include "Kernels.h"
+
+#if defined(__x86_64__)
+#include "Tile256.h"
+
+#define AVXVNNI __attribute__((target("avx2,avxvnni")))
+
+/// Up to 4 rows by 16 columns, accumulated over the whole depth. Rows past the end read row 0 again; their
+/// results are not stored.
+AVXVNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b,
+                                const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output,
+                                int outputStride) {
+    __m256i c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256();
+    __m256i c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256();
+    __m256i c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256();
+    __m256i c30 = _mm256_setzero_si256(), c31 = _mm256_setzero_si256();
+    const uint8_t *a0 = a, *a1 = rows > 1 ? a + aStride : a, *a2 = rows > 2 ? a + 2 * aStride : a;
+    const uint8_t *a3 = rows > 3 ? a + 3 * aStride : a;
+    for (int g = 0; g < groups; g++) {
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 64));
+        __m256i w1 = _mm256_loadu_si256((const __m256i *)(b + g * 64 + 32));
+        __m256i x;
+        x = _mm256_set1_epi32(four_bytes(a0 + 4 * g));
+        c00 = _mm256_dpbusd_avx_epi32(c00, x, w0); c01 = _mm256_dpbusd_avx_epi32(c01, x, w1);
+        x = _mm256_set1_epi32(four_bytes(a1 + 4 * g));
+        c10 = _mm256_dpbusd_avx_epi32(c10, x, w0); c11 = _mm256_dpbusd_avx_epi32(c11, x, w1);
+        x = _mm256_set1_epi32(four_bytes(a2 + 4 * g));
+        c20 = _mm256_dpbusd_avx_epi32(c20, x, w0); c21 = _mm256_dpbusd_avx_epi32(c21, x, w1);
+        x = _mm256_set1_epi32(four_bytes(a3 + 4 * g));
+        c30 = _mm256_dpbusd_avx_epi32(c30, x, w0); c31 = _mm256_dpbusd_avx_epi32(c31, x, w1);
+    }
+    __m256i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    store_tile(rows, columns, accumulators, rowTerms, columnTerms, output, outputStride);
+}
+
+AVXVNNI void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *packed,
+                                    const int8_t *packedWeights, const int32_t *rowTerms, const int32_t *columnTerms,
+                                    int32_t *output, int outputStride) {
+    int padded = qgemm_padded_depth(depth);
+    int groups = padded / 4;
+    for (int block = 0; block * 16 < columns; block++) {
+        const int8_t *b = packedWeights + (size_t)block * groups * 64;
+        int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
+        for (int m = 0; m < rows; m += 4) {
+            int height = rows - m < 4 ? rows - m : 4;
+            tile(height, width, groups, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
+                 output + (size_t)m * outputStride + block * 16, outputStride);
+        }
+    }
+}
+
+#endif
