@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Engine latency side by side, in one run: ssd-detect's CPU backend (8-bit and float convolutions) and the TFLite runtime (XNNPACK, its
-# optimized built-in kernels, its reference kernels) on the same model and machine, interleaved so that the noise
-# of a shared machine falls on both. Prints a table with ratios to XNNPACK, and writes .out/bench-engine.json.
+# Engine latency side by side, in one run: ssd-detect's CPU backend (one row per 8-bit variant this CPU runs,
+# SSD_CPU_ISA=avx512vnni|avxvnni|avx2, then float convolutions) and the TFLite runtime (XNNPACK, its optimized
+# built-in kernels, its reference kernels) on the same model and machine, interleaved so that the noise of a shared
+# machine falls on all. Prints a table with ratios to XNNPACK, and writes .out/bench-engine.json. A variant this CPU
+# lacks is named on stderr, not timed.
 #
 # usage: scripts/bench-engine.sh [ITERATIONS]   (after `make build-release` and `make deps`)
+#        SSD_DETECT=path/to/ssd-detect scripts/bench-engine.sh   (another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-200}
 model=models/ssd_mobilenet_v1_coco_quant/detect.tflite
-ours=.build/release/ssd-detect
+ours=${SSD_DETECT:-.build/release/ssd-detect}
 python=.venv/bin/python
 mkdir -p .out
 results=.out/bench-engine.jsonl
 : > "$results"
 for threads in 2 1; do
-    "$ours" bench --model "$model" --threads "$threads" --iterations "$iterations" --json >> "$results"
-    "$ours" bench --model "$model" --threads "$threads" --iterations "$iterations" --json --float-convolutions \
-        >> "$results"
+    for isa in avx512vnni avxvnni avx2 float; do
+        if ! row=$(SSD_CPU_ISA=$isa "$ours" bench --model "$model" --threads "$threads" --iterations "$iterations" \
+            --json 2>.out/bench-engine.err); then
+            echo "SSD_CPU_ISA=$isa not timed: $(cat .out/bench-engine.err)" >&2
+            continue
+        fi
+        echo "$row" >> "$results"
+    done
     for kernels in xnnpack builtin; do
         "$python" scripts/tflite_bench.py "$model" --kernels "$kernels" --threads "$threads" --runs "$iterations" \
             2>/dev/null >> "$results"
@@ -37,5 +45,12 @@ extra = [r for r in rows if "first_ms" in r]
 for r in extra:
     print(f"{r['engine']}: load + plan {r['load_plan_ms']:.1f} ms, first inference "
           f"{r['first_ms']:.2f} ms ({r['first_ms'] / r['p50_ms']:.2f}x p50), peak RSS {r['peak_rss_mb']:.1f} MB")
+# The same engine with 2 threads and with 1: ssd-detect rows by instruction set, the runtime's by kernels.
+by_engine = {}
+for r in rows:
+    by_engine.setdefault(r.get("isa", r["engine"]), {})[r["threads"]] = r["p50_ms"]
+for name, times in by_engine.items():
+    if 1 in times and 2 in times:
+        print(f"{name}: 2 threads {times[1] / times[2]:.2f}x as fast as 1")
 json.dump(rows, open(sys.argv[1].replace(".jsonl", ".json"), "w"), indent=1)
 PY
