@@ -166,9 +166,12 @@ final class CPUModel: PreparedModel {
         let packed = allocate(bytes: qgemm_packed_weights_size(kernel, Int32(columns), Int32(depth)))
         qgemm_pack_weights(kernel, Int32(columns), Int32(depth), weights, packed)
         let columnTerms = allocate(bytes: columns * 4).bindMemory(to: Int32.self, capacity: columns)
+        // The bias joins the column terms: the GEMM requantizes its tiles itself.
+        let bias = node.inputs.count > 2 ? graph.tensors[node.inputs[2]].constantValues(Int32.self) : nil
         for column in 0..<columns {
             let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 + Int32($1) }
-            columnTerms[column] = -inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
+            columnTerms[column] =
+                (bias?[column] ?? 0) - inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
         }
         return IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,

@@ -69,7 +69,8 @@ AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, 
 /// Up to 4 rows by 16 columns, accumulated over the whole depth, two depths per step. Rows past the end read row 0
 /// again; their results are not stored.
 AVX2 static inline void tile(int rows, int columns, int pairs, const uint16_t *a, int aStride, const int16_t *b,
-                             const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
+                             const int32_t *rowTerms, const int32_t *columnTerms,
+                             const requantization256 *requantization, float *output, int outputStride) {
     __m256i c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256();
     __m256i c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256();
     __m256i c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256();
@@ -94,11 +95,13 @@ AVX2 static inline void tile(int rows, int columns, int pairs, const uint16_t *a
         c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, w1));
     }
     __m256i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-    store_tile(rows, columns, accumulators, rowTerms, columnTerms, output, outputStride);
+    store_tile(rows, columns, accumulators, rowTerms, columnTerms, requantization, output, outputStride);
 }
 
 AVX2 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
-                              const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
+                              const int32_t *rowTerms, const int32_t *columnTerms,
+                              qgemm_requantization requantization, float *output, int outputStride) {
+    const requantization256 constants = requantization256_make(requantization);
     int padded = qgemm_padded_depth(depth);
     int pairs = padded / 2;
     for (int block = 0; block * 16 < columns; block++) {
@@ -107,43 +110,21 @@ AVX2 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *
         for (int m = 0; m < rows; m += 4) {
             int height = rows - m < 4 ? rows - m : 4;
             tile(height, width, pairs, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
-                 output + (size_t)m * outputStride + block * 16, outputStride);
+                 &constants, output + (size_t)m * outputStride + block * 16, outputStride);
         }
     }
 }
 
-// TFLite's MultiplyByQuantizedMultiplier on magnitudes, as the AVX-512 kernel computes it (see there), 8 lanes at a
-// time: AVX2 has no 32-bit masks, so signs are all-ones lanes and negation is (x ^ sign) - sign.
-AVX2 void qgemm_requantize_avx2(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                                int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
-    const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-    const __m256i m = _mm256_set1_epi64x(significand);
-    const __m128i leftCount = _mm_cvtsi32_si128(left), rightCount = _mm_cvtsi32_si128(right);
-    const __m256i half = _mm256_set1_epi32(right > 0 ? 1 << (right - 1) : 0);
-    const __m256i nudge = _mm256_set1_epi64x(1LL << 30), low32 = _mm256_set1_epi64x(0xFFFFFFFFLL);
-    const __m256i one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
-    const __m256i offset = _mm256_set1_epi32(zeroPoint);
-    const __m256i lowest = _mm256_set1_epi32(low), highest = _mm256_set1_epi32(high);
+AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
+                                qgemm_requantization requantization) {
+    const requantization256 constants = requantization256_make(requantization);
     for (int r = 0; r < rows; r++) {
-        int32_t *integers = (int32_t *)values + (size_t)r * channels;
-        float *floats = (float *)values + (size_t)r * channels;
+        float *line = values + (size_t)r * channels;
         for (int c = 0; c < channels; c += 8) {
             __m256i lanes = lane_mask(channels - c < 8 ? channels - c : 8);
-            __m256i x = floatAccumulators ? _mm256_cvtps_epi32(_mm256_maskload_ps(floats + c, lanes))
-                                          : _mm256_maskload_epi32(integers + c, lanes);
-            x = _mm256_sll_epi32(_mm256_add_epi32(x, _mm256_maskload_epi32(bias + c, lanes)), leftCount);
-            __m256i negative = _mm256_cmpgt_epi32(zero, x);
-            __m256i magnitude = _mm256_abs_epi32(x);
-            __m256i flags = _mm256_and_si256(negative, one);
-            __m256i even = _mm256_add_epi64(_mm256_mul_epu32(magnitude, m), nudge);
-            __m256i odd = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(magnitude, 32), m), nudge);
-            even = _mm256_srli_epi64(_mm256_sub_epi64(even, _mm256_and_si256(flags, low32)), 31);
-            odd = _mm256_srli_epi64(_mm256_sub_epi64(odd, _mm256_srli_epi64(flags, 32)), 31);
-            __m256i product = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-            __m256i quotient = _mm256_srl_epi32(_mm256_add_epi32(product, half), rightCount);
-            quotient = _mm256_sub_epi32(_mm256_xor_si256(quotient, negative), negative);
-            quotient = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(quotient, offset), lowest), highest);
-            _mm256_maskstore_ps(floats + c, lanes, _mm256_cvtepi32_ps(_mm256_sub_epi32(quotient, offset)));
+            __m256i x = _mm256_cvtps_epi32(_mm256_maskload_ps(line + c, lanes));
+            x = _mm256_add_epi32(x, _mm256_maskload_epi32(bias + c, lanes));
+            _mm256_maskstore_ps(line + c, lanes, requantize8(x, &constants));
         }
     }
 }

@@ -9,6 +9,38 @@
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
 
+/// The requantization's constants, broadcast once per call.
+typedef struct {
+    __m512i m, nudge, half, signs, lowest, highest;
+    __m128i left, right;
+} requantization512;
+
+VNNI static inline requantization512 requantization512_make(qgemm_requantization q) {
+    const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+    return (requantization512){
+        .m = _mm512_set1_epi64(q.significand),
+        .nudge = _mm512_set1_epi64(1LL << 30),
+        .half = _mm512_set1_epi32(right > 0 ? 1 << (right - 1) : 0),
+        .signs = _mm512_set1_epi32(right > 0 ? -1 : 0),
+        .lowest = _mm512_set1_epi32(q.low - q.zeroPoint),
+        .highest = _mm512_set1_epi32(q.high - q.zeroPoint),
+        .left = _mm_cvtsi32_si128(left),
+        .right = _mm_cvtsi32_si128(right),
+    };
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier of 16 accumulators (bias included) in signed 64-bit products (Kernels.h
+/// says why these shifts and additions are its two roundings), clamped, as stored floats.
+VNNI static inline __m512 requantize16(__m512i x, const requantization512 *k) {
+    x = _mm512_sll_epi32(x, k->left);
+    __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, k->m), k->nudge), 31);
+    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k->m), k->nudge);
+    __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
+    __m512i sign = _mm512_and_si512(_mm512_srai_epi32(product, 31), k->signs);
+    __m512i quotient = _mm512_sra_epi32(_mm512_add_epi32(_mm512_add_epi32(product, k->half), sign), k->right);
+    return _mm512_cvtepi32_ps(_mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest));
+}
+
 VNNI void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
                                             uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
     int padded = qgemm_padded_depth(depth);
@@ -41,10 +73,10 @@ static inline int32_t four_bytes(const uint8_t *p) {
     return value;
 }
 
-// One tile: up to 4 rows by 32 columns (two 16-column blocks), accumulated over the whole depth.
+// One tile: up to 4 rows by 32 columns (two 16-column blocks), accumulated over the whole depth and requantized.
 VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b0,
-                             const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output,
-                             int outputStride) {
+                             const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms,
+                             const requantization512 *requantization, float *output, int outputStride) {
     __m512i c00 = _mm512_setzero_si512(), c01 = _mm512_setzero_si512();
     __m512i c10 = _mm512_setzero_si512(), c11 = _mm512_setzero_si512();
     __m512i c20 = _mm512_setzero_si512(), c21 = _mm512_setzero_si512();
@@ -72,16 +104,20 @@ VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a
     __m512i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     for (int r = 0; r < rows; r++) {
         __m512i row = _mm512_set1_epi32(rowTerms[r]);
-        int32_t *line = output + (size_t)r * outputStride;
-        _mm512_mask_storeu_epi32(line, mask0, _mm512_add_epi32(_mm512_add_epi32(accumulators[r][0], t0), row));
-        if (mask1)
-            _mm512_mask_storeu_epi32(line + 16, mask1, _mm512_add_epi32(_mm512_add_epi32(accumulators[r][1], t1), row));
+        float *line = output + (size_t)r * outputStride;
+        __m512i x0 = _mm512_add_epi32(_mm512_add_epi32(accumulators[r][0], t0), row);
+        _mm512_mask_storeu_ps(line, mask0, requantize16(x0, requantization));
+        if (mask1) {
+            __m512i x1 = _mm512_add_epi32(_mm512_add_epi32(accumulators[r][1], t1), row);
+            _mm512_mask_storeu_ps(line + 16, mask1, requantize16(x1, requantization));
+        }
     }
 }
 
 VNNI void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed,
                                     const int8_t *packedWeights, const int32_t *rowTerms, const int32_t *columnTerms,
-                                    int32_t *output, int outputStride) {
+                                    qgemm_requantization requantization, float *output, int outputStride) {
+    const requantization512 constants = requantization512_make(requantization);
     int padded = qgemm_padded_depth(depth);
     int groups = padded / 4;
     size_t blockSize = (size_t)groups * 64;
@@ -94,44 +130,21 @@ VNNI void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint
         for (int m = 0; m < rows; m += 4) {
             int height = rows - m < 4 ? rows - m : 4;
             tile(height, width, groups, packed + (size_t)m * padded, padded, b0, b1, rowTerms + m,
-                 columnTerms + block * 16, output + (size_t)m * outputStride + block * 16, outputStride);
+                 columnTerms + block * 16, &constants, output + (size_t)m * outputStride + block * 16, outputStride);
         }
     }
 }
 
-// TFLite's MultiplyByQuantizedMultiplier on magnitudes. For a positive significand both of its roundings are
-// symmetric about zero: SaturatingRoundingDoublingHighMul is (|x| * m + 2^30 - [x < 0]) >> 31 with x's sign,
-// and RoundingDivideByPOT is (|v| + 2^(right - 1)) >> right with v's sign (half away from zero).
-VNNI void qgemm_requantize_avx512vnni(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high) {
-    const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-    const __m512i m = _mm512_set1_epi64(significand);
-    const __m128i leftCount = _mm_cvtsi32_si128(left), rightCount = _mm_cvtsi32_si128(right);
-    const __m512i half = _mm512_set1_epi32(right > 0 ? 1 << (right - 1) : 0);
-    const __m512i nudge = _mm512_set1_epi64(1LL << 30), low32 = _mm512_set1_epi64(0xFFFFFFFFLL);
-    const __m512i one = _mm512_set1_epi32(1), zero = _mm512_setzero_si512();
-    const __m512i offset = _mm512_set1_epi32(zeroPoint);
-    const __m512i lowest = _mm512_set1_epi32(low), highest = _mm512_set1_epi32(high);
+VNNI void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
+                                      qgemm_requantization requantization) {
+    const requantization512 constants = requantization512_make(requantization);
     for (int r = 0; r < rows; r++) {
-        int32_t *integers = (int32_t *)values + (size_t)r * channels;
-        float *floats = (float *)values + (size_t)r * channels;
+        float *line = values + (size_t)r * channels;
         for (int c = 0; c < channels; c += 16) {
             __mmask16 lanes = channels - c >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - c)) - 1);
-            __m512i x = floatAccumulators ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(lanes, floats + c))
-                                          : _mm512_maskz_loadu_epi32(lanes, integers + c);
-            x = _mm512_sll_epi32(_mm512_add_epi32(x, _mm512_maskz_loadu_epi32(lanes, bias + c)), leftCount);
-            __mmask16 negative = _mm512_cmplt_epi32_mask(x, zero);
-            __m512i magnitude = _mm512_abs_epi32(x);
-            __m512i flags = _mm512_maskz_mov_epi32(negative, one);
-            __m512i even = _mm512_add_epi64(_mm512_mul_epu32(magnitude, m), nudge);
-            __m512i odd = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(magnitude, 32), m), nudge);
-            even = _mm512_srli_epi64(_mm512_sub_epi64(even, _mm512_and_si512(flags, low32)), 31);
-            odd = _mm512_srli_epi64(_mm512_sub_epi64(odd, _mm512_srli_epi64(flags, 32)), 31);
-            __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-            __m512i quotient = _mm512_srl_epi32(_mm512_add_epi32(product, half), rightCount);
-            quotient = _mm512_mask_sub_epi32(quotient, negative, zero, quotient);
-            quotient = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(quotient, offset), lowest), highest);
-            _mm512_mask_storeu_ps(floats + c, lanes, _mm512_cvtepi32_ps(_mm512_sub_epi32(quotient, offset)));
+            __m512i x = _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(lanes, line + c));
+            x = _mm512_add_epi32(x, _mm512_maskz_loadu_epi32(lanes, bias + c));
+            _mm512_mask_storeu_ps(line + c, lanes, requantize16(x, &constants));
         }
     }
 }

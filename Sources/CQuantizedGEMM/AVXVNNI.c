@@ -12,8 +12,8 @@
 /// Up to 4 rows by 16 columns, accumulated over the whole depth. Rows past the end read row 0 again; their
 /// results are not stored.
 AVXVNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b,
-                                const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output,
-                                int outputStride) {
+                                const int32_t *rowTerms, const int32_t *columnTerms,
+                                const requantization256 *requantization, float *output, int outputStride) {
     __m256i c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256();
     __m256i c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256();
     __m256i c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256();
@@ -34,12 +34,13 @@ AVXVNNI static inline void tile(int rows, int columns, int groups, const uint8_t
         c30 = _mm256_dpbusd_avx_epi32(c30, x, w0); c31 = _mm256_dpbusd_avx_epi32(c31, x, w1);
     }
     __m256i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-    store_tile(rows, columns, accumulators, rowTerms, columnTerms, output, outputStride);
+    store_tile(rows, columns, accumulators, rowTerms, columnTerms, requantization, output, outputStride);
 }
 
 AVXVNNI void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *packed,
                                     const int8_t *packedWeights, const int32_t *rowTerms, const int32_t *columnTerms,
-                                    int32_t *output, int outputStride) {
+                                    qgemm_requantization requantization, float *output, int outputStride) {
+    const requantization256 constants = requantization256_make(requantization);
     int padded = qgemm_padded_depth(depth);
     int groups = padded / 4;
     for (int block = 0; block * 16 < columns; block++) {
@@ -48,7 +49,7 @@ AVXVNNI void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint
         for (int m = 0; m < rows; m += 4) {
             int height = rows - m < 4 ? rows - m : 4;
             tile(height, width, groups, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
-                 output + (size_t)m * outputStride + block * 16, outputStride);
+                 &constants, output + (size_t)m * outputStride + block * 16, outputStride);
         }
     }
 }

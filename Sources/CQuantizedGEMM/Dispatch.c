@@ -75,31 +75,30 @@ void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *sou
 }
 
 void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {
+                    const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                    float *output, int outputStride) {
     switch (isa) {
     case QGEMM_AVX2:
-        qgemm_multiply_avx2(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output, outputStride);
+        qgemm_multiply_avx2(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, requantization, output,
+                            outputStride);
         break;
     case QGEMM_AVXVNNI:
-        qgemm_multiply_avxvnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output,
-                               outputStride);
+        qgemm_multiply_avxvnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, requantization,
+                               output, outputStride);
         break;
     case QGEMM_AVX512VNNI:
-        qgemm_multiply_avx512vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, output,
-                                  outputStride);
+        qgemm_multiply_avx512vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, requantization,
+                                  output, outputStride);
         break;
     }
 }
 
-void qgemm_requantize(qgemm_isa isa, int rows, int channels, void *values, int floatAccumulators,
-                      const int32_t *bias, int32_t significand, int shift, int32_t zeroPoint, int32_t low,
-                      int32_t high) {
+void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
+                      qgemm_requantization requantization) {
     if (isa == QGEMM_AVX512VNNI)
-        qgemm_requantize_avx512vnni(rows, channels, values, floatAccumulators, bias, significand, shift, zeroPoint,
-                                    low, high);
+        qgemm_requantize_avx512vnni(rows, channels, values, bias, requantization);
     else
-        qgemm_requantize_avx2(rows, channels, values, floatAccumulators, bias, significand, shift, zeroPoint, low,
-                              high);
+        qgemm_requantize_avx2(rows, channels, values, bias, requantization);
 }
 
 #else  // Other architectures: no kernel; callers use their float path.
@@ -111,9 +110,9 @@ size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth) { retur
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
                             void *packed, int32_t rowSumScale, int32_t *rowTerms) {}
 void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride) {}
-void qgemm_requantize(qgemm_isa isa, int rows, int channels, void *values, int floatAccumulators,
-                      const int32_t *bias, int32_t significand, int shift, int32_t zeroPoint, int32_t low,
-                      int32_t high) {}
+                    const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                    float *output, int outputStride) {}
+void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
+                      qgemm_requantization requantization) {}
 
 #endif

@@ -17,23 +17,35 @@ void qgemm_pack_weights_vnni(int columns, int depth, const uint8_t *weights, int
 size_t qgemm_packed_weights_size_avx2(int columns, int depth);
 void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int16_t *packed);
 
+// The requantizations compute TFLite's MultiplyByQuantizedMultiplier for a significand m in [2^30, 2^31) and an
+// accumulator x (bias added, shifted left) with |x| < 2^30, which holds for any convolution of depth below 16,384:
+// - SaturatingRoundingDoublingHighMul is (p + nudge) / 2^31 truncated, p = x m (signed 64-bit), nudge 2^30 for
+//   p >= 0 and 1 - 2^30 below. For p < 0, truncating (p + 1 - 2^30) / 2^31 is flooring (p + 1 - 2^30 + 2^31 - 1)
+//   / 2^31, which is (p + 2^30) >> 31 again: one arithmetic shift for both signs, whose low 32 bits a logical
+//   64-bit shift gives as well (the result fits in 32 bits: |p| < 2^61). No saturation: m is never -2^31.
+// - RoundingDivideByPOT(v, e), half away from zero, is (v + 2^(e - 1) - [v < 0]) >> e for e > 0: for v >= 0 it
+//   rounds half up; for v < 0 it is -((-v + 2^(e - 1)) >> e) by the same identity. |v| <= |x| < 2^30, so the
+//   sum does not overflow. For e = 0 it is v (no half, no sign term).
+// Checked against Engine's scalar TFLite arithmetic in Tests/CPUBackendTests/QuantizedGEMMTests.swift.
 void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
                                        uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
 void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                               const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output,
-                               int outputStride);
-void qgemm_requantize_avx512vnni(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                                 int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high);
+                               const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                               float *output, int outputStride);
+void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
+                                 qgemm_requantization requantization);
 
 // `wide`: 16-bit elements (the vpmaddwd kernel's), else bytes (vpdpbusd's).
 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint, void *packed,
                                  int wide, int32_t rowSumScale, int32_t *rowTerms);
 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
-                         const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride);
+                         const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                         float *output, int outputStride);
 void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                            const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride);
-void qgemm_requantize_avx2(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                           int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high);
+                            const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                            float *output, int outputStride);
+void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
+                           qgemm_requantization requantization);
 
 #endif
 #endif

@@ -14,7 +14,7 @@ struct QuantizedGEMMTests {
     }
 
     static let shapes: [(rows: Int, columns: Int, depth: Int)] = [
-        (1, 1, 1), (3, 17, 5), (4, 16, 4), (5, 33, 31), (7, 48, 64), (9, 15, 67), (13, 40, 129), (2, 70, 600),
+        (1, 1, 1), (3, 17, 5), (4, 16, 4), (5, 33, 31), (7, 48, 64), (9, 15, 67), (13, 40, 129), (2, 70, 480),
     ]
 
     @Test(arguments: InstructionSets.supported, Values.allCases)
@@ -34,65 +34,87 @@ struct QuantizedGEMMTests {
                 }
             }
             let stored = activations.map { Float(Int($0) - zeroPoint) }
-            let rowSumScale: Int32 = 3
+            let rowSumScale: Int32 = 1
             let columnTerms = (0..<columns).map { Int32($0 * 1000 - 7) }
-            let stride = columns + 5
-            var output = [Int32](repeating: -1, count: rows * stride)
             var rowTerms = [Int32](repeating: 0, count: rows)
             var packedWeights = [UInt8](
                 repeating: 0, count: qgemm_packed_weights_size(kernel, Int32(columns), Int32(depth)))
-            var packed = [UInt8](repeating: 0, count: qgemm_packed_activations_size(kernel, Int32(rows), Int32(depth)))
+            var packed = [UInt8](
+                repeating: 0, count: qgemm_packed_activations_size(kernel, Int32(rows), Int32(depth)))
             qgemm_pack_weights(kernel, Int32(columns), Int32(depth), weights, &packedWeights)
             qgemm_pack_activations(
                 kernel, Int32(rows), Int32(depth), stored, Int32(depth), Float(zeroPoint), &packed, rowSumScale,
                 &rowTerms)
-            qgemm_multiply(
-                kernel, Int32(rows), Int32(columns), Int32(depth), packed, packedWeights, rowTerms, columnTerms,
-                &output, Int32(stride))
-            var mismatches = 0
+            var expected: [Int32] = []
             for m in 0..<rows {
                 let rowSum = (0..<depth).reduce(0) { $0 + Int(activations[m * depth + $1]) }
                 #expect(rowTerms[m] == Int32(rowSum) * rowSumScale)
-                for n in 0..<stride {
-                    guard n < columns else {
-                        #expect(output[m * stride + n] == -1, "wrote past column \(columns)")
-                        continue
-                    }
+                for n in 0..<columns {
                     let products = (0..<depth).reduce(0) {
                         $0 + Int(activations[m * depth + $1]) * (Int(weights[n * depth + $1]) - 128)
                     }
-                    let expected = Int32(products + rowSum * Int(rowSumScale)) + columnTerms[n]
-                    if output[m * stride + n] != expected { mismatches += 1 }
+                    expected.append(Int32(products + rowSum * Int(rowSumScale)) + columnTerms[n])
                 }
             }
-            #expect(mismatches == 0, "\(rows)x\(columns)x\(depth): \(mismatches) accumulators differ")
+            // Once with a multiplier of 1 (the accumulators themselves, exact in float below 2^24), once with
+            // TFLite's requantization.
+            for stage in [Self.identity, Self.requantization] {
+                let stride = columns + 5
+                var output = [Float](repeating: -1, count: rows * stride)
+                qgemm_multiply(
+                    kernel, Int32(rows), Int32(columns), Int32(depth), packed, packedWeights, rowTerms, columnTerms,
+                    stage.parameters, &output, Int32(stride))
+                var mismatches = 0
+                for m in 0..<rows {
+                    for n in columns..<stride { #expect(output[m * stride + n] == -1, "wrote past column \(columns)") }
+                    for n in 0..<columns where output[m * stride + n] != stage(expected[m * columns + n]) {
+                        mismatches += 1
+                    }
+                }
+                #expect(mismatches == 0, "\(rows)x\(columns)x\(depth): \(mismatches) outputs differ")
+            }
         }
     }
 
-    /// TFLite's MultiplyByQuantizedMultiplier, bias, zero point and clamp, against Engine's scalar version, over
-    /// multipliers with left and right shifts and accumulators of both signs (int32 and float inputs).
+    /// A requantization and its scalar counterpart.
+    struct Stage {
+        let multiplier: QuantizedMultiplier
+        var zeroPoint: Int32 = 17, low: Int32 = 3, high: Int32 = 250
+
+        var parameters: qgemm_requantization {
+            qgemm_requantization(
+                significand: multiplier.significand, shift: Int32(multiplier.shift), zeroPoint: zeroPoint, low: low,
+                high: high)
+        }
+
+        /// Engine's scalar TFLite arithmetic: the stored value (quantized - zero point) of one accumulator.
+        func callAsFunction(_ accumulator: Int32) -> Float {
+            Float(min(max(multiplier(accumulator) + zeroPoint, low), high) - zeroPoint)
+        }
+    }
+
+    /// A multiplier of 1 (2^30 * 2^(1 - 31)): the accumulators themselves.
+    static let identity = Stage(multiplier: QuantizedMultiplier(1), zeroPoint: 0, low: -(1 << 24), high: 1 << 24)
+    static let requantization = Stage(multiplier: QuantizedMultiplier(0.000_37))
+
+    /// TFLite's MultiplyByQuantizedMultiplier, bias, zero point and clamp on float accumulators (the depthwise
+    /// convolution's), against Engine's scalar version, over multipliers with left and right shifts and
+    /// accumulators of both signs.
     @Test(arguments: InstructionSets.supported)
     func requantizationMatchesTFLite(_ instructionSet: CPUInstructionSet) {
         var random = SplitMix64(seed: 17)
         for real in [0.000_37, 0.0123, 0.27, 0.5, 0.99, 1.7, 3.2] {
-            let multiplier = QuantizedMultiplier(real)
+            let stage = Stage(multiplier: QuantizedMultiplier(real))
             let channels = 1 + Int(random.next() % 40)
             let accumulators = (0..<(2 * channels)).map { _ in
                 Int32(truncatingIfNeeded: random.next() % 400_001) - 200_000
             }
             let bias = (0..<channels).map { _ in Int32(truncatingIfNeeded: random.next() % 2001) - 1000 }
-            let (zeroPoint, low, high): (Int32, Int32, Int32) = (17, 3, 250)
-            for floatAccumulators in [false, true] {
-                var values: [UInt32] =
-                    floatAccumulators
-                    ? accumulators.map { Float($0).bitPattern } : accumulators.map { UInt32(bitPattern: $0) }
-                qgemm_requantize(
-                    instructionSet.kernel!, 2, Int32(channels), &values, floatAccumulators ? 1 : 0, bias,
-                    multiplier.significand, Int32(multiplier.shift), zeroPoint, low, high)
-                for (index, accumulator) in accumulators.enumerated() {
-                    let quantized = min(max(multiplier(accumulator + bias[index % channels]) + zeroPoint, low), high)
-                    #expect(Float(bitPattern: values[index]) == Float(quantized - zeroPoint), "\(real) at \(index)")
-                }
+            var values = accumulators.map { Float($0) }
+            qgemm_requantize(instructionSet.kernel!, 2, Int32(channels), &values, bias, stage.parameters)
+            for (index, accumulator) in accumulators.enumerated() {
+                let expected = stage(accumulator + bias[index % channels])
+                #expect(values[index] == expected, "\(real) at \(index)")
             }
         }
     }

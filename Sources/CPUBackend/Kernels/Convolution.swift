@@ -8,7 +8,7 @@ import Engine
 struct IntegerGEMM {
     let kernel: qgemm_isa
     let packedWeights: UnsafeMutableRawPointer
-    /// Per column: -inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
+    /// Per column: its bias - inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
     let columnTerms: UnsafeMutablePointer<Int32>
     /// 128 - filterZeroPoint: the row sums' factor (the kernel multiplies by weight - 128).
     let rowSumScale: Int32
@@ -94,14 +94,12 @@ final class Convolution: CPUKernel, PartitionedKernel {
             qgemm_pack_activations(
                 integer.kernel, Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
                 integer.rowSumScale, rowTerms)
-            let accumulators = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Int32.self)
-            qgemm_multiply(
-                integer.kernel, Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
-                integer.columnTerms, accumulators, Int32(channels))
             guard case .integer(let stage) = requantizer else {
                 preconditionFailure("8-bit GEMM without an integer stage")
             }
-            stage.apply(accumulators, rows: count, floatAccumulators: false)
+            qgemm_multiply(
+                integer.kernel, Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
+                integer.columnTerms, stage.requantization, c, Int32(channels))
         case .float(let filter):
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,

@@ -42,17 +42,27 @@ size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth);
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
                             void *packed, int32_t rowSumScale, int32_t *rowTerms);
 
-/// output[m][n] = sum_k activation[m][k] * (weight[n][k] - 128) + rowTerms[m] + columnTerms[n] (int32),
-/// for `rows` rows and `columns` columns; `output` rows are `outputStride` elements apart.
-void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride);
+/// TFLite's requantization of a convolution's int32 accumulators (bias included): multiply by
+/// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point, clamp to
+/// [low, high]. The result is stored as a float holding (quantized - zeroPoint), the CPU backend's stored value.
+typedef struct qgemm_requantization {
+    int32_t significand;
+    int shift;
+    int32_t zeroPoint;
+    int32_t low;
+    int32_t high;
+} qgemm_requantization;
 
-/// TFLite's requantization of `rows` rows of `channels` accumulators, in place: add bias[channel], multiply by
-/// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point,
-/// clamp to [low, high], and store (quantized - zeroPoint) as float. The accumulators are int32, or, with
-/// `floatAccumulators`, floats holding exact integers.
-void qgemm_requantize(qgemm_isa isa, int rows, int channels, void *values, int floatAccumulators,
-                      const int32_t *bias, int32_t significand, int shift, int32_t zeroPoint, int32_t low,
-                      int32_t high);
+/// output[m][n] = requantized(sum_k activation[m][k] * (weight[n][k] - 128) + rowTerms[m] + columnTerms[n]), for
+/// `rows` rows and `columns` columns, each tile requantized while in registers; `output` rows are `outputStride`
+/// elements apart. The column terms carry the bias.
+void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
+                    const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                    float *output, int outputStride);
+
+/// Requantizes, in place, `rows` rows of `channels` float accumulators holding exact integers (the depthwise
+/// convolution's), adding bias[channel] first.
+void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
+                      qgemm_requantization requantization);
 
 #endif
