@@ -8,7 +8,7 @@
 int qgemm_supports(qgemm_isa isa) {
     __builtin_cpu_init();
     switch (isa) {
-    case QGEMM_AVX2: return __builtin_cpu_supports("avx2");
+    case QGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     case QGEMM_AVXVNNI: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avxvnni");
     case QGEMM_AVX512VNNI:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
@@ -101,6 +101,14 @@ void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, cons
         qgemm_requantize_avx2(rows, channels, values, bias, requantization);
 }
 
+void qgemm_depthwise_row(qgemm_isa isa, qgemm_depthwise_shape shape, const float *input, const float *filter,
+                         int y, const int32_t *bias, qgemm_requantization requantization, float *output) {
+    if (isa == QGEMM_AVX512VNNI)
+        qgemm_depthwise_row_avx512(shape, input, filter, y, bias, requantization, output);
+    else
+        qgemm_depthwise_row_avx2(shape, input, filter, y, bias, requantization, output);
+}
+
 #else  // Other architectures: no kernel; callers use their float path.
 
 int qgemm_supports(qgemm_isa isa) { return 0; }
@@ -114,5 +122,7 @@ void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void 
                     float *output, int outputStride) {}
 void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
                       qgemm_requantization requantization) {}
+void qgemm_depthwise_row(qgemm_isa isa, qgemm_depthwise_shape shape, const float *input, const float *filter,
+                         int y, const int32_t *bias, qgemm_requantization requantization, float *output) {}
 
 #endif

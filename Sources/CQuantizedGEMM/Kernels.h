@@ -2,6 +2,7 @@
 #ifndef SSD_QUANTIZED_GEMM_KERNELS_H
 #define SSD_QUANTIZED_GEMM_KERNELS_H
 
+#include "QuantizedDepthwise.h"
 #include "QuantizedGEMM.h"
 
 #if defined(__x86_64__)
@@ -35,6 +36,11 @@ void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *
 void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
                                  qgemm_requantization requantization);
 
+void qgemm_depthwise_row_avx512(qgemm_depthwise_shape shape, const float *input, const float *filter, int y,
+                                const int32_t *bias, qgemm_requantization requantization, float *output);
+void qgemm_depthwise_row_avx2(qgemm_depthwise_shape shape, const float *input, const float *filter, int y,
+                              const int32_t *bias, qgemm_requantization requantization, float *output);
+
 // `wide`: 16-bit elements (the vpmaddwd kernel's), else bytes (vpdpbusd's).
 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint, void *packed,
                                  int wide, int32_t rowSumScale, int32_t *rowTerms);
@@ -46,6 +52,25 @@ void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *pac
                             float *output, int outputStride);
 void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
                            qgemm_requantization requantization);
+
+// The taps of output pixel (x, y) inside the input: element offsets into the image and the filter; returns their
+// count (at most filterHeight * filterWidth).
+static inline int qgemm_depthwise_taps(const qgemm_depthwise_shape *s, int x, int y, int *inputTaps,
+                                       int *filterTaps) {
+    int taps = 0;
+    for (int ky = 0; ky < s->filterHeight; ky++) {
+        int iy = y * s->strideY - s->padTop + ky * s->dilationY;
+        if (iy < 0 || iy >= s->height) continue;
+        for (int kx = 0; kx < s->filterWidth; kx++) {
+            int ix = x * s->strideX - s->padLeft + kx * s->dilationX;
+            if (ix < 0 || ix >= s->width) continue;
+            inputTaps[taps] = (iy * s->width + ix) * s->channels;
+            filterTaps[taps] = (ky * s->filterWidth + kx) * s->channels;
+            taps++;
+        }
+    }
+    return taps;
+}
 
 #endif
 #endif

@@ -12,7 +12,7 @@
 
 #define TILE256 __attribute__((target("avx2")))
 
-/// All ones in the lanes below `count` (0...8), for maskload and maskstore.
+/// All ones in the lanes below `count` (none for a count below 1, all for one above 7), for maskload and maskstore.
 TILE256 static inline __m256i lane_mask(int count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
