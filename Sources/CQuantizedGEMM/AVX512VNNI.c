@@ -73,42 +73,42 @@ static inline int32_t four_bytes(const uint8_t *p) {
     return value;
 }
 
-// One tile: up to 4 rows by 32 columns (two 16-column blocks), accumulated over the whole depth and requantized.
+// Rows of one tile. vpdpbusd's latency is several cycles and two can start per cycle, so it takes more than 8
+// independent accumulators to keep it busy: 8 rows by 32 columns is 16 of the 32 registers, plus two of weights.
+#define TILE_ROWS 8
+
+// One tile: up to 8 rows by 32 columns (two 16-column blocks), accumulated over the whole depth and requantized.
 VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b0,
                              const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms,
                              const requantization512 *requantization, float *output, int outputStride) {
-    __m512i c00 = _mm512_setzero_si512(), c01 = _mm512_setzero_si512();
-    __m512i c10 = _mm512_setzero_si512(), c11 = _mm512_setzero_si512();
-    __m512i c20 = _mm512_setzero_si512(), c21 = _mm512_setzero_si512();
-    __m512i c30 = _mm512_setzero_si512(), c31 = _mm512_setzero_si512();
-    // Rows past the end read row 0 again; their results are not stored.
-    const uint8_t *a0 = a, *a1 = rows > 1 ? a + aStride : a, *a2 = rows > 2 ? a + 2 * aStride : a;
-    const uint8_t *a3 = rows > 3 ? a + 3 * aStride : a;
+    __m512i c[TILE_ROWS][2];
+    const uint8_t *lines[TILE_ROWS];
+    for (int r = 0; r < TILE_ROWS; r++) {
+        c[r][0] = _mm512_setzero_si512();
+        c[r][1] = _mm512_setzero_si512();
+        // Rows past the end read row 0 again; their results are not stored.
+        lines[r] = r < rows ? a + (size_t)r * aStride : a;
+    }
     for (int g = 0; g < groups; g++) {
         __m512i w0 = _mm512_loadu_si512(b0 + g * 64);
         __m512i w1 = _mm512_loadu_si512(b1 + g * 64);
-        __m512i x;
-        x = _mm512_set1_epi32(four_bytes(a0 + 4 * g));
-        c00 = _mm512_dpbusd_epi32(c00, x, w0); c01 = _mm512_dpbusd_epi32(c01, x, w1);
-        x = _mm512_set1_epi32(four_bytes(a1 + 4 * g));
-        c10 = _mm512_dpbusd_epi32(c10, x, w0); c11 = _mm512_dpbusd_epi32(c11, x, w1);
-        x = _mm512_set1_epi32(four_bytes(a2 + 4 * g));
-        c20 = _mm512_dpbusd_epi32(c20, x, w0); c21 = _mm512_dpbusd_epi32(c21, x, w1);
-        x = _mm512_set1_epi32(four_bytes(a3 + 4 * g));
-        c30 = _mm512_dpbusd_epi32(c30, x, w0); c31 = _mm512_dpbusd_epi32(c31, x, w1);
+        for (int r = 0; r < TILE_ROWS; r++) {
+            __m512i x = _mm512_set1_epi32(four_bytes(lines[r] + 4 * g));
+            c[r][0] = _mm512_dpbusd_epi32(c[r][0], x, w0);
+            c[r][1] = _mm512_dpbusd_epi32(c[r][1], x, w1);
+        }
     }
     __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
     __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
     __m512i t0 = _mm512_maskz_loadu_epi32(mask0, columnTerms);
     __m512i t1 = _mm512_maskz_loadu_epi32(mask1, columnTerms + 16);
-    __m512i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     for (int r = 0; r < rows; r++) {
         __m512i row = _mm512_set1_epi32(rowTerms[r]);
         float *line = output + (size_t)r * outputStride;
-        __m512i x0 = _mm512_add_epi32(_mm512_add_epi32(accumulators[r][0], t0), row);
+        __m512i x0 = _mm512_add_epi32(_mm512_add_epi32(c[r][0], t0), row);
         _mm512_mask_storeu_ps(line, mask0, requantize16(x0, requantization));
         if (mask1) {
-            __m512i x1 = _mm512_add_epi32(_mm512_add_epi32(accumulators[r][1], t1), row);
+            __m512i x1 = _mm512_add_epi32(_mm512_add_epi32(c[r][1], t1), row);
             _mm512_mask_storeu_ps(line + 16, mask1, requantize16(x1, requantization));
         }
     }
@@ -127,8 +127,8 @@ VNNI void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint
         // A lone last block pairs with itself; its second half is masked off.
         const int8_t *b1 = block + 1 < blocks ? b0 + blockSize : b0;
         int width = columns - block * 16 < 32 ? columns - block * 16 : 32;
-        for (int m = 0; m < rows; m += 4) {
-            int height = rows - m < 4 ? rows - m : 4;
+        for (int m = 0; m < rows; m += TILE_ROWS) {
+            int height = rows - m < TILE_ROWS ? rows - m : TILE_ROWS;
             tile(height, width, groups, packed + (size_t)m * padded, padded, b0, b1, rowTerms + m,
                  columnTerms + block * 16, &constants, output + (size_t)m * outputStride + block * 16, outputStride);
         }

@@ -9,32 +9,28 @@
 
 #define AVXVNNI __attribute__((target("avx2,avxvnni")))
 
-/// Up to 4 rows by 16 columns, accumulated over the whole depth. Rows past the end read row 0 again; their
-/// results are not stored.
+/// Up to TILE256_ROWS rows by 16 columns, accumulated over the whole depth. Rows past the end read row 0 again;
+/// their results are not stored.
 AVXVNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b,
                                 const int32_t *rowTerms, const int32_t *columnTerms,
                                 const requantization256 *requantization, float *output, int outputStride) {
-    __m256i c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256();
-    __m256i c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256();
-    __m256i c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256();
-    __m256i c30 = _mm256_setzero_si256(), c31 = _mm256_setzero_si256();
-    const uint8_t *a0 = a, *a1 = rows > 1 ? a + aStride : a, *a2 = rows > 2 ? a + 2 * aStride : a;
-    const uint8_t *a3 = rows > 3 ? a + 3 * aStride : a;
+    __m256i c[TILE256_ROWS][2];
+    const uint8_t *lines[TILE256_ROWS];
+    for (int r = 0; r < TILE256_ROWS; r++) {
+        c[r][0] = _mm256_setzero_si256();
+        c[r][1] = _mm256_setzero_si256();
+        lines[r] = r < rows ? a + (size_t)r * aStride : a;
+    }
     for (int g = 0; g < groups; g++) {
         __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 64));
         __m256i w1 = _mm256_loadu_si256((const __m256i *)(b + g * 64 + 32));
-        __m256i x;
-        x = _mm256_set1_epi32(four_bytes(a0 + 4 * g));
-        c00 = _mm256_dpbusd_avx_epi32(c00, x, w0); c01 = _mm256_dpbusd_avx_epi32(c01, x, w1);
-        x = _mm256_set1_epi32(four_bytes(a1 + 4 * g));
-        c10 = _mm256_dpbusd_avx_epi32(c10, x, w0); c11 = _mm256_dpbusd_avx_epi32(c11, x, w1);
-        x = _mm256_set1_epi32(four_bytes(a2 + 4 * g));
-        c20 = _mm256_dpbusd_avx_epi32(c20, x, w0); c21 = _mm256_dpbusd_avx_epi32(c21, x, w1);
-        x = _mm256_set1_epi32(four_bytes(a3 + 4 * g));
-        c30 = _mm256_dpbusd_avx_epi32(c30, x, w0); c31 = _mm256_dpbusd_avx_epi32(c31, x, w1);
+        for (int r = 0; r < TILE256_ROWS; r++) {
+            __m256i x = _mm256_set1_epi32(four_bytes(lines[r] + 4 * g));
+            c[r][0] = _mm256_dpbusd_avx_epi32(c[r][0], x, w0);
+            c[r][1] = _mm256_dpbusd_avx_epi32(c[r][1], x, w1);
+        }
     }
-    __m256i accumulators[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-    store_tile(rows, columns, accumulators, rowTerms, columnTerms, requantization, output, outputStride);
+    store_tile(rows, columns, c, rowTerms, columnTerms, requantization, output, outputStride);
 }
 
 AVXVNNI void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *packed,
@@ -46,8 +42,8 @@ AVXVNNI void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint
     for (int block = 0; block * 16 < columns; block++) {
         const int8_t *b = packedWeights + (size_t)block * groups * 64;
         int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
-        for (int m = 0; m < rows; m += 4) {
-            int height = rows - m < 4 ? rows - m : 4;
+        for (int m = 0; m < rows; m += TILE256_ROWS) {
+            int height = rows - m < TILE256_ROWS ? rows - m : TILE256_ROWS;
             tile(height, width, groups, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
                  &constants, output + (size_t)m * outputStride + block * 16, outputStride);
         }

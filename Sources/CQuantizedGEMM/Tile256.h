@@ -1,5 +1,5 @@
 // What the 256-bit kernels (AVX2, AVX-VNNI) share: the requantization on 8 lanes, and the end of a GEMM tile (up to
-// 4 rows by one 16-column block, eight int32 accumulators of 8 lanes), which adds the zero points' row and column
+// 6 rows by one 16-column block, twelve int32 accumulators of 8 lanes), which adds the zero points' row and column
 // terms, requantizes and stores the rows and columns it has.
 #ifndef SSD_QUANTIZED_GEMM_TILE256_H
 #define SSD_QUANTIZED_GEMM_TILE256_H
@@ -11,6 +11,10 @@
 #include "QuantizedGEMM.h"
 
 #define TILE256 __attribute__((target("avx2")))
+
+// Rows of one tile: 6 rows by 16 columns is 12 accumulators, plus two registers of weights and one of activations:
+// all 16 registers, and enough independent chains to hide the multiply's latency.
+#define TILE256_ROWS 6
 
 /// All ones in the lanes below `count` (none for a count below 1, all for one above 7), for maskload and maskstore.
 TILE256 static inline __m256i lane_mask(int count) {
@@ -58,9 +62,9 @@ TILE256 static inline __m256 requantize8(__m256i x, const requantization256 *k) 
 
 /// Requantizes and stores rows [0, rows) and columns [0, columns) of a tile: accumulators[r][half] + columnTerms +
 /// rowTerms[r].
-TILE256 static inline void store_tile(int rows, int columns, __m256i accumulators[4][2], const int32_t *rowTerms,
-                                      const int32_t *columnTerms, const requantization256 *requantization,
-                                      float *output, int outputStride) {
+TILE256 static inline void store_tile(int rows, int columns, __m256i accumulators[TILE256_ROWS][2],
+                                      const int32_t *rowTerms, const int32_t *columnTerms,
+                                      const requantization256 *requantization, float *output, int outputStride) {
     __m256i mask0 = lane_mask(columns < 8 ? columns : 8), mask1 = lane_mask(columns > 8 ? columns - 8 : 0);
     __m256i t0 = _mm256_maskload_epi32(columnTerms, mask0);
     __m256i t1 = _mm256_maskload_epi32(columnTerms + 8, mask1);
