@@ -80,9 +80,10 @@ final class CPUModel: PreparedModel {
     /// Lays out the arena and builds the kernels: everything `run` needs, decided once.
     private func plan() {
         let tensors = graph.tensors
-        // Im2col scratch for the convolutions that need it, live during their own step.
+        // Im2col scratch for the float convolutions that need it, live during their own step (the 8-bit path
+        // gathers into its packed rows).
         let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4) { _, node in
-            guard case .conv2D(let parameters) = node.operation else { return 0 }
+            guard case .conv2D(let parameters) = node.operation, !self.runsOnIntegers(node) else { return 0 }
             let filter = tensors[node.inputs[1]].shape
             guard !Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
             else { return 0 }
@@ -157,7 +158,7 @@ final class CPUModel: PreparedModel {
     }
 
     /// The 8-bit form of a quantized convolution's filter and zero points.
-    private func integerGEMM(_ node: Node, kernel: qgemm_isa) -> IntegerGEMM {
+    private func integerGEMM(_ node: Node, kernel: qgemm_isa, window: qgemm_window?) -> IntegerGEMM {
         let filter = graph.tensors[node.inputs[1]]
         let inputZeroPoint = graph.tensors[node.inputs[0]].quantization!.zeroPoint
         let filterZeroPoint = filter.quantization!.zeroPoint
@@ -175,7 +176,8 @@ final class CPUModel: PreparedModel {
         }
         return IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
-            inputZeroPoint: Float(inputZeroPoint), activations: integerActivations!, rowTerms: integerRowTerms!)
+            inputZeroPoint: Float(inputZeroPoint), window: window, activations: integerActivations!,
+            rowTerms: integerRowTerms!)
     }
 
     private func makeKernel(_ node: Node, stored: (Int) -> StoredTensor, patches: UnsafeMutablePointer<Float>?)
@@ -191,7 +193,15 @@ final class CPUModel: PreparedModel {
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             let arithmetic: Convolution.Arithmetic =
                 if let kernel, runsOnIntegers(node) {
-                    .integer(integerGEMM(node, kernel: kernel))
+                    .integer(
+                        integerGEMM(
+                            node, kernel: kernel,
+                            window: Convolution.isPointwise(
+                                window: parameters.window, filterHeight: filter.shape[1], filterWidth: filter.shape[2])
+                                ? nil
+                                : qgemm_window(
+                                    input: input.shape, window: parameters.window, geometry: geometry,
+                                    filterHeight: filter.shape[1], filterWidth: filter.shape[2])))
                 } else {
                     .float(filter: allocateFloats(StoredValues.of(filter)))
                 }

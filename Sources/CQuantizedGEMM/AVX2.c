@@ -21,48 +21,107 @@ AVX2 static inline __m256i ordered_words(__m256i low, __m256i high) {
     return _mm256_permute4x64_epi64(_mm256_packus_epi32(low, high), 0xD8);
 }
 
+/// The sum of the eight lanes.
+AVX2 static inline int32_t lane_sum(__m256i sum) {
+    __m128i halves = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+    halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0x4E));
+    halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0xB1));
+    return _mm_cvtsi128_si32(halves);
+}
+
+/// Converts `count` stored values to unsigned values (stored + zero point), 16-bit with `wide`, else bytes. Adds
+/// those of whole vectors to the lanes of `sum` (reduced once per row: a reduction per segment cost more than the
+/// conversion of a 3-channel image's taps) and returns the sum of the rest.
+AVX2 static inline int32_t convert_segment(const float *source, int count, float zeroPoint, void *packed, int wide,
+                                           __m256i *sum) {
+    uint16_t *words = packed;
+    uint8_t *bytes = packed;
+    __m256 offset = _mm256_set1_ps(zeroPoint);
+    int k = 0;
+    for (; k + 16 <= count; k += 16) {
+        __m256i low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k), offset));
+        __m256i high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k + 8), offset));
+        *sum = _mm256_add_epi32(*sum, _mm256_add_epi32(low, high));
+        __m256i values = ordered_words(low, high);
+        if (wide) {
+            _mm256_storeu_si256((__m256i *)(words + k), values);
+        } else {
+            // packus_epi16 narrows within each 128-bit half; quadwords 0 and 2 hold the 16 bytes in order.
+            __m256i narrowed = _mm256_permute4x64_epi64(_mm256_packus_epi16(values, values), 0x08);
+            _mm_storeu_si128((__m128i *)(bytes + k), _mm256_castsi256_si128(narrowed));
+        }
+    }
+    int32_t total = 0;
+    for (; k < count; k++) {
+        int value = (int)(source[k] + zeroPoint);
+        if (wide)
+            words[k] = (uint16_t)value;
+        else
+            bytes[k] = (uint8_t)value;
+        total += value;
+    }
+    return total;
+}
+
+/// Sets `count` unsigned values (16-bit with `wide`, else bytes) to `value`.
+static inline void fill_segment(void *packed, int count, int value, int wide) {
+    if (wide) {
+        for (int k = 0; k < count; k++) ((uint16_t *)packed)[k] = (uint16_t)value;
+    } else {
+        memset(packed, value, (size_t)count);
+    }
+}
+
 AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint,
                                       void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms) {
-    int padded = qgemm_padded_depth(depth);
-    __m256 offset = _mm256_set1_ps(zeroPoint);
+    int padded = qgemm_padded_depth(depth), size = wide ? 2 : 1;
     for (int m = 0; m < rows; m++) {
-        const float *row = source + (size_t)m * stride;
-        uint16_t *words = (uint16_t *)packed + (size_t)m * padded;
-        uint8_t *bytes = (uint8_t *)packed + (size_t)m * padded;
+        uint8_t *destination = (uint8_t *)packed + (size_t)m * padded * size;
         __m256i sum = _mm256_setzero_si256();
-        int k = 0;
-        for (; k + 16 <= depth; k += 16) {
-            __m256i low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(row + k), offset));
-            __m256i high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(row + k + 8), offset));
-            sum = _mm256_add_epi32(sum, _mm256_add_epi32(low, high));
-            __m256i values = ordered_words(low, high);
-            if (wide) {
-                _mm256_storeu_si256((__m256i *)(words + k), values);
-            } else {
-                // packus_epi16 narrows within each 128-bit half; quadwords 0 and 2 hold the 16 bytes in order.
-                __m256i narrowed = _mm256_permute4x64_epi64(_mm256_packus_epi16(values, values), 0x08);
-                _mm_storeu_si128((__m128i *)(bytes + k), _mm256_castsi256_si128(narrowed));
+        int32_t total = convert_segment(source + (size_t)m * stride, depth, zeroPoint, destination, wide, &sum);
+        total += lane_sum(sum);
+        fill_segment(destination + (size_t)depth * size, padded - depth, 0, wide);
+        rowTerms[m] = total * rowSumScale;
+    }
+}
+
+AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                                  void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms) {
+    const int channels = window.channels, depth = window.filterHeight * window.filterWidth * channels;
+    const int padded = qgemm_padded_depth(depth), image = window.height * window.width * channels;
+    const int size = wide ? 2 : 1;
+    for (int m = 0; m < rows; m++) {
+        int pixel = first + m;
+        int x = pixel % window.outputWidth, y = pixel / window.outputWidth % window.outputHeight;
+        const float *source = input + (size_t)(pixel / (window.outputWidth * window.outputHeight)) * image;
+        uint8_t *destination = (uint8_t *)packed + (size_t)m * padded * size;
+        int32_t total = 0;
+        __m256i sum = _mm256_setzero_si256();
+        const int left = x * window.strideX - window.padLeft;
+        for (int ky = 0; ky < window.filterHeight; ky++) {
+            int iy = y * window.strideY - window.padTop + ky * window.dilationY;
+            // As in the AVX-512 kernel: a whole undilated window row inside the image is one segment.
+            if (window.dilationX == 1 && iy >= 0 && iy < window.height && left >= 0 &&
+                left + window.filterWidth <= window.width) {
+                int length = window.filterWidth * channels;
+                total += convert_segment(source + (size_t)(iy * window.width + left) * channels, length, zeroPoint,
+                                         destination, wide, &sum);
+                destination += (size_t)length * size;
+                continue;
+            }
+            for (int kx = 0; kx < window.filterWidth; kx++, destination += (size_t)channels * size) {
+                int ix = left + kx * window.dilationX;
+                if (iy < 0 || iy >= window.height || ix < 0 || ix >= window.width) {
+                    fill_segment(destination, channels, (int)zeroPoint, wide);
+                    total += (int32_t)zeroPoint * channels;
+                } else {
+                    total += convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels,
+                                             zeroPoint, destination, wide, &sum);
+                }
             }
         }
-        __m128i halves = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
-        halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0x4E));
-        halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0xB1));
-        int32_t total = _mm_cvtsi128_si32(halves);
-        for (; k < depth; k++) {
-            int value = (int)(row[k] + zeroPoint);
-            if (wide)
-                words[k] = (uint16_t)value;
-            else
-                bytes[k] = (uint8_t)value;
-            total += value;
-        }
-        for (; k < padded; k++) {
-            if (wide)
-                words[k] = 0;
-            else
-                bytes[k] = 0;
-        }
-        rowTerms[m] = total * rowSumScale;
+        fill_segment(destination, padded - depth, 0, wide);
+        rowTerms[m] = (total + lane_sum(sum)) * rowSumScale;
     }
 }
 
@@ -122,7 +181,7 @@ AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int
 }
 
 // As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, channels past the end masked off.
-__attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_depthwise_shape shape, const float *input,
+__attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
                                                                   const float *filter, int y, const int32_t *bias,
                                                                   qgemm_requantization requantization,
                                                                   float *output) {

@@ -41,28 +41,71 @@ VNNI static inline __m512 requantize16(__m512i x, const requantization512 *k) {
     return _mm512_cvtepi32_ps(_mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest));
 }
 
+/// Converts `count` stored values to unsigned bytes (stored + zero point), adding them to the lanes of `sum`
+/// (reduced once per row: a reduction per segment cost more than the conversion of a 3-channel image's taps).
+VNNI static inline __m512i convert_segment(const float *source, int count, __m512 offset, uint8_t *destination,
+                                           __m512i sum) {
+    for (int k = 0; k < count; k += 16) {
+        __mmask16 lanes = count - k >= 16 ? 0xFFFF : (__mmask16)((1u << (count - k)) - 1);
+        __m512 stored = _mm512_maskz_loadu_ps(lanes, source + k);
+        __m512i values = _mm512_maskz_cvtps_epi32(lanes, _mm512_add_ps(stored, offset));
+        sum = _mm512_add_epi32(sum, values);
+        _mm_mask_storeu_epi8(destination + k, lanes, _mm512_cvtusepi32_epi8(values));
+    }
+    return sum;
+}
+
 VNNI void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
                                             uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
     int padded = qgemm_padded_depth(depth);
     __m512 offset = _mm512_set1_ps(zeroPoint);
     for (int m = 0; m < rows; m++) {
-        const float *row = source + (size_t)m * stride;
         uint8_t *destination = packed + (size_t)m * padded;
-        __m512i sum = _mm512_setzero_si512();
-        int k = 0;
-        for (; k + 16 <= depth; k += 16) {
-            __m512i values = _mm512_cvtps_epi32(_mm512_add_ps(_mm512_loadu_ps(row + k), offset));
-            sum = _mm512_add_epi32(sum, values);
-            _mm_storeu_si128((__m128i *)(destination + k), _mm512_cvtusepi32_epi8(values));
-        }
+        __m512i sum = convert_segment(source + (size_t)m * stride, depth, offset, destination, _mm512_setzero_si512());
         int32_t total = _mm512_reduce_add_epi32(sum);
-        for (; k < depth; k++) {
-            int value = (int)(row[k] + zeroPoint);
-            destination[k] = (uint8_t)value;
-            total += value;
-        }
-        for (; k < padded; k++) destination[k] = 0;
+        memset(destination + depth, 0, (size_t)(padded - depth));
         rowTerms[m] = total * rowSumScale;
+    }
+}
+
+VNNI void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                                        uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
+    const int channels = window.channels, depth = window.filterHeight * window.filterWidth * channels;
+    const int padded = qgemm_padded_depth(depth), image = window.height * window.width * channels;
+    const __m512 offset = _mm512_set1_ps(zeroPoint);
+    for (int m = 0; m < rows; m++) {
+        int pixel = first + m;
+        int x = pixel % window.outputWidth, y = pixel / window.outputWidth % window.outputHeight;
+        const float *source = input + (size_t)(pixel / (window.outputWidth * window.outputHeight)) * image;
+        uint8_t *destination = packed + (size_t)m * padded;
+        int32_t total = 0;
+        __m512i sum = _mm512_setzero_si512();
+        const int left = x * window.strideX - window.padLeft;
+        for (int ky = 0; ky < window.filterHeight; ky++) {
+            int iy = y * window.strideY - window.padTop + ky * window.dilationY;
+            // A window row wholly inside the image, undilated, lies contiguous: one segment (27 bytes of a 3x3 RGB
+            // window in 3, not 9 of 3).
+            if (window.dilationX == 1 && iy >= 0 && iy < window.height && left >= 0 &&
+                left + window.filterWidth <= window.width) {
+                int length = window.filterWidth * channels;
+                sum = convert_segment(source + (size_t)(iy * window.width + left) * channels, length, offset,
+                                      destination, sum);
+                destination += length;
+                continue;
+            }
+            for (int kx = 0; kx < window.filterWidth; kx++, destination += channels) {
+                int ix = left + kx * window.dilationX;
+                if (iy < 0 || iy >= window.height || ix < 0 || ix >= window.width) {
+                    memset(destination, (int)zeroPoint, (size_t)channels);
+                    total += (int32_t)zeroPoint * channels;
+                } else {
+                    sum = convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels, offset,
+                                          destination, sum);
+                }
+            }
+        }
+        memset(destination, 0, (size_t)(padded - depth));
+        rowTerms[m] = (total + _mm512_reduce_add_epi32(sum)) * rowSumScale;
     }
 }
 
@@ -158,7 +201,7 @@ static inline __mmask16 channel_mask(int channels, int c) {
 // alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). Channels past the end are masked off
 // (a 32-channel layer runs two chains). Each vector is requantized in registers. The tap lists are small (a 3x3
 // window): on the stack.
-VNNI void qgemm_depthwise_row_avx512(qgemm_depthwise_shape shape, const float *input, const float *filter, int y,
+VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                      const int32_t *bias, qgemm_requantization requantization, float *output) {
     const requantization512 constants = requantization512_make(requantization);
     const int channels = shape.channels;

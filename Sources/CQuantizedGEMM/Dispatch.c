@@ -74,6 +74,15 @@ void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *sou
                                     rowTerms);
 }
 
+void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
+                        float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {
+    if (isa == QGEMM_AVX512VNNI)
+        qgemm_pack_patches_avx512vnni(window, first, rows, input, zeroPoint, packed, rowSumScale, rowTerms);
+    else
+        qgemm_pack_patches_avx2(window, first, rows, input, zeroPoint, packed, isa == QGEMM_AVX2, rowSumScale,
+                                rowTerms);
+}
+
 void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
                     const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                     float *output, int outputStride) {
@@ -101,7 +110,7 @@ void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, cons
         qgemm_requantize_avx2(rows, channels, values, bias, requantization);
 }
 
-void qgemm_depthwise_row(qgemm_isa isa, qgemm_depthwise_shape shape, const float *input, const float *filter,
+void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                          int y, const int32_t *bias, qgemm_requantization requantization, float *output) {
     if (isa == QGEMM_AVX512VNNI)
         qgemm_depthwise_row_avx512(shape, input, filter, y, bias, requantization, output);
@@ -117,12 +126,14 @@ void qgemm_pack_weights(qgemm_isa isa, int columns, int depth, const uint8_t *we
 size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth) { return 0; }
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
                             void *packed, int32_t rowSumScale, int32_t *rowTerms) {}
+void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
+                        float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {}
 void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
                     const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                     float *output, int outputStride) {}
 void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
                       qgemm_requantization requantization) {}
-void qgemm_depthwise_row(qgemm_isa isa, qgemm_depthwise_shape shape, const float *input, const float *filter,
+void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                          int y, const int32_t *bias, qgemm_requantization requantization, float *output) {}
 
 #endif

@@ -30,20 +30,24 @@ void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int
 // Checked against Engine's scalar TFLite arithmetic in Tests/CPUBackendTests/QuantizedGEMMTests.swift.
 void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
                                        uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                                   uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
 void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
                                const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                                float *output, int outputStride);
 void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
                                  qgemm_requantization requantization);
 
-void qgemm_depthwise_row_avx512(qgemm_depthwise_shape shape, const float *input, const float *filter, int y,
+void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                 const int32_t *bias, qgemm_requantization requantization, float *output);
-void qgemm_depthwise_row_avx2(qgemm_depthwise_shape shape, const float *input, const float *filter, int y,
+void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input, const float *filter, int y,
                               const int32_t *bias, qgemm_requantization requantization, float *output);
 
 // `wide`: 16-bit elements (the vpmaddwd kernel's), else bytes (vpdpbusd's).
 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint, void *packed,
                                  int wide, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                             void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms);
 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
                          const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                          float *output, int outputStride);
@@ -55,7 +59,7 @@ void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t 
 
 // The taps of output pixel (x, y) inside the input: element offsets into the image and the filter; returns their
 // count (at most filterHeight * filterWidth).
-static inline int qgemm_depthwise_taps(const qgemm_depthwise_shape *s, int x, int y, int *inputTaps,
+static inline int qgemm_depthwise_taps(const qgemm_window *s, int x, int y, int *inputTaps,
                                        int *filterTaps) {
     int taps = 0;
     for (int ky = 0; ky < s->filterHeight; ky++) {

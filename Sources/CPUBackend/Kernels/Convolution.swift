@@ -1,22 +1,5 @@
 import COpenBLAS
-import CQuantizedGEMM
 import Engine
-
-/// The 8-bit integer path of a quantized convolution (CQuantizedGEMM, on one of its instruction sets): activations
-/// converted to unsigned rows, weights packed once, zero points folded into per-row and per-column terms, so the
-/// accumulators equal TFLite's exactly.
-struct IntegerGEMM {
-    let kernel: qgemm_isa
-    let packedWeights: UnsafeMutableRawPointer
-    /// Per column: its bias - inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
-    let columnTerms: UnsafeMutablePointer<Int32>
-    /// 128 - filterZeroPoint: the row sums' factor (the kernel multiplies by weight - 128).
-    let rowSumScale: Int32
-    let inputZeroPoint: Float
-    /// Shared by all convolutions (they run one at a time): packed rows and row terms, part by part.
-    let activations: UnsafeMutableRawPointer
-    let rowTerms: UnsafeMutablePointer<Int32>
-}
 
 /// CONV_2D as a GEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
 /// the requantization; in 8-bit integers where the CPU allows, else as OpenBLAS SGEMM. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); any other gathers
@@ -25,14 +8,14 @@ final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
     let arithmetic: Arithmetic
-    /// im2col buffer, nil for 1x1 stride-1 convolutions.
+    /// im2col buffer, nil for 1x1 stride-1 convolutions and on the 8-bit path (which gathers into its packed rows).
     let patches: UnsafeMutablePointer<Float>?
     let window: Window
     let geometry: WindowGeometry
     let filterHeight: Int, filterWidth: Int
     let requantizer: Requantizer
     let parts: Int
-    private let rowsPerPart: Int
+    let rowsPerPart: Int
 
     /// How the products are computed.
     enum Arithmetic {
@@ -72,8 +55,16 @@ final class Convolution: CPUKernel, PartitionedKernel {
         output[0] * output[1] * output[2] * filterHeight * filterWidth * inputChannels
     }
 
-    /// Rows [part * rowsPerPart, ...) of the output: their patches, their SGEMM, their requantization.
+    /// Rows [part * rowsPerPart, ...) of the output: their patches, their GEMM, their requantization.
     func run(part: Int) {
+        switch arithmetic {
+        case .integer(let integer): runIntegers(part: part, integer)
+        case .float(let filter): runFloat(part: part, filter: filter)
+        }
+    }
+
+    /// On OpenBLAS SGEMM: the patches gathered in float (im2col), then the SGEMM, then the requantization.
+    private func runFloat(part: Int, filter: UnsafeMutablePointer<Float>) {
         let depth = filterHeight * filterWidth * input.shape[3]
         let rows = output.shape[0] * output.shape[1] * output.shape[2]
         let channels = output.shape[3]
@@ -87,25 +78,10 @@ final class Convolution: CPUKernel, PartitionedKernel {
             a = input.pointer + first * depth
         }
         let c = output.pointer + first * channels
-        switch arithmetic {
-        case .integer(let integer):
-            let packed = integer.activations + qgemm_packed_activations_size(integer.kernel, Int32(first), Int32(depth))
-            let rowTerms = integer.rowTerms + first
-            qgemm_pack_activations(
-                integer.kernel, Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
-                integer.rowSumScale, rowTerms)
-            guard case .integer(let stage) = requantizer else {
-                preconditionFailure("8-bit GEMM without an integer stage")
-            }
-            qgemm_multiply(
-                integer.kernel, Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
-                integer.columnTerms, stage.requantization, c, Int32(channels))
-        case .float(let filter):
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
-                Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
-            requantizer.apply(c, rows: count)
-        }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
+            Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
+        requantizer.apply(c, rows: count)
     }
 
     private func gatherPatches(rows: Range<Int>, into patches: UnsafeMutablePointer<Float>) {

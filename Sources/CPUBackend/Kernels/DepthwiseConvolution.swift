@@ -19,7 +19,7 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     let parts: Int
     private let rowsPerPart: Int
     /// The C kernel's shape, when it runs this convolution.
-    private let integerShape: qgemm_depthwise_shape?
+    private let integerShape: qgemm_window?
     /// Per part: the input and filter offsets of the current pixel's taps inside the input, and of the current row's
     /// taps for its interior pixels (no heap in `run`).
     private let tapScratch: UnsafeMutablePointer<Int>
@@ -47,13 +47,9 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         if case .integer = requantizer, depthMultiplier == 1, filterHeight * filterWidth <= 256 { integer = true }
         integerShape =
             integer
-            ? qgemm_depthwise_shape(
-                height: Int32(input.shape[1]), width: Int32(input.shape[2]), channels: Int32(input.shape[3]),
-                filterHeight: Int32(filterHeight), filterWidth: Int32(filterWidth),
-                strideY: Int32(window.strideHeight), strideX: Int32(window.strideWidth),
-                dilationY: Int32(window.dilationHeight), dilationX: Int32(window.dilationWidth),
-                padTop: Int32(geometry.padTop), padLeft: Int32(geometry.padLeft),
-                outputWidth: Int32(geometry.outputWidth)) : nil
+            ? qgemm_window(
+                input: input.shape, window: window, geometry: geometry, filterHeight: filterHeight,
+                filterWidth: filterWidth) : nil
     }
 
     deinit { tapScratch.deallocate() }
@@ -152,7 +148,7 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     }
 
     /// Output rows [part * rowsPerPart, ...) on the C kernel.
-    private func runIntegers(part: Int, shape: qgemm_depthwise_shape, stage: Requantizer.IntegerStage) {
+    private func runIntegers(part: Int, shape: qgemm_window, stage: Requantizer.IntegerStage) {
         let (height, outputHeight) = (input.shape[1], geometry.outputHeight)
         let imageSize = height * input.shape[2] * input.shape[3]
         let rowSize = geometry.outputWidth * output.shape[3]

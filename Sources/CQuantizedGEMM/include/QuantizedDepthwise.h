@@ -8,18 +8,10 @@
 
 #include "QuantizedGEMM.h"
 
-/// A depthwise convolution's shape: one image of the input ([height][width][channels]) and the window.
-typedef struct qgemm_depthwise_shape {
-    int height, width, channels;
-    int filterHeight, filterWidth;
-    int strideY, strideX, dilationY, dilationX;
-    int padTop, padLeft;
-    int outputWidth;
-} qgemm_depthwise_shape;
-
-/// Output row `y` of one image, for windows of at most 256 taps: `input` is the image, `filter` [filterHeight][filterWidth][channels] stored values,
-/// `output` the row's outputWidth x channels stored values, requantized with bias[channel] added first.
-void qgemm_depthwise_row(qgemm_isa isa, qgemm_depthwise_shape shape, const float *input, const float *filter,
+/// Output row `y` of one image, for windows of at most 256 taps: `input` is the image, `filter`
+/// [filterHeight][filterWidth][channels] stored values, `output` the row's outputWidth x channels stored values,
+/// requantized with bias[channel] added first. `shape.outputHeight` is not read.
+void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                          int y, const int32_t *bias, qgemm_requantization requantization, float *output);
 
 #endif

@@ -42,6 +42,22 @@ size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth);
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
                             void *packed, int32_t rowSumScale, int32_t *rowTerms);
 
+/// A convolution's window over one image of its input ([height][width][channels]) and its output size.
+typedef struct qgemm_window {
+    int height, width, channels;
+    int filterHeight, filterWidth;
+    int strideY, strideX, dilationY, dilationX;
+    int padTop, padLeft;
+    int outputHeight, outputWidth;
+} qgemm_window;
+
+/// qgemm_pack_activations for a convolution whose patches are not its input as it lies: gathers the patches of
+/// output pixels [first, first + rows) of `input` (batches of images, stored values) straight into packed rows
+/// of filterHeight * filterWidth * channels, the zero point where the window leaves the image (im2col without a
+/// float copy).
+void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
+                        float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms);
+
 /// TFLite's requantization of a convolution's int32 accumulators (bias included): multiply by
 /// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point, clamp to
 /// [low, high]. The result is stored as a float holding (quantized - zeroPoint), the CPU backend's stored value.
