@@ -180,7 +180,7 @@ AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int
     }
 }
 
-// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, channels past the end masked off.
+// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, the last ones masked.
 __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
                                                                   const float *filter, int y, const int32_t *bias,
                                                                   qgemm_requantization requantization,
@@ -191,25 +191,42 @@ __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window s
     for (int x = 0; x < shape.outputWidth; x++) {
         int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
         float *pixel = output + (size_t)x * channels;
-        for (int c = 0; c < channels; c += 32) {
-            __m256i m0 = lane_mask(channels - c), m1 = lane_mask(channels - c - 8);
-            __m256i m2 = lane_mask(channels - c - 16), m3 = lane_mask(channels - c - 24);
+        int c = 0;
+        for (; c + 32 <= channels; c += 32) {
             __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
             __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
             for (int t = 0; t < taps; t++) {
                 const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
-                s0 = _mm256_fmadd_ps(_mm256_maskload_ps(in, m0), _mm256_maskload_ps(w, m0), s0);
-                s1 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 8, m1), _mm256_maskload_ps(w + 8, m1), s1);
-                s2 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 16, m2), _mm256_maskload_ps(w + 16, m2), s2);
-                s3 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 24, m3), _mm256_maskload_ps(w + 24, m3), s3);
+                s0 = _mm256_fmadd_ps(_mm256_loadu_ps(in), _mm256_loadu_ps(w), s0);
+                s1 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8), _mm256_loadu_ps(w + 8), s1);
+                s2 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 16), _mm256_loadu_ps(w + 16), s2);
+                s3 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 24), _mm256_loadu_ps(w + 24), s3);
             }
             __m256 sums[4] = {s0, s1, s2, s3};
-            __m256i masks[4] = {m0, m1, m2, m3};
-            for (int v = 0; v < 4 && c + 8 * v < channels; v++) {
-                __m256i b = _mm256_maskload_epi32(bias + c + 8 * v, masks[v]);
+            for (int v = 0; v < 4; v++) {
+                __m256i b = _mm256_loadu_si256((const __m256i *)(bias + c + 8 * v));
                 __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
-                _mm256_maskstore_ps(pixel + c + 8 * v, masks[v], requantize8(x32, &constants));
+                _mm256_storeu_ps(pixel + c + 8 * v, requantize8(x32, &constants));
             }
+        }
+        if (c == channels) continue;
+        __m256i m0 = lane_mask(channels - c), m1 = lane_mask(channels - c - 8);
+        __m256i m2 = lane_mask(channels - c - 16), m3 = lane_mask(channels - c - 24);
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+        for (int t = 0; t < taps; t++) {
+            const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
+            s0 = _mm256_fmadd_ps(_mm256_maskload_ps(in, m0), _mm256_maskload_ps(w, m0), s0);
+            s1 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 8, m1), _mm256_maskload_ps(w + 8, m1), s1);
+            s2 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 16, m2), _mm256_maskload_ps(w + 16, m2), s2);
+            s3 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 24, m3), _mm256_maskload_ps(w + 24, m3), s3);
+        }
+        __m256 sums[4] = {s0, s1, s2, s3};
+        __m256i masks[4] = {m0, m1, m2, m3};
+        for (int v = 0; v < 4 && c + 8 * v < channels; v++) {
+            __m256i b = _mm256_maskload_epi32(bias + c + 8 * v, masks[v]);
+            __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
+            _mm256_maskstore_ps(pixel + c + 8 * v, masks[v], requantize8(x32, &constants));
         }
     }
 }

@@ -198,9 +198,9 @@ static inline __mmask16 channel_mask(int channels, int c) {
 }
 
 // Per pixel, 64 channels at a time over all its taps: four independent chains of multiply-adds, since one chain
-// alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). Channels past the end are masked off
-// (a 32-channel layer runs two chains). Each vector is requantized in registers. The tap lists are small (a 3x3
-// window): on the stack.
+// alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). The last channels (fewer than 64) run
+// the same four chains masked (a 32-channel layer runs two); whole vectors unmasked measured 5% faster. Each vector
+// is requantized in registers. The tap lists are small (a 3x3 window): on the stack.
 VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                      const int32_t *bias, qgemm_requantization requantization, float *output) {
     const requantization512 constants = requantization512_make(requantization);
@@ -209,25 +209,41 @@ VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, con
     for (int x = 0; x < shape.outputWidth; x++) {
         int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
         float *pixel = output + (size_t)x * channels;
-        for (int c = 0; c < channels; c += 64) {
-            __mmask16 m0 = channel_mask(channels, c), m1 = channel_mask(channels, c + 16);
-            __mmask16 m2 = channel_mask(channels, c + 32), m3 = channel_mask(channels, c + 48);
+        int c = 0;
+        for (; c + 64 <= channels; c += 64) {
             __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
             __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
             for (int t = 0; t < taps; t++) {
                 const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
-                s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, in), _mm512_maskz_loadu_ps(m0, w), s0);
-                s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, in + 16), _mm512_maskz_loadu_ps(m1, w + 16), s1);
-                s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m2, in + 32), _mm512_maskz_loadu_ps(m2, w + 32), s2);
-                s3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m3, in + 48), _mm512_maskz_loadu_ps(m3, w + 48), s3);
+                s0 = _mm512_fmadd_ps(_mm512_loadu_ps(in), _mm512_loadu_ps(w), s0);
+                s1 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 16), _mm512_loadu_ps(w + 16), s1);
+                s2 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 32), _mm512_loadu_ps(w + 32), s2);
+                s3 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 48), _mm512_loadu_ps(w + 48), s3);
             }
             __m512 sums[4] = {s0, s1, s2, s3};
-            __mmask16 masks[4] = {m0, m1, m2, m3};
-            for (int v = 0; v < 4 && masks[v]; v++) {
-                __m512i b = _mm512_maskz_loadu_epi32(masks[v], bias + c + 16 * v);
-                __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), b);
-                _mm512_mask_storeu_ps(pixel + c + 16 * v, masks[v], requantize16(x32, &constants));
+            for (int v = 0; v < 4; v++) {
+                __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), _mm512_loadu_si512(bias + c + 16 * v));
+                _mm512_storeu_ps(pixel + c + 16 * v, requantize16(x32, &constants));
             }
+        }
+        if (c == channels) continue;
+        __mmask16 m0 = channel_mask(channels, c), m1 = channel_mask(channels, c + 16);
+        __mmask16 m2 = channel_mask(channels, c + 32), m3 = channel_mask(channels, c + 48);
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+        for (int t = 0; t < taps; t++) {
+            const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
+            s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, in), _mm512_maskz_loadu_ps(m0, w), s0);
+            s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, in + 16), _mm512_maskz_loadu_ps(m1, w + 16), s1);
+            s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m2, in + 32), _mm512_maskz_loadu_ps(m2, w + 32), s2);
+            s3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m3, in + 48), _mm512_maskz_loadu_ps(m3, w + 48), s3);
+        }
+        __m512 sums[4] = {s0, s1, s2, s3};
+        __mmask16 masks[4] = {m0, m1, m2, m3};
+        for (int v = 0; v < 4 && masks[v]; v++) {
+            __m512i b = _mm512_maskz_loadu_epi32(masks[v], bias + c + 16 * v);
+            __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), b);
+            _mm512_mask_storeu_ps(pixel + c + 16 * v, masks[v], requantize16(x32, &constants));
         }
     }
 }
