@@ -118,4 +118,54 @@ struct QuantizedGEMMTests {
             }
         }
     }
+
+    /// im2col straight into packed rows against a plain gather: two images, stride, dilation, padding where the
+    /// window leaves the image (the zero point), channel counts below and past a vector, a range of rows starting
+    /// mid-image.
+    @Test(arguments: InstructionSets.supported)
+    func patchesPackLikeAPlainGather(_ instructionSet: CPUInstructionSet) {
+        let kernel = instructionSet.kernel!
+        var random = SplitMix64(seed: 18)
+        for (channels, filter, stride, dilation) in [(3, 3, 2, 1), (5, 3, 1, 2), (17, 2, 1, 1), (40, 3, 2, 1)] {
+            let (batches, height, width, zeroPoint) = (2, 7, 6, 9)
+            let window = qgemm_window(
+                height: Int32(height), width: Int32(width), channels: Int32(channels), filterHeight: Int32(filter),
+                filterWidth: Int32(filter), strideY: Int32(stride), strideX: Int32(stride), dilationY: Int32(dilation),
+                dilationX: Int32(dilation), padTop: 1, padLeft: 1, outputHeight: 4, outputWidth: 3)
+            let input = (0..<(batches * height * width * channels)).map { _ in
+                Float(Int(random.next() % 256) - zeroPoint)
+            }
+            let depth = filter * filter * channels
+            let (first, rows) = (5, batches * 4 * 3 - 5)
+            var packed = [UInt8](repeating: 0, count: qgemm_packed_activations_size(kernel, Int32(rows), Int32(depth)))
+            var rowTerms = [Int32](repeating: 0, count: rows)
+            qgemm_pack_patches(
+                kernel, window, Int32(first), Int32(rows), input, Float(zeroPoint), &packed, 2, &rowTerms)
+            let padded = Int(qgemm_padded_depth(Int32(depth)))
+            var mismatches = 0
+            for m in 0..<rows {
+                let pixel = first + m
+                let (x, y, b) = (pixel % 3, pixel / 3 % 4, pixel / 12)
+                var expected: [Int] = []
+                for ky in 0..<filter {
+                    for kx in 0..<filter {
+                        let (iy, ix) = (y * stride - 1 + ky * dilation, x * stride - 1 + kx * dilation)
+                        for c in 0..<channels {
+                            let inside = iy >= 0 && iy < height && ix >= 0 && ix < width
+                            let index = ((b * height + iy) * width + ix) * channels + c
+                            expected.append(inside ? Int(input[index]) + zeroPoint : zeroPoint)
+                        }
+                    }
+                }
+                expected += [Int](repeating: 0, count: padded - depth)
+                let actual = (0..<padded).map { k in
+                    kernel == QGEMM_AVX2
+                        ? Int(packed[2 * (m * padded + k)]) | Int(packed[2 * (m * padded + k) + 1]) << 8
+                        : Int(packed[m * padded + k])
+                }
+                if actual != expected || rowTerms[m] != Int32(expected.reduce(0, +) * 2) { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(channels) channels, \(filter)x\(filter) s\(stride) d\(dilation)")
+        }
+    }
 }
