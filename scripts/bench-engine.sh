@@ -1,41 +1,75 @@
 #!/usr/bin/env bash
-# Engine latency side by side, in one run: ssd-detect's CPU backend (8-bit and float convolutions) and the TFLite runtime (XNNPACK, its
-# optimized built-in kernels, its reference kernels) on the same model and machine, interleaved so that the noise
-# of a shared machine falls on both. Prints a table with ratios to XNNPACK, and writes .out/bench-engine.json.
+# Engine latency side by side, in one run: ssd-detect's CPU backend (one row per 8-bit variant this CPU runs,
+# SSD_CPU_ISA=avx512vnni|avxvnni|avx2, then float convolutions) and the TFLite runtime (XNNPACK, its optimized
+# built-in kernels, its reference kernels) on the same model and machine, interleaved round by round so that the
+# noise of a shared machine falls on all. Each row is the median of the rounds (p50, p90, min, first inference);
+# prints a table with ratios to XNNPACK and writes .out/bench-engine.json (every round's rows). A variant this CPU
+# lacks is named on stderr, not timed.
 #
-# usage: scripts/bench-engine.sh [ITERATIONS]   (after `make build-release` and `make deps`)
+# usage: scripts/bench-engine.sh [ITERATIONS] [ROUNDS]   (after `make build-release` and `make deps`)
+#        SSD_DETECT=path/to/ssd-detect scripts/bench-engine.sh   (another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-200}
+rounds=${2:-3}
 model=models/ssd_mobilenet_v1_coco_quant/detect.tflite
-ours=.build/release/ssd-detect
+ours=${SSD_DETECT:-.build/release/ssd-detect}
 python=.venv/bin/python
 mkdir -p .out
 results=.out/bench-engine.jsonl
 : > "$results"
-for threads in 2 1; do
-    "$ours" bench --model "$model" --threads "$threads" --iterations "$iterations" --json >> "$results"
-    "$ours" bench --model "$model" --threads "$threads" --iterations "$iterations" --json --float-convolutions \
-        >> "$results"
-    for kernels in xnnpack builtin; do
-        "$python" scripts/tflite_bench.py "$model" --kernels "$kernels" --threads "$threads" --runs "$iterations" \
-            2>/dev/null >> "$results"
+for round in $(seq "$rounds"); do
+    for threads in 2 1; do
+        for isa in avx512vnni avxvnni avx2 float; do
+            if ! row=$(SSD_CPU_ISA=$isa "$ours" bench --model "$model" --threads "$threads" \
+                --iterations "$iterations" --json 2>.out/bench-engine.err); then
+                [ "$round" = 1 ] && echo "SSD_CPU_ISA=$isa not timed: $(cat .out/bench-engine.err)" >&2
+                continue
+            fi
+            echo "$row" >> "$results"
+        done
+        for kernels in xnnpack builtin; do
+            "$python" scripts/tflite_bench.py "$model" --kernels "$kernels" --threads "$threads" \
+                --runs "$iterations" 2>/dev/null >> "$results"
+        done
     done
 done
 "$python" scripts/tflite_bench.py "$model" --kernels ref --threads 1 --runs 10 2>/dev/null >> "$results"
 "$python" - "$results" <<'PY'
-import json, sys
+import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 for row in rows:
     row.setdefault("engine", "ssd-detect " + row.get("detail", row.get("backend", "")))
-xnnpack = {r["threads"]: r["p50_ms"] for r in rows if r["engine"] == "tflite-xnnpack"}
-print(f"{'engine':50} {'threads':>7} {'p50 ms':>8} {'p90 ms':>8} {'min ms':>8} {'p50 / XNNPACK':>14}")
-for r in rows:
-    ratio = r["p50_ms"] / xnnpack[r["threads"]] if r["threads"] in xnnpack else float("nan")
-    print(f"{r['engine']:50} {r['threads']:>7} {r['p50_ms']:>8.2f} {r['p90_ms']:>8.2f} {r['min_ms']:>8.2f} {ratio:>13.2f}x")
-extra = [r for r in rows if "first_ms" in r]
-for r in extra:
-    print(f"{r['engine']}: load + plan {r['load_plan_ms']:.1f} ms, first inference "
-          f"{r['first_ms']:.2f} ms ({r['first_ms'] / r['p50_ms']:.2f}x p50), peak RSS {r['peak_rss_mb']:.1f} MB")
+# One summary per engine and thread count, in first-seen order: the median of its rounds.
+groups = {}
+for row in rows:
+    groups.setdefault((row["engine"], row["threads"]), []).append(row)
+summary = []
+for (engine, threads), group in groups.items():
+    median = lambda key: statistics.median(r[key] for r in group)
+    entry = {"engine": engine, "threads": threads, "rounds": len(group), "isa": group[0].get("isa"),
+             "p50_ms": median("p50_ms"), "p90_ms": median("p90_ms"), "min_ms": median("min_ms")}
+    if "first_ms" in group[0]:
+        entry["first_ratio"] = statistics.median(r["first_ms"] / r["p50_ms"] for r in group)
+        entry["load_plan_ms"] = median("load_plan_ms")
+        entry["peak_rss_mb"] = median("peak_rss_mb")
+    summary.append(entry)
+xnnpack = {s["threads"]: s["p50_ms"] for s in summary if s["engine"] == "tflite-xnnpack"}
+print(f"{'engine':50} {'threads':>7} {'rounds':>6} {'p50 ms':>8} {'p90 ms':>8} {'min ms':>8} {'p50 / XNNPACK':>14}")
+for s in summary:
+    ratio = s["p50_ms"] / xnnpack[s["threads"]] if s["threads"] in xnnpack else float("nan")
+    print(f"{s['engine']:50} {s['threads']:>7} {s['rounds']:>6} {s['p50_ms']:>8.2f} {s['p90_ms']:>8.2f} "
+          f"{s['min_ms']:>8.2f} {ratio:>13.2f}x")
+for s in summary:
+    if "first_ratio" in s:
+        print(f"{s['engine']}: load + plan {s['load_plan_ms']:.1f} ms, first inference {s['first_ratio']:.2f}x p50, "
+              f"peak RSS {s['peak_rss_mb']:.1f} MB")
+# The same engine with 2 threads and with 1: ssd-detect rows by instruction set, the runtime's by kernels.
+by_engine = {}
+for s in summary:
+    by_engine.setdefault(s["isa"] or s["engine"], {})[s["threads"]] = s["p50_ms"]
+for name, times in by_engine.items():
+    if 1 in times and 2 in times:
+        print(f"{name}: 2 threads {times[1] / times[2]:.2f}x as fast as 1")
 json.dump(rows, open(sys.argv[1].replace(".jsonl", ".json"), "w"), indent=1)
 PY

@@ -1,5 +1,4 @@
 import COpenBLAS
-import CQuantizedGEMM
 import Engine
 
 #if canImport(Glibc)
@@ -9,23 +8,23 @@ import Engine
 /// The CPU backend: convolutions on its own float kernels (CFloatKernels; OpenBLAS SGEMM on CPUs without AVX2) or
 /// the 8-bit one, element-wise work in Swift SIMD, all intermediates in one arena planned at load.
 ///
-/// Quantized models run in float with TFLite's requantization at every op's output: stored values are the exact
-/// integers TFLite computes with, so results differ from its reference kernels only where a float rounding lands
-/// on the other side of .5 (measured: docs/PERFORMANCE.md).
+/// Quantized convolutions run on an 8-bit integer GEMM (CQuantizedGEMM, one kernel per `CPUInstructionSet`) with
+/// TFLite's integer requantization, bit-exact with its reference kernels. With `.float`, they run on the float
+/// kernels with that
+/// requantization imitated: stored values are still the exact integers TFLite computes with, and results differ
+/// only where a float rounding lands on the other side of .5 (measured: docs/PERFORMANCE.md).
 public struct CPUBackend: Backend {
     /// "cpu", as flags and tables spell it.
     public let name = "cpu"
-    /// Whether quantized convolutions may use the 8-bit kernel (when the CPU has it).
-    public let integerConvolutions: Bool
+    /// What quantized convolutions run on; nil: `SSD_CPU_ISA`, else the CPU's best (`CPUInstructionSet.resolve`).
+    public let instructionSet: CPUInstructionSet?
 
     /// Which float convolution kernels models get; tests pick each variant.
     var floatKernels = FloatKernels.selected
 
-    /// `integerConvolutions: false` keeps quantized convolutions on the float kernels (for comparison and tests).
-    public init(integerConvolutions: Bool = true) { self.integerConvolutions = integerConvolutions }
-
-    /// Whether this CPU runs the 8-bit kernel (AVX-512 VNNI).
-    public static let hasIntegerConvolutions = qgemm_available() != 0
+    /// `instructionSet: .float` keeps quantized convolutions on the float kernels (for comparison and tests); a
+    /// variant this CPU lacks makes `prepare` throw.
+    public init(instructionSet: CPUInstructionSet? = nil) { self.instructionSet = instructionSet }
 
     /// The OpenBLAS kernel family picked for this CPU (e.g. "Haswell", "SkylakeX").
     public static var blasCore: String { String(cString: openblas_get_corename()) }
@@ -62,15 +61,16 @@ public struct CPUBackend: Backend {
         StoredValues.unsupportedReason(for: node, in: graph)
     }
 
-    /// Throws `.backendUnavailable` where this CPU lacks the build's instructions (`unavailableReason`). Warms up with
+    /// Throws `.backendUnavailable` where this CPU lacks the build's instructions (`unavailableReason`) or the
+    /// instruction set asked for. Warms up with
     /// one run, or up to 200 ms of runs with `options.thoroughWarmUp` and more than one thread.
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
         try options.validate()
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }
+        let instructions = try CPUInstructionSet.resolve(instructionSet)
         try checkSupport(graph)
         let model = CPUModel(
-            graph: try graph.validated(), options: options,
-            integerConvolutions: integerConvolutions && Self.hasIntegerConvolutions, floatISA: floatKernels.isa)
+            graph: try graph.validated(), options: options, kernel: instructions.kernel, floatISA: floatKernels.isa)
         model.warmUp(thorough: options.thoroughWarmUp)
         return model
     }

@@ -16,16 +16,16 @@ final class CPUModel: PreparedModel {
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
 
-    /// Whether quantized convolutions run on the 8-bit kernel.
-    let integerConvolutions: Bool
+    /// The 8-bit kernel quantized convolutions run on; nil: the float kernels.
+    let kernel: qgemm_isa?
     /// CFloatKernels' variant for float convolutions; nil where the CPU runs none (OpenBLAS then).
     let floatISA: FloatKernelISA?
-    /// Scratch of the 8-bit kernel, shared by all convolutions: uint8 activation rows and their row terms.
-    private var integerActivations: UnsafeMutablePointer<UInt8>?
+    /// Scratch of the 8-bit kernel, shared by all convolutions: packed activation rows and their row terms.
+    private var integerActivations: UnsafeMutableRawPointer?
     private var integerRowTerms: UnsafeMutablePointer<Int32>?
 
-    init(graph: Graph, options: BackendOptions, integerConvolutions: Bool, floatISA: FloatKernelISA?) {
-        self.integerConvolutions = integerConvolutions
+    init(graph: Graph, options: BackendOptions, kernel: qgemm_isa?, floatISA: FloatKernelISA?) {
+        self.kernel = kernel
         self.floatISA = floatISA
         self.graph = graph
         inputIndices = graph.inputs
@@ -83,10 +83,11 @@ final class CPUModel: PreparedModel {
     /// Lays out the arena and builds the kernels: everything `run` needs, decided once.
     private func plan() {
         let tensors = graph.tensors
-        // Im2col scratch for the convolutions that need it, live during their own step.
+        // Im2col scratch for the float convolutions that need it, live during their own step (the 8-bit path
+        // gathers into its packed rows).
         let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4) { _, node in
-            guard case .conv2D(let parameters) = node.operation else { return 0 }
-            if floatISA != nil && !runsOnIntegers(node) { return 0 }  // an indirection buffer instead
+            guard case .conv2D(let parameters) = node.operation, !self.runsOnIntegers(node) else { return 0 }
+            if self.floatISA != nil { return 0 }  // an indirection buffer instead
             let filter = tensors[node.inputs[1]].shape
             guard !Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
             else { return 0 }
@@ -147,43 +148,48 @@ final class CPUModel: PreparedModel {
 
     /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output.
     private func runsOnIntegers(_ node: Node) -> Bool {
-        guard integerConvolutions, case .conv2D = node.operation else { return false }
+        guard kernel != nil, case .conv2D = node.operation else { return false }
         return node.inputs.prefix(2).allSatisfy { graph.tensors[$0].quantization != nil }
             && graph.tensors[node.outputs[0]].quantization != nil
     }
 
     /// One scratch for the largest 8-bit convolution (they run one after another).
     private func allocateIntegerScratch() {
+        guard let kernel else { return }
         var bytes = 0, rows = 0
         for node in graph.nodes where runsOnIntegers(node) {
             let output = graph.tensors[node.outputs[0]].shape, filter = graph.tensors[node.inputs[1]].shape
             let m = output[0] * output[1] * output[2]
-            bytes = max(bytes, m * Int(qgemm_padded_depth(Int32(filter[1] * filter[2] * filter[3]))))
+            bytes = max(
+                bytes, qgemm_packed_activations_size(kernel, Int32(m), Int32(filter[1] * filter[2] * filter[3])))
             rows = max(rows, m)
         }
         guard rows > 0 else { return }
-        integerActivations = allocate(bytes: bytes).bindMemory(to: UInt8.self, capacity: bytes)
+        integerActivations = allocate(bytes: bytes)
         integerRowTerms = allocate(bytes: rows * 4).bindMemory(to: Int32.self, capacity: rows)
     }
 
     /// The 8-bit form of a quantized convolution's filter and zero points.
-    private func integerGEMM(_ node: Node) -> IntegerGEMM {
+    private func integerGEMM(_ node: Node, kernel: qgemm_isa, window: qgemm_window?) -> IntegerGEMM {
         let filter = graph.tensors[node.inputs[1]]
         let inputZeroPoint = graph.tensors[node.inputs[0]].quantization!.zeroPoint
         let filterZeroPoint = filter.quantization!.zeroPoint
         let (columns, depth) = (filter.shape[0], filter.elementCount / filter.shape[0])
         let weights = filter.constantValues(UInt8.self)
-        let size = qgemm_packed_weights_size(Int32(columns), Int32(depth))
-        let packed = allocate(bytes: size).bindMemory(to: Int8.self, capacity: size)
-        qgemm_pack_weights(Int32(columns), Int32(depth), weights, packed)
+        let packed = allocate(bytes: qgemm_packed_weights_size(kernel, Int32(columns), Int32(depth)))
+        qgemm_pack_weights(kernel, Int32(columns), Int32(depth), weights, packed)
         let columnTerms = allocate(bytes: columns * 4).bindMemory(to: Int32.self, capacity: columns)
+        // The bias joins the column terms: the GEMM requantizes its tiles itself.
+        let bias = node.inputs.count > 2 ? graph.tensors[node.inputs[2]].constantValues(Int32.self) : nil
         for column in 0..<columns {
             let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 + Int32($1) }
-            columnTerms[column] = -inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
+            columnTerms[column] =
+                (bias?[column] ?? 0) - inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
         }
         return IntegerGEMM(
-            packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
-            inputZeroPoint: Float(inputZeroPoint), activations: integerActivations!, rowTerms: integerRowTerms!)
+            kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
+            inputZeroPoint: Float(inputZeroPoint), window: window, activations: integerActivations!,
+            rowTerms: integerRowTerms!)
     }
 
     private func makeKernel(_ node: Node, stored: (Int) -> StoredTensor, patches: UnsafeMutablePointer<Float>?)
@@ -199,8 +205,17 @@ final class CPUModel: PreparedModel {
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             let stage = requantizer(node, input: input, output: output, activation: parameters.activation)
             let arithmetic: Convolution.Arithmetic
-            if runsOnIntegers(node) {
-                arithmetic = .integer(integerGEMM(node))
+            if let kernel, runsOnIntegers(node) {
+                let pointwise = Convolution.isPointwise(
+                    window: parameters.window, filterHeight: filter.shape[1], filterWidth: filter.shape[2])
+                arithmetic = .integer(
+                    integerGEMM(
+                        node, kernel: kernel,
+                        window: pointwise
+                            ? nil
+                            : qgemm_window(
+                                input: input.shape, window: parameters.window, geometry: geometry,
+                                filterHeight: filter.shape[1], filterWidth: filter.shape[2])))
             } else if let floatISA {
                 arithmetic = .packed(
                     floatKernelPlan(
@@ -220,7 +235,10 @@ final class CPUModel: PreparedModel {
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             let stage = requantizer(node, input: input, output: output, activation: parameters.activation)
             var plan: FloatKernelPlan?
-            if let floatISA, parameters.depthMultiplier == 1 {
+            // Not where the 8-bit depthwise kernel runs it (an integer output stage, multiplier 1).
+            var integer = false
+            if case .integer = stage { integer = true }
+            if let floatISA, parameters.depthMultiplier == 1, !integer {
                 plan = floatKernelPlan(
                     isa: floatISA, node: node, input: input, output: output, window: parameters.window,
                     geometry: geometry, requantizer: stage, depthwise: true)
@@ -276,12 +294,12 @@ final class CPUModel: PreparedModel {
         let real = Double(inputQ.scale * filterQ.scale) / Double(outputQ.scale)
         let rawBias =
             hasBias ? tensors[node.inputs[2]].constantValues(Int32.self) : [Int32](repeating: 0, count: channels)
-        if integerConvolutions {
+        if let kernel {
             let bias = allocate(bytes: channels * 4).bindMemory(to: Int32.self, capacity: channels)
             bias.update(from: rawBias, count: channels)
             return .integer(
                 .init(
-                    bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
+                    kernel: kernel, bias: bias, channels: channels, multiplier: QuantizedMultiplier(real),
                     zeroPoint: outputQ.zeroPoint, range: outputQ.activationRange(activation)))
         }
         return .imitated(

@@ -55,10 +55,10 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let manifest = try ModelLocation.resolve(model)
-        let integerConvolutions = !floatConvolutions
-        var backends = [try backend.resolve(integerConvolutions: integerConvolutions, remote: remote, model: manifest)]
+        let instructionSet: CPUInstructionSet? = floatConvolutions ? .float : nil
+        var backends = [try backend.resolve(instructionSet: instructionSet, remote: remote, model: manifest)]
         if backend == .all {
-            let accelerator = try BackendChoice.auto.resolve(integerConvolutions: integerConvolutions)
+            let accelerator = try BackendChoice.auto.resolve(instructionSet: instructionSet)
             if accelerator.kind == .accelerator {
                 backends.append(accelerator)
             } else {
@@ -109,16 +109,14 @@ struct BenchCommand: ParsableCommand {
         // Read before the end-to-end part, whose photo decoding is not the network's.
         let peakResident = Self.peakResidentBytes()
         let endToEnd = try timeEndToEnd(model, prepared: prepared, hasPostprocess: model.postprocessor != nil)
+        let quantized = model.network.nodes.contains { node in
+            if case .conv2D = node.operation { return model.network.tensors[node.inputs[1]].quantization != nil }
+            return false
+        }
         let report = BenchReport(
             model: (manifest.modelFile as NSString).lastPathComponent, backend: backend.name,
-            detail: backend.detail(
-                threads: threadCount,
-                quantized: model.network.nodes.contains { node in
-                    if case .conv2D = node.operation {
-                        return model.network.tensors[node.inputs[1]].quantization != nil
-                    }
-                    return false
-                }), threads: threadCount,
+            detail: backend.detail(threads: threadCount, quantized: quantized),
+            instructionSet: backend.instructions(quantized: quantized)?.rawValue, threads: threadCount,
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
             postprocessRegular: postprocess?.regular, endToEnd: endToEnd?.milliseconds,

@@ -7,6 +7,8 @@ struct BenchReport {
     let model: String
     let backend: String
     let detail: String
+    /// What the CPU backend's quantized convolutions ran on (`SSD_CPU_ISA`'s names); nil for other backends.
+    let instructionSet: String?
     let threads: Int
     let iterations: Int
     let loadAndPlan: Duration
@@ -44,6 +46,7 @@ struct BenchReport {
         ] + (postprocessFast.map { [("postprocess_fast_ms", round3($0))] } ?? [])
             + (postprocessRegular.map { [("postprocess_regular_ms", round3($0))] } ?? [])
             + (endToEnd.map { [("end_to_end_ms", round3($0))] } ?? []) + (photo.map { [("photo", $0)] } ?? [])
+            + (instructionSet.map { [("isa", $0)] } ?? [])
             + (agreement.map { [("agreement_with_cpu", Self.fields(of: $0))] } ?? [])
     }
 

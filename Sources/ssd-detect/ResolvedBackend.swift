@@ -14,8 +14,8 @@ struct ResolvedBackend: Sendable {
     }
 
     let kind: Kind
-    /// Whether quantized convolutions run on the 8-bit kernel where the CPU has one (CPU only).
-    let integerConvolutions: Bool
+    /// What quantized convolutions run on (CPU only); nil: `SSD_CPU_ISA`, else the CPU's best.
+    let instructionSet: CPUInstructionSet?
     /// The accelerator's device, when one was probed and works.
     let device: CUDABackend.Device?
     /// Why `auto` chose this backend; nil when it was named.
@@ -29,21 +29,31 @@ struct ResolvedBackend: Sendable {
     /// A new backend of this kind (each detector makes its own).
     func makeBackend() -> any Backend {
         switch kind {
-        case .cpu: CPUBackend(integerConvolutions: integerConvolutions)
+        case .cpu: CPUBackend(instructionSet: instructionSet)
         case .accelerator: CUDABackend()
         case .reference: ReferenceBackend()
-        case .remote: RemoteBackend(client: remote!, fallback: CPUBackend(integerConvolutions: integerConvolutions))
+        case .remote: RemoteBackend(client: remote!, fallback: CPUBackend(instructionSet: instructionSet))
         }
     }
 
+    /// The instruction set quantized convolutions run on, for reports: nil off the CPU, or where preparing will
+    /// refuse the one asked for. `quantized`: whether the model has quantized convolutions (a float model runs
+    /// float whatever the choice).
+    func instructions(quantized: Bool = true) -> CPUInstructionSet? {
+        guard kind == .cpu else { return nil }
+        return quantized ? try? CPUInstructionSet.resolve(instructionSet) : .float
+    }
+
     /// What runs, for tables and logs: "cpu (int8 AVX-512 VNNI, 2 threads)", "accelerator (CUDA, NVIDIA H100)".
-    /// `quantized`: whether the model has quantized convolutions (a float model runs float whatever the choice).
+    /// `quantized`: as for `instructions(quantized:)`.
     func detail(threads: Int, quantized: Bool = true) -> String {
         let threadCount = "\(threads) thread\(threads == 1 ? "" : "s")"
         switch kind {
-        case .cpu where integerConvolutions && CPUBackend.hasIntegerConvolutions && quantized:
-            return "cpu (int8 AVX-512 VNNI, \(threadCount))"
-        case .cpu: return "cpu (float, \(CPUBackend.floatKernelName), \(threadCount))"
+        case .cpu:
+            if let instructions = instructions(quantized: quantized), instructions != .float {
+                return "cpu (int8 \(instructions.displayName), \(threadCount))"
+            }
+            return "cpu (float, \(CPUBackend.floatKernelName), \(threadCount))"
         case .accelerator: return "accelerator (CUDA" + (device.map { ", \($0.name)" } ?? "") + ")"
         case .reference: return "reference (1 thread)"
         case .remote:
@@ -56,13 +66,13 @@ struct ResolvedBackend: Sendable {
 extension BackendChoice {
     /// What runs for this choice here; `all` is bench's and resolves as `cpu` (bench lists the backends itself).
     /// `remote`: the --remote flags, which `remote` needs, for `model`.
-    func resolve(integerConvolutions: Bool = true, remote: RemoteOptions? = nil, model: ModelManifest? = nil) throws
-        -> ResolvedBackend
-    {
+    func resolve(
+        instructionSet: CPUInstructionSet? = nil, remote: RemoteOptions? = nil, model: ModelManifest? = nil
+    ) throws -> ResolvedBackend {
         func resolved(_ kind: ResolvedBackend.Kind, device: CUDABackend.Device? = nil, reason: String? = nil)
             -> ResolvedBackend
         {
-            ResolvedBackend(kind: kind, integerConvolutions: integerConvolutions, device: device, reason: reason)
+            ResolvedBackend(kind: kind, instructionSet: instructionSet, device: device, reason: reason)
         }
         switch self {
         case .cpu, .all: return resolved(.cpu)

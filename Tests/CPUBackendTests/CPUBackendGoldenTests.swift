@@ -5,32 +5,36 @@ import TestSupport
 
 /// The CPU backend on the real model against the TFLite runtime's reference kernels (shared/reference/golden).
 struct CPUBackendGoldenTests {
-    static func preparedModel(threads: Int? = nil, integerConvolutions: Bool = true) throws -> any PreparedModel {
+    static func preparedModel(threads: Int? = nil, instructionSet: CPUInstructionSet? = nil) throws
+        -> any PreparedModel
+    {
         let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
             .splittingCustomTail()
         let logits = try #require(network.tensorIndex(named: "concat_1"))
-        return try CPUBackend(integerConvolutions: integerConvolutions)
+        return try CPUBackend(instructionSet: instructionSet)
             .prepare(network, options: BackendOptions(threads: threads, extraOutputs: [logits]))
     }
 
     /// The three heads of `image` against the reference kernels'.
-    static func headComparisons(_ image: String, integerConvolutions: Bool) throws -> [(String, HeadComparison)] {
-        let model = try preparedModel(integerConvolutions: integerConvolutions)
+    static func headComparisons(_ image: String, instructionSet: CPUInstructionSet) throws
+        -> [(String, HeadComparison)]
+    {
+        let model = try preparedModel(instructionSet: instructionSet)
         model.input(0).copyBytes(from: try GoldenTensors.bytes(image, "input"))
         try model.run()
         return try ["enc", "scores", "logits"].enumerated().map { position, head in
             let comparison = HeadComparison(Array(model.output(position)), try GoldenTensors.bytes(image, head))
-            print("cpu backend (\(integerConvolutions ? "int8" : "float")) \(image) \(head): \(comparison)")
+            print("cpu backend (\(instructionSet.displayName)) \(image) \(head): \(comparison)")
             return (head, comparison)
         }
     }
 
-    /// Integer accumulators and TFLite's integer requantization: the reference kernels' very bytes.
-    @Test(
-        .enabled(if: CPUBackend.hasIntegerConvolutions, "no AVX-512 VNNI: the 8-bit kernel does not run here"),
-        arguments: GoldenTensors.images)
-    func rawHeadsOnTheIntegerKernelAreTheReferenceKernelsBytes(image: String) throws {
-        for (head, comparison) in try Self.headComparisons(image, integerConvolutions: true) {
+    /// Integer accumulators and TFLite's integer requantization, on each 8-bit kernel this CPU runs: the reference
+    /// kernels' very bytes (CPUInstructionSetTests names the variants this CPU lacks).
+    @Test(arguments: GoldenTensors.images, InstructionSets.supported)
+    func rawHeadsOnTheIntegerKernelAreTheReferenceKernelsBytes(image: String, instructionSet: CPUInstructionSet) throws
+    {
+        for (head, comparison) in try Self.headComparisons(image, instructionSet: instructionSet) {
             #expect(comparison.maximumDifference == 0, "\(head): \(comparison)")
         }
     }
@@ -38,7 +42,7 @@ struct CPUBackendGoldenTests {
     /// Quantized convolutions on float SGEMM, as on a CPU without the 8-bit kernel.
     @Test(arguments: GoldenTensors.images)
     func rawHeadsOnFloatConvolutionsAgreeAsCloselyAsXNNPACK(image: String) throws {
-        for (head, comparison) in try Self.headComparisons(image, integerConvolutions: false) {
+        for (head, comparison) in try Self.headComparisons(image, instructionSet: .float) {
             #expect(comparison.meetsTFLiteBound, "\(head): \(comparison)")
         }
     }

@@ -94,7 +94,7 @@ struct FloatKernelTests {
     /// --float-convolutions path, the requantizer after the kernel) within 1 LSB, as on OpenBLAS.
     static func expectAgreement(_ c: Case, depthwise: Bool, kernels: CPUBackend.FloatKernels) throws {
         for threads in [1, 2] {
-            var backend = CPUBackend(integerConvolutions: false)
+            var backend = CPUBackend(instructionSet: .float)
             backend.floatKernels = kernels
             let floats = graph(c, depthwise: depthwise, quantized: false, seed: 11)
             let (cpu, reference) = try OperationParityTests.run(floats, seed: 12, backend: backend, threads: threads)
@@ -156,7 +156,7 @@ struct FloatKernelTests {
             .splittingCustomTail()
         var outputs: [[UInt8]] = []
         for kernels in [CPUBackend.FloatKernels.openBLAS, .selected] {
-            var backend = CPUBackend(integerConvolutions: false)
+            var backend = CPUBackend(instructionSet: .float)
             backend.floatKernels = kernels
             let model = try backend.prepare(network, options: BackendOptions(threads: 2))
             model.input(0).copyBytes(from: try GoldenTensors.bytes("darknet_dog", "input"))

@@ -52,7 +52,7 @@ struct ONNXOperatorTests {
         let (channels, height, width) = (testCase.input[1], testCase.input[2], testCase.input[3])
         let pixels = height * width
         let nhwc = (0..<nchw.count).map { i in nchw[(i % channels) * pixels + i / channels] }
-        for backend in [CPUBackend(integerConvolutions: false) as any Backend, ReferenceBackend()] {
+        for backend in [CPUBackend(instructionSet: .float) as any Backend, ReferenceBackend()] {
             let model = try backend.prepare(graph, options: BackendOptions(threads: 2))
             nhwc.withUnsafeBytes { model.input(0).copyMemory(from: $0) }
             try model.run()

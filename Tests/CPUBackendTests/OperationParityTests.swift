@@ -30,7 +30,7 @@ struct OperationParityTests {
     ) throws {
         let (cpu, reference) = try run(graph, seed: seed, backend: backend)
         let comparison = HeadComparison(cpu, reference)
-        if bitExactOnIntegers && backend.integerConvolutions && CPUBackend.hasIntegerConvolutions {
+        if bitExactOnIntegers, try CPUInstructionSet.resolve(backend.instructionSet) != .float {
             #expect(comparison.maximumDifference == 0, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
         }
         #expect(comparison.maximumDifference <= 1, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
@@ -79,21 +79,19 @@ struct OperationParityTests {
             padding: .same, activation: .relu6),
     ]
 
-    /// Quantized convolutions on the 8-bit kernel: bit-exact.
-    @Test(
-        .enabled(if: CPUBackend.hasIntegerConvolutions, "no AVX-512 VNNI: the 8-bit kernel does not run here"),
-        arguments: convolutions)
-    func quantizedConvolutionOnTheIntegerKernel(_ c: ConvolutionCase) throws {
-        try Self.quantizedConvolution(c, integerConvolutions: true)
+    /// Quantized convolutions on each 8-bit kernel this CPU runs: bit-exact (CPUInstructionSetTests names the others).
+    @Test(arguments: convolutions, InstructionSets.supported)
+    func quantizedConvolutionOnTheIntegerKernel(_ c: ConvolutionCase, _ instructionSet: CPUInstructionSet) throws {
+        try Self.quantizedConvolution(c, instructionSet: instructionSet)
     }
 
     /// Quantized convolutions on float SGEMM, as on a CPU without the 8-bit kernel: within 1 LSB.
     @Test(arguments: convolutions)
     func quantizedConvolutionOnFloatSGEMM(_ c: ConvolutionCase) throws {
-        try Self.quantizedConvolution(c, integerConvolutions: false)
+        try Self.quantizedConvolution(c, instructionSet: .float)
     }
 
-    static func quantizedConvolution(_ c: ConvolutionCase, integerConvolutions: Bool) throws {
+    static func quantizedConvolution(_ c: ConvolutionCase, instructionSet: CPUInstructionSet) throws {
         var g = TestGraphs(seed: 1)
         let window = Window(
             padding: c.padding, strideHeight: c.stride, strideWidth: c.stride, dilationHeight: c.dilation,
@@ -112,7 +110,7 @@ struct OperationParityTests {
             TestGraphs.graph(
                 .conv2D(.init(window: window, activation: c.activation)),
                 inputs: [input, filter, bias], output: output), seed: 1,
-            backend: CPUBackend(integerConvolutions: integerConvolutions), bitExactOnIntegers: true)
+            backend: CPUBackend(instructionSet: instructionSet), bitExactOnIntegers: true)
     }
 
     @Test(arguments: convolutions)
@@ -134,8 +132,11 @@ struct OperationParityTests {
         try Self.expectFloatAgreement(graph, seed: 2)
     }
 
+    /// Bit-exact on every 8-bit variant this CPU runs, within 1 LSB on float. Channel counts below, at and past the
+    /// C kernel's vectors (8 or 16 channels, four at a time); a multiplier of 3 stays in Swift.
     @Test(arguments: [
         (13, 1, 1, Padding.same), (24, 1, 2, .same), (5, 2, 1, .valid), (16, 1, 1, .valid), (6, 3, 2, .same),
+        (70, 1, 1, .same), (136, 1, 2, .valid),
     ])
     func quantizedDepthwiseConvolution(channels: Int, multiplier: Int, stride: Int, padding: Padding) throws {
         var g = TestGraphs(seed: 3)
@@ -152,7 +153,10 @@ struct OperationParityTests {
             output: Tensor(
                 name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, outputChannels],
                 dataType: .uint8, quantization: Quantization(scale: 0.04, zeroPoint: 0)))
-        try Self.expectQuantizedAgreement(graph, seed: 3, bitExactOnIntegers: true)
+        for instructionSet in InstructionSets.supported + [.float] {
+            try Self.expectQuantizedAgreement(
+                graph, seed: 3, backend: CPUBackend(instructionSet: instructionSet), bitExactOnIntegers: true)
+        }
         let floatGraph = TestGraphs.graph(
             .depthwiseConv2D(.init(window: window, depthMultiplier: multiplier, activation: .none)),
             inputs: [

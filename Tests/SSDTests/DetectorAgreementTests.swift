@@ -7,7 +7,7 @@ import TestSupport
 
 /// The check `ssd-detect bench --backend all` makes of an accelerator against the CPU, here on two CPU paths.
 struct DetectorAgreementTests {
-    static func detector(integerConvolutions: Bool = true, maximumDetections: Int? = nil) throws -> Detector {
+    static func detector(instructionSet: CPUInstructionSet? = nil, maximumDetections: Int? = nil) throws -> Detector {
         let path = GoldenTensors.modelPath
         var options: PostprocessOptions?
         if let maximumDetections {
@@ -16,7 +16,7 @@ struct DetectorAgreementTests {
             options?.maximumDetections = maximumDetections
         }
         return try Detector(
-            modelPath: path, backend: CPUBackend(integerConvolutions: integerConvolutions),
+            modelPath: path, backend: CPUBackend(instructionSet: instructionSet),
             options: BackendOptions(threads: 1), postprocessOptions: options)
     }
 
@@ -26,7 +26,7 @@ struct DetectorAgreementTests {
     func theFloatPathAgreesWithTheIntegerPath(photo: String) throws {
         let image = try ImageDecoder().decode(try Assets.photo(photo)).image
         let agreement = try DetectorAgreement(
-            try Self.detector(integerConvolutions: false), against: try Self.detector(),
+            try Self.detector(instructionSet: .float), against: try Self.detector(),
             image: image)
         #expect(agreement.holds, "\(agreement.summary)")
         #expect(agreement.heads.count == 2)

@@ -1,21 +1,5 @@
 import COpenBLAS
-import CQuantizedGEMM
 import Engine
-
-/// The 8-bit integer path of a quantized convolution (CQuantizedGEMM, AVX-512 VNNI): activations converted to
-/// uint8 rows, weights packed once as int8, zero points folded into per-row and per-column terms, so the
-/// accumulators equal TFLite's exactly.
-struct IntegerGEMM {
-    let packedWeights: UnsafeMutablePointer<Int8>
-    /// Per column: -inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
-    let columnTerms: UnsafeMutablePointer<Int32>
-    /// 128 - filterZeroPoint: the row sums' factor (the kernel multiplies by weight - 128).
-    let rowSumScale: Int32
-    let inputZeroPoint: Float
-    /// Shared by all convolutions (they run one at a time): uint8 rows and row terms, part by part.
-    let activations: UnsafeMutablePointer<UInt8>
-    let rowTerms: UnsafeMutablePointer<Int32>
-}
 
 /// CONV_2D as a GEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
 /// the requantization. In float on CFloatKernels' indirect GEMM, which reads the patches through pointers and
@@ -27,14 +11,14 @@ final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
     let arithmetic: Arithmetic
-    /// im2col buffer, nil for 1x1 stride-1 convolutions.
+    /// im2col buffer, nil for 1x1 stride-1 convolutions and on the 8-bit path (which gathers into its packed rows).
     let patches: UnsafeMutablePointer<Float>?
     let window: Window
     let geometry: WindowGeometry
     let filterHeight: Int, filterWidth: Int
     let requantizer: Requantizer
     let parts: Int
-    private let rowsPerPart: Int
+    let rowsPerPart: Int
 
     /// How the products are computed.
     enum Arithmetic {
@@ -84,20 +68,35 @@ final class Convolution: CPUKernel, PartitionedKernel {
         output[0] * output[1] * output[2] * filterHeight * filterWidth * inputChannels
     }
 
-    /// Rows [part * rowsPerPart, ...) of the output: their patches, their SGEMM, their requantization.
+    /// Rows [part * rowsPerPart, ...) of the output: their patches, their GEMM, their requantization.
     func run(part: Int) {
+        switch arithmetic {
+        case .integer(let integer): runIntegers(part: part, integer)
+        case .packed(let plan): runPacked(part: part, plan)
+        case .float(let filter): runFloat(part: part, filter: filter)
+        }
+    }
+
+    /// On CFloatKernels: the patches read through the plan's indirection buffer, the output stage fused where it
+    /// can be.
+    private func runPacked(part: Int, _ plan: FloatKernelPlan) {
+        let rows = output.shape[0] * output.shape[1] * output.shape[2]
+        let channels = output.shape[3]
+        let first = part * rowsPerPart
+        let count = min(rowsPerPart, rows - first)
+        plan.convolve(
+            first: first, count: count, input: input.pointer, inputChannels: input.shape[3],
+            output: output.pointer, channels: channels)
+        if !plan.fusesOutputStage { requantizer.apply(output.pointer + first * channels, rows: count) }
+    }
+
+    /// On OpenBLAS SGEMM: the patches gathered in float (im2col), then the SGEMM, then the requantization.
+    private func runFloat(part: Int, filter: UnsafeMutablePointer<Float>) {
         let depth = filterHeight * filterWidth * input.shape[3]
         let rows = output.shape[0] * output.shape[1] * output.shape[2]
         let channels = output.shape[3]
         let first = part * rowsPerPart
         let count = min(rowsPerPart, rows - first)
-        if case .packed(let plan) = arithmetic {
-            plan.convolve(
-                first: first, count: count, input: input.pointer, inputChannels: input.shape[3],
-                output: output.pointer, channels: channels)
-            if !plan.fusesOutputStage { requantizer.apply(output.pointer + first * channels, rows: count) }
-            return
-        }
         let a: UnsafeMutablePointer<Float>
         if let patches {
             a = patches + first * depth
@@ -106,28 +105,10 @@ final class Convolution: CPUKernel, PartitionedKernel {
             a = input.pointer + first * depth
         }
         let c = output.pointer + first * channels
-        switch arithmetic {
-        case .integer(let integer):
-            let packed = integer.activations + first * Int(qgemm_padded_depth(Int32(depth)))
-            let rowTerms = integer.rowTerms + first
-            qgemm_pack_activations(
-                Int32(count), Int32(depth), a, Int32(depth), integer.inputZeroPoint, packed,
-                integer.rowSumScale, rowTerms)
-            let accumulators = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Int32.self)
-            qgemm_multiply(
-                Int32(count), Int32(channels), Int32(depth), packed, integer.packedWeights, rowTerms,
-                integer.columnTerms, accumulators, Int32(channels))
-            guard case .integer(let stage) = requantizer else {
-                preconditionFailure("8-bit GEMM without an integer stage")
-            }
-            stage.apply(accumulators, rows: count, floatAccumulators: false)
-        case .packed: preconditionFailure("returned above")
-        case .float(let filter):
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
-                Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
-            requantizer.apply(c, rows: count)
-        }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(channels), Int32(depth), 1, a,
+            Int32(depth), filter, Int32(depth), 0, c, Int32(channels))
+        requantizer.apply(c, rows: count)
     }
 
     private func gatherPatches(rows: Range<Int>, into patches: UnsafeMutablePointer<Float>) {

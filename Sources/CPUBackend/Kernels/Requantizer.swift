@@ -8,7 +8,8 @@ enum Requantizer {
     case float(FloatStage)
     /// Quantized output, accumulators in float (the SGEMM path): TFLite's arithmetic imitated in float.
     case imitated(ImitatedStage)
-    /// Quantized output, exact integer accumulators (the 8-bit path): TFLite's arithmetic itself, bit-exact.
+    /// Quantized output, exact integer accumulators (the 8-bit path): TFLite's arithmetic itself, bit-exact. The
+    /// 8-bit GEMM applies it to its tiles itself; `apply` serves the depthwise convolution's float accumulators.
     case integer(IntegerStage)
 
     struct FloatStage {
@@ -58,20 +59,24 @@ enum Requantizer {
     }
 
     struct IntegerStage {
+        /// The instruction set of the kernel that requantizes.
+        let kernel: qgemm_isa
         /// Raw int32 biases, one per channel.
         let bias: UnsafeMutablePointer<Int32>
         let channels: Int
-        let multiplier: QuantizedMultiplier
-        let zeroPoint: Int32
-        /// The activation's range in quantized values.
-        let range: ClosedRange<Int32>
+        /// TFLite's multiplier, the output zero point and the activation's range in quantized values.
+        let requantization: qgemm_requantization
 
-        /// Requantizes `rows` rows of int32 accumulators (or, with `floatAccumulators`, floats holding exact
-        /// integers) in place, leaving stored float values.
-        func apply(_ values: UnsafeMutableRawPointer, rows: Int, floatAccumulators: Bool) {
-            qgemm_requantize(
-                Int32(rows), Int32(channels), values, floatAccumulators ? 1 : 0, bias,
-                multiplier.significand, Int32(multiplier.shift), zeroPoint, range.lowerBound, range.upperBound)
+        init(
+            kernel: qgemm_isa, bias: UnsafeMutablePointer<Int32>, channels: Int, multiplier: QuantizedMultiplier,
+            zeroPoint: Int32, range: ClosedRange<Int32>
+        ) {
+            self.kernel = kernel
+            self.bias = bias
+            self.channels = channels
+            requantization = qgemm_requantization(
+                significand: multiplier.significand, shift: Int32(multiplier.shift), zeroPoint: zeroPoint,
+                low: range.lowerBound, high: range.upperBound)
         }
     }
 
@@ -82,7 +87,7 @@ enum Requantizer {
     func apply(_ values: UnsafeMutablePointer<Float>, rows: Int) {
         switch self {
         case .integer(let stage):
-            stage.apply(values, rows: rows, floatAccumulators: true)
+            qgemm_requantize(stage.kernel, Int32(rows), Int32(stage.channels), values, stage.bias, stage.requantization)
         case .float(let stage):
             let (bias, channels, lower, upper) = (
                 stage.bias, stage.channels, stage.range.lowerBound, stage.range.upperBound

@@ -1,6 +1,7 @@
-// An 8-bit integer GEMM for quantized convolutions: uint8 activations times uint8 weights, int32 accumulation,
-// results written as float for the requantization that follows. AVX-512 VNNI (vpdpbusd, 64 multiply-accumulates
-// per instruction); callers check qgemm_available() and keep their float path otherwise.
+// An 8-bit integer GEMM for quantized convolutions: uint8 activations times uint8 weights, int32 accumulation, and
+// TFLite's requantization of the accumulators. One kernel per x86-64 instruction set (qgemm_isa), all computing the
+// same integers: AVX-512 VNNI and AVX-VNNI (vpdpbusd, 512 and 256 bits) and plain AVX2 (vpmaddwd). Callers pick one
+// the CPU has (qgemm_supports) and keep their float path otherwise.
 //
 // Written in C because Swift cannot emit these instructions; kept to plain functions on caller-owned memory.
 #ifndef SSD_QUANTIZED_GEMM_H
@@ -9,35 +10,75 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Nonzero when this CPU has AVX-512 F, BW and VNNI.
-int qgemm_available(void);
+/// The instruction set a kernel is written for.
+typedef enum qgemm_isa {
+    /// AVX2: 16-bit products summed in pairs (vpmaddwd), 16 multiply-accumulates per instruction.
+    QGEMM_AVX2 = 1,
+    /// AVX-VNNI: vpdpbusd on 256-bit registers, 32 multiply-accumulates per instruction.
+    QGEMM_AVXVNNI = 2,
+    /// AVX-512 VNNI: vpdpbusd on 512-bit registers, 64 multiply-accumulates per instruction.
+    QGEMM_AVX512VNNI = 3,
+} qgemm_isa;
 
-/// K rounded up to a multiple of 4 (the depth of one vpdpbusd step).
+/// Nonzero when this CPU (and its OS) runs `isa`'s kernels.
+int qgemm_supports(qgemm_isa isa);
+
+/// K rounded up to a multiple of 4 (the depth of one vpdpbusd step, two vpmaddwd steps).
 static inline int qgemm_padded_depth(int depth) { return (depth + 3) & ~3; }
 
 /// Bytes of a packed weight matrix of `columns` outputs and `depth` inputs.
-size_t qgemm_packed_weights_size(int columns, int depth);
+size_t qgemm_packed_weights_size(qgemm_isa isa, int columns, int depth);
 
-/// Packs `weights` ([columns][depth] uint8, row-major) as int8 (weight - 128) in the kernel's layout,
-/// zero-padded to 16 columns and 4 depths.
-void qgemm_pack_weights(int columns, int depth, const uint8_t *weights, int8_t *packed);
+/// Packs `weights` ([columns][depth] uint8, row-major) as (weight - 128) in the kernel's layout, zero-padded to 16
+/// columns and 4 depths.
+void qgemm_pack_weights(qgemm_isa isa, int columns, int depth, const uint8_t *weights, void *packed);
 
-/// Converts `rows` rows of float activations (stored as quantized - zeroPoint, `stride` floats apart) to uint8
-/// (stored + zeroPoint) in rows of qgemm_padded_depth(depth) bytes, zero-padded, and writes each row's sum of
-/// the uint8 values times `rowSumScale` to rowTerms.
-void qgemm_pack_activations(int rows, int depth, const float *source, int stride, float zeroPoint,
-                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
+/// Bytes of `rows` packed activation rows of `depth` inputs.
+size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth);
 
-/// output[m][n] = sum_k packed[m][k] * (weight[n][k] - 128) + rowTerms[m] + columnTerms[n] (int32),
-/// for `rows` rows and `columns` columns; `output` rows are `outputStride` elements apart.
-void qgemm_multiply(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
-                    const int32_t *rowTerms, const int32_t *columnTerms, int32_t *output, int outputStride);
+/// Converts `rows` rows of float activations (stored as quantized - zeroPoint, `stride` floats apart) to the
+/// unsigned quantized values (stored + zeroPoint) in the kernel's rows of qgemm_padded_depth(depth) elements,
+/// zero-padded, and writes each row's sum of those values times `rowSumScale` to rowTerms.
+void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
+                            void *packed, int32_t rowSumScale, int32_t *rowTerms);
 
-/// TFLite's requantization of `rows` rows of `channels` accumulators, in place: add bias[channel], multiply by
-/// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point,
-/// clamp to [low, high], and store (quantized - zeroPoint) as float. The accumulators are int32, or, with
-/// `floatAccumulators`, floats holding exact integers.
-void qgemm_requantize(int rows, int channels, void *values, int floatAccumulators, const int32_t *bias,
-                      int32_t significand, int shift, int32_t zeroPoint, int32_t low, int32_t high);
+/// A convolution's window over one image of its input ([height][width][channels]) and its output size.
+typedef struct qgemm_window {
+    int height, width, channels;
+    int filterHeight, filterWidth;
+    int strideY, strideX, dilationY, dilationX;
+    int padTop, padLeft;
+    int outputHeight, outputWidth;
+} qgemm_window;
+
+/// qgemm_pack_activations for a convolution whose patches are not its input as it lies: gathers the patches of
+/// output pixels [first, first + rows) of `input` (batches of images, stored values) straight into packed rows
+/// of filterHeight * filterWidth * channels, the zero point where the window leaves the image (im2col without a
+/// float copy).
+void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
+                        float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms);
+
+/// TFLite's requantization of a convolution's int32 accumulators (bias included): multiply by
+/// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point, clamp to
+/// [low, high]. The result is stored as a float holding (quantized - zeroPoint), the CPU backend's stored value.
+typedef struct qgemm_requantization {
+    int32_t significand;
+    int shift;
+    int32_t zeroPoint;
+    int32_t low;
+    int32_t high;
+} qgemm_requantization;
+
+/// output[m][n] = requantized(sum_k activation[m][k] * (weight[n][k] - 128) + rowTerms[m] + columnTerms[n]), for
+/// `rows` rows and `columns` columns, each tile requantized while in registers; `output` rows are `outputStride`
+/// elements apart. The column terms carry the bias.
+void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
+                    const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                    float *output, int outputStride);
+
+/// Requantizes, in place, `rows` rows of `channels` float accumulators holding exact integers (the depthwise
+/// convolution's), adding bias[channel] first.
+void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
+                      qgemm_requantization requantization);
 
 #endif

@@ -1,0 +1,234 @@
+// The AVX2 kernels: the GEMM for CPUs without VNNI, and the activation packing and requantization of both 256-bit
+// kernels.
+//
+// Why vpmaddwd and not vpmaddubsw: vpmaddubsw multiplies uint8 by int8 and adds pairs into int16 with saturation.
+// Activations are 0...255 and weights - 128 are -128...127, so a pair reaches 2 * 255 * -128 = -65280, far outside
+// int16, and the saturated sums would no longer be TFLite's. Here both operands are widened to int16 (activations
+// 0...255, weights -128...127) and vpmaddwd adds each pair of 32-bit products into an int32 lane: |a0 w0 + a1 w1| <=
+// 2 * 255 * 128 = 65280, exact (vpmaddwd saturates only for four operands of -32768, impossible here). The lanes
+// then add in int32 as the VNNI kernels' do, so all kernels return the same integers. The price is half vpdpbusd's
+// products per instruction and twice the bytes per weight.
+#include "Kernels.h"
+
+#if defined(__x86_64__)
+#include "Tile256.h"
+
+#define AVX2 __attribute__((target("avx2")))
+
+/// Sixteen int32 values known to lie in 0...255, in order, as uint16 in the low 128 bits of each of two halves:
+/// packus_epi32 interleaves its inputs by 128-bit lane, and the permutation puts them back in order.
+AVX2 static inline __m256i ordered_words(__m256i low, __m256i high) {
+    return _mm256_permute4x64_epi64(_mm256_packus_epi32(low, high), 0xD8);
+}
+
+/// The sum of the eight lanes.
+AVX2 static inline int32_t lane_sum(__m256i sum) {
+    __m128i halves = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+    halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0x4E));
+    halves = _mm_add_epi32(halves, _mm_shuffle_epi32(halves, 0xB1));
+    return _mm_cvtsi128_si32(halves);
+}
+
+/// Converts `count` stored values to unsigned values (stored + zero point), 16-bit with `wide`, else bytes. Adds
+/// those of whole vectors to the lanes of `sum` (reduced once per row: a reduction per segment cost more than the
+/// conversion of a 3-channel image's taps) and returns the sum of the rest.
+AVX2 static inline int32_t convert_segment(const float *source, int count, float zeroPoint, void *packed, int wide,
+                                           __m256i *sum) {
+    uint16_t *words = packed;
+    uint8_t *bytes = packed;
+    __m256 offset = _mm256_set1_ps(zeroPoint);
+    int k = 0;
+    for (; k + 16 <= count; k += 16) {
+        __m256i low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k), offset));
+        __m256i high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k + 8), offset));
+        *sum = _mm256_add_epi32(*sum, _mm256_add_epi32(low, high));
+        __m256i values = ordered_words(low, high);
+        if (wide) {
+            _mm256_storeu_si256((__m256i *)(words + k), values);
+        } else {
+            // packus_epi16 narrows within each 128-bit half; quadwords 0 and 2 hold the 16 bytes in order.
+            __m256i narrowed = _mm256_permute4x64_epi64(_mm256_packus_epi16(values, values), 0x08);
+            _mm_storeu_si128((__m128i *)(bytes + k), _mm256_castsi256_si128(narrowed));
+        }
+    }
+    int32_t total = 0;
+    for (; k < count; k++) {
+        int value = (int)(source[k] + zeroPoint);
+        if (wide)
+            words[k] = (uint16_t)value;
+        else
+            bytes[k] = (uint8_t)value;
+        total += value;
+    }
+    return total;
+}
+
+/// Sets `count` unsigned values (16-bit with `wide`, else bytes) to `value`.
+static inline void fill_segment(void *packed, int count, int value, int wide) {
+    if (wide) {
+        for (int k = 0; k < count; k++) ((uint16_t *)packed)[k] = (uint16_t)value;
+    } else {
+        memset(packed, value, (size_t)count);
+    }
+}
+
+AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                      void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms) {
+    int padded = qgemm_padded_depth(depth), size = wide ? 2 : 1;
+    for (int m = 0; m < rows; m++) {
+        uint8_t *destination = (uint8_t *)packed + (size_t)m * padded * size;
+        __m256i sum = _mm256_setzero_si256();
+        int32_t total = convert_segment(source + (size_t)m * stride, depth, zeroPoint, destination, wide, &sum);
+        total += lane_sum(sum);
+        fill_segment(destination + (size_t)depth * size, padded - depth, 0, wide);
+        rowTerms[m] = total * rowSumScale;
+    }
+}
+
+AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                                  void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms) {
+    const int channels = window.channels, depth = window.filterHeight * window.filterWidth * channels;
+    const int padded = qgemm_padded_depth(depth), image = window.height * window.width * channels;
+    const int size = wide ? 2 : 1;
+    for (int m = 0; m < rows; m++) {
+        int pixel = first + m;
+        int x = pixel % window.outputWidth, y = pixel / window.outputWidth % window.outputHeight;
+        const float *source = input + (size_t)(pixel / (window.outputWidth * window.outputHeight)) * image;
+        uint8_t *destination = (uint8_t *)packed + (size_t)m * padded * size;
+        int32_t total = 0;
+        __m256i sum = _mm256_setzero_si256();
+        const int left = x * window.strideX - window.padLeft;
+        for (int ky = 0; ky < window.filterHeight; ky++) {
+            int iy = y * window.strideY - window.padTop + ky * window.dilationY;
+            // As in the AVX-512 kernel: a whole undilated window row inside the image is one segment.
+            if (window.dilationX == 1 && iy >= 0 && iy < window.height && left >= 0 &&
+                left + window.filterWidth <= window.width) {
+                int length = window.filterWidth * channels;
+                total += convert_segment(source + (size_t)(iy * window.width + left) * channels, length, zeroPoint,
+                                         destination, wide, &sum);
+                destination += (size_t)length * size;
+                continue;
+            }
+            for (int kx = 0; kx < window.filterWidth; kx++, destination += (size_t)channels * size) {
+                int ix = left + kx * window.dilationX;
+                if (iy < 0 || iy >= window.height || ix < 0 || ix >= window.width) {
+                    fill_segment(destination, channels, (int)zeroPoint, wide);
+                    total += (int32_t)zeroPoint * channels;
+                } else {
+                    total += convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels,
+                                             zeroPoint, destination, wide, &sum);
+                }
+            }
+        }
+        fill_segment(destination, padded - depth, 0, wide);
+        rowTerms[m] = (total + lane_sum(sum)) * rowSumScale;
+    }
+}
+
+/// Up to TILE256_ROWS rows by 16 columns, accumulated over the whole depth, two depths per step. Rows past the end
+/// read row 0 again; their results are not stored.
+AVX2 static inline void tile(int rows, int columns, int pairs, const uint16_t *a, int aStride, const int16_t *b,
+                             const int32_t *rowTerms, const int32_t *columnTerms,
+                             const requantization256 *requantization, float *output, int outputStride) {
+    __m256i c[TILE256_ROWS][2];
+    const uint16_t *lines[TILE256_ROWS];
+    for (int r = 0; r < TILE256_ROWS; r++) {
+        c[r][0] = _mm256_setzero_si256();
+        c[r][1] = _mm256_setzero_si256();
+        lines[r] = r < rows ? a + (size_t)r * aStride : a;
+    }
+    for (int g = 0; g < pairs; g++) {
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 32));
+        __m256i w1 = _mm256_loadu_si256((const __m256i *)(b + g * 32 + 16));
+        for (int r = 0; r < TILE256_ROWS; r++) {
+            __m256i x = _mm256_set1_epi32(four_bytes(lines[r] + 2 * g));
+            c[r][0] = _mm256_add_epi32(c[r][0], _mm256_madd_epi16(x, w0));
+            c[r][1] = _mm256_add_epi32(c[r][1], _mm256_madd_epi16(x, w1));
+        }
+    }
+    store_tile(rows, columns, c, rowTerms, columnTerms, requantization, output, outputStride);
+}
+
+AVX2 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
+                              const int32_t *rowTerms, const int32_t *columnTerms,
+                              qgemm_requantization requantization, float *output, int outputStride) {
+    const requantization256 constants = requantization256_make(requantization);
+    int padded = qgemm_padded_depth(depth);
+    int pairs = padded / 2;
+    for (int block = 0; block * 16 < columns; block++) {
+        const int16_t *b = packedWeights + (size_t)block * pairs * 32;
+        int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
+        for (int m = 0; m < rows; m += TILE256_ROWS) {
+            int height = rows - m < TILE256_ROWS ? rows - m : TILE256_ROWS;
+            tile(height, width, pairs, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
+                 &constants, output + (size_t)m * outputStride + block * 16, outputStride);
+        }
+    }
+}
+
+AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
+                                qgemm_requantization requantization) {
+    const requantization256 constants = requantization256_make(requantization);
+    for (int r = 0; r < rows; r++) {
+        float *line = values + (size_t)r * channels;
+        for (int c = 0; c < channels; c += 8) {
+            __m256i lanes = lane_mask(channels - c < 8 ? channels - c : 8);
+            __m256i x = _mm256_cvtps_epi32(_mm256_maskload_ps(line + c, lanes));
+            x = _mm256_add_epi32(x, _mm256_maskload_epi32(bias + c, lanes));
+            _mm256_maskstore_ps(line + c, lanes, requantize8(x, &constants));
+        }
+    }
+}
+
+// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, the last ones masked.
+__attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
+                                                                  const float *filter, int y, const int32_t *bias,
+                                                                  qgemm_requantization requantization,
+                                                                  float *output) {
+    const requantization256 constants = requantization256_make(requantization);
+    const int channels = shape.channels;
+    int inputTaps[256], filterTaps[256];
+    for (int x = 0; x < shape.outputWidth; x++) {
+        int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
+        float *pixel = output + (size_t)x * channels;
+        int c = 0;
+        for (; c + 32 <= channels; c += 32) {
+            __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+            __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+            for (int t = 0; t < taps; t++) {
+                const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
+                s0 = _mm256_fmadd_ps(_mm256_loadu_ps(in), _mm256_loadu_ps(w), s0);
+                s1 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8), _mm256_loadu_ps(w + 8), s1);
+                s2 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 16), _mm256_loadu_ps(w + 16), s2);
+                s3 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 24), _mm256_loadu_ps(w + 24), s3);
+            }
+            __m256 sums[4] = {s0, s1, s2, s3};
+            for (int v = 0; v < 4; v++) {
+                __m256i b = _mm256_loadu_si256((const __m256i *)(bias + c + 8 * v));
+                __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
+                _mm256_storeu_ps(pixel + c + 8 * v, requantize8(x32, &constants));
+            }
+        }
+        if (c == channels) continue;
+        __m256i m0 = lane_mask(channels - c), m1 = lane_mask(channels - c - 8);
+        __m256i m2 = lane_mask(channels - c - 16), m3 = lane_mask(channels - c - 24);
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+        for (int t = 0; t < taps; t++) {
+            const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
+            s0 = _mm256_fmadd_ps(_mm256_maskload_ps(in, m0), _mm256_maskload_ps(w, m0), s0);
+            s1 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 8, m1), _mm256_maskload_ps(w + 8, m1), s1);
+            s2 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 16, m2), _mm256_maskload_ps(w + 16, m2), s2);
+            s3 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 24, m3), _mm256_maskload_ps(w + 24, m3), s3);
+        }
+        __m256 sums[4] = {s0, s1, s2, s3};
+        __m256i masks[4] = {m0, m1, m2, m3};
+        for (int v = 0; v < 4 && c + 8 * v < channels; v++) {
+            __m256i b = _mm256_maskload_epi32(bias + c + 8 * v, masks[v]);
+            __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
+            _mm256_maskstore_ps(pixel + c + 8 * v, masks[v], requantize8(x32, &constants));
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,251 @@
+// The AVX-512 VNNI kernels: vpdpbusd on 512-bit registers, in tiles of 4 rows by 32 columns, and the activation
+// packing and requantization on 16 lanes with masks.
+#include "Kernels.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+/// The requantization's constants, broadcast once per call.
+typedef struct {
+    __m512i m, nudge, half, signs, lowest, highest;
+    __m128i left, right;
+} requantization512;
+
+VNNI static inline requantization512 requantization512_make(qgemm_requantization q) {
+    const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+    return (requantization512){
+        .m = _mm512_set1_epi64(q.significand),
+        .nudge = _mm512_set1_epi64(1LL << 30),
+        .half = _mm512_set1_epi32(right > 0 ? 1 << (right - 1) : 0),
+        .signs = _mm512_set1_epi32(right > 0 ? -1 : 0),
+        .lowest = _mm512_set1_epi32(q.low - q.zeroPoint),
+        .highest = _mm512_set1_epi32(q.high - q.zeroPoint),
+        .left = _mm_cvtsi32_si128(left),
+        .right = _mm_cvtsi32_si128(right),
+    };
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier of 16 accumulators (bias included) in signed 64-bit products (Kernels.h
+/// says why these shifts and additions are its two roundings), clamped, as stored floats.
+VNNI static inline __m512 requantize16(__m512i x, const requantization512 *k) {
+    x = _mm512_sll_epi32(x, k->left);
+    __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, k->m), k->nudge), 31);
+    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k->m), k->nudge);
+    __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
+    __m512i sign = _mm512_and_si512(_mm512_srai_epi32(product, 31), k->signs);
+    __m512i quotient = _mm512_sra_epi32(_mm512_add_epi32(_mm512_add_epi32(product, k->half), sign), k->right);
+    return _mm512_cvtepi32_ps(_mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest));
+}
+
+/// Converts `count` stored values to unsigned bytes (stored + zero point), adding them to the lanes of `sum`
+/// (reduced once per row: a reduction per segment cost more than the conversion of a 3-channel image's taps).
+VNNI static inline __m512i convert_segment(const float *source, int count, __m512 offset, uint8_t *destination,
+                                           __m512i sum) {
+    for (int k = 0; k < count; k += 16) {
+        __mmask16 lanes = count - k >= 16 ? 0xFFFF : (__mmask16)((1u << (count - k)) - 1);
+        __m512 stored = _mm512_maskz_loadu_ps(lanes, source + k);
+        __m512i values = _mm512_maskz_cvtps_epi32(lanes, _mm512_add_ps(stored, offset));
+        sum = _mm512_add_epi32(sum, values);
+        _mm_mask_storeu_epi8(destination + k, lanes, _mm512_cvtusepi32_epi8(values));
+    }
+    return sum;
+}
+
+VNNI void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                            uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
+    int padded = qgemm_padded_depth(depth);
+    __m512 offset = _mm512_set1_ps(zeroPoint);
+    for (int m = 0; m < rows; m++) {
+        uint8_t *destination = packed + (size_t)m * padded;
+        __m512i sum = convert_segment(source + (size_t)m * stride, depth, offset, destination, _mm512_setzero_si512());
+        int32_t total = _mm512_reduce_add_epi32(sum);
+        memset(destination + depth, 0, (size_t)(padded - depth));
+        rowTerms[m] = total * rowSumScale;
+    }
+}
+
+VNNI void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                                        uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms) {
+    const int channels = window.channels, depth = window.filterHeight * window.filterWidth * channels;
+    const int padded = qgemm_padded_depth(depth), image = window.height * window.width * channels;
+    const __m512 offset = _mm512_set1_ps(zeroPoint);
+    for (int m = 0; m < rows; m++) {
+        int pixel = first + m;
+        int x = pixel % window.outputWidth, y = pixel / window.outputWidth % window.outputHeight;
+        const float *source = input + (size_t)(pixel / (window.outputWidth * window.outputHeight)) * image;
+        uint8_t *destination = packed + (size_t)m * padded;
+        int32_t total = 0;
+        __m512i sum = _mm512_setzero_si512();
+        const int left = x * window.strideX - window.padLeft;
+        for (int ky = 0; ky < window.filterHeight; ky++) {
+            int iy = y * window.strideY - window.padTop + ky * window.dilationY;
+            // A window row wholly inside the image, undilated, lies contiguous: one segment (27 bytes of a 3x3 RGB
+            // window in 3, not 9 of 3).
+            if (window.dilationX == 1 && iy >= 0 && iy < window.height && left >= 0 &&
+                left + window.filterWidth <= window.width) {
+                int length = window.filterWidth * channels;
+                sum = convert_segment(source + (size_t)(iy * window.width + left) * channels, length, offset,
+                                      destination, sum);
+                destination += length;
+                continue;
+            }
+            for (int kx = 0; kx < window.filterWidth; kx++, destination += channels) {
+                int ix = left + kx * window.dilationX;
+                if (iy < 0 || iy >= window.height || ix < 0 || ix >= window.width) {
+                    memset(destination, (int)zeroPoint, (size_t)channels);
+                    total += (int32_t)zeroPoint * channels;
+                } else {
+                    sum = convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels, offset,
+                                          destination, sum);
+                }
+            }
+        }
+        memset(destination, 0, (size_t)(padded - depth));
+        rowTerms[m] = (total + _mm512_reduce_add_epi32(sum)) * rowSumScale;
+    }
+}
+
+// Four activation bytes as one 32-bit lane value (memcpy: the row may be unaligned).
+static inline int32_t four_bytes(const uint8_t *p) {
+    int32_t value;
+    memcpy(&value, p, 4);
+    return value;
+}
+
+// Rows of one tile. vpdpbusd's latency is several cycles and two can start per cycle, so it takes more than 8
+// independent accumulators to keep it busy: 8 rows by 32 columns is 16 of the 32 registers, plus two of weights.
+#define TILE_ROWS 8
+
+// One tile: up to 8 rows by 32 columns (two 16-column blocks), accumulated over the whole depth and requantized.
+VNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b0,
+                             const int8_t *b1, const int32_t *rowTerms, const int32_t *columnTerms,
+                             const requantization512 *requantization, float *output, int outputStride) {
+    __m512i c[TILE_ROWS][2];
+    const uint8_t *lines[TILE_ROWS];
+    for (int r = 0; r < TILE_ROWS; r++) {
+        c[r][0] = _mm512_setzero_si512();
+        c[r][1] = _mm512_setzero_si512();
+        // Rows past the end read row 0 again; their results are not stored.
+        lines[r] = r < rows ? a + (size_t)r * aStride : a;
+    }
+    for (int g = 0; g < groups; g++) {
+        __m512i w0 = _mm512_loadu_si512(b0 + g * 64);
+        __m512i w1 = _mm512_loadu_si512(b1 + g * 64);
+        for (int r = 0; r < TILE_ROWS; r++) {
+            __m512i x = _mm512_set1_epi32(four_bytes(lines[r] + 4 * g));
+            c[r][0] = _mm512_dpbusd_epi32(c[r][0], x, w0);
+            c[r][1] = _mm512_dpbusd_epi32(c[r][1], x, w1);
+        }
+    }
+    __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    __m512i t0 = _mm512_maskz_loadu_epi32(mask0, columnTerms);
+    __m512i t1 = _mm512_maskz_loadu_epi32(mask1, columnTerms + 16);
+    for (int r = 0; r < rows; r++) {
+        __m512i row = _mm512_set1_epi32(rowTerms[r]);
+        float *line = output + (size_t)r * outputStride;
+        __m512i x0 = _mm512_add_epi32(_mm512_add_epi32(c[r][0], t0), row);
+        _mm512_mask_storeu_ps(line, mask0, requantize16(x0, requantization));
+        if (mask1) {
+            __m512i x1 = _mm512_add_epi32(_mm512_add_epi32(c[r][1], t1), row);
+            _mm512_mask_storeu_ps(line + 16, mask1, requantize16(x1, requantization));
+        }
+    }
+}
+
+VNNI void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed,
+                                    const int8_t *packedWeights, const int32_t *rowTerms, const int32_t *columnTerms,
+                                    qgemm_requantization requantization, float *output, int outputStride) {
+    const requantization512 constants = requantization512_make(requantization);
+    int padded = qgemm_padded_depth(depth);
+    int groups = padded / 4;
+    size_t blockSize = (size_t)groups * 64;
+    int blocks = (columns + 15) / 16;
+    for (int block = 0; block < blocks; block += 2) {
+        const int8_t *b0 = packedWeights + (size_t)block * blockSize;
+        // A lone last block pairs with itself; its second half is masked off.
+        const int8_t *b1 = block + 1 < blocks ? b0 + blockSize : b0;
+        int width = columns - block * 16 < 32 ? columns - block * 16 : 32;
+        for (int m = 0; m < rows; m += TILE_ROWS) {
+            int height = rows - m < TILE_ROWS ? rows - m : TILE_ROWS;
+            tile(height, width, groups, packed + (size_t)m * padded, padded, b0, b1, rowTerms + m,
+                 columnTerms + block * 16, &constants, output + (size_t)m * outputStride + block * 16, outputStride);
+        }
+    }
+}
+
+VNNI void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
+                                      qgemm_requantization requantization) {
+    const requantization512 constants = requantization512_make(requantization);
+    for (int r = 0; r < rows; r++) {
+        float *line = values + (size_t)r * channels;
+        for (int c = 0; c < channels; c += 16) {
+            __mmask16 lanes = channels - c >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - c)) - 1);
+            __m512i x = _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(lanes, line + c));
+            x = _mm512_add_epi32(x, _mm512_maskz_loadu_epi32(lanes, bias + c));
+            _mm512_mask_storeu_ps(line + c, lanes, requantize16(x, &constants));
+        }
+    }
+}
+
+/// All ones in the lanes of channels [c, c + 16) below `channels`.
+static inline __mmask16 channel_mask(int channels, int c) {
+    return c >= channels ? 0 : channels - c >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - c)) - 1);
+}
+
+// Per pixel, 64 channels at a time over all its taps: four independent chains of multiply-adds, since one chain
+// alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). The last channels (fewer than 64) run
+// the same four chains masked (a 32-channel layer runs two); whole vectors unmasked measured 5% faster. Each vector
+// is requantized in registers. The tap lists are small (a 3x3 window): on the stack.
+VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
+                                     const int32_t *bias, qgemm_requantization requantization, float *output) {
+    const requantization512 constants = requantization512_make(requantization);
+    const int channels = shape.channels;
+    int inputTaps[256], filterTaps[256];
+    for (int x = 0; x < shape.outputWidth; x++) {
+        int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
+        float *pixel = output + (size_t)x * channels;
+        int c = 0;
+        for (; c + 64 <= channels; c += 64) {
+            __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+            __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+            for (int t = 0; t < taps; t++) {
+                const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
+                s0 = _mm512_fmadd_ps(_mm512_loadu_ps(in), _mm512_loadu_ps(w), s0);
+                s1 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 16), _mm512_loadu_ps(w + 16), s1);
+                s2 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 32), _mm512_loadu_ps(w + 32), s2);
+                s3 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 48), _mm512_loadu_ps(w + 48), s3);
+            }
+            __m512 sums[4] = {s0, s1, s2, s3};
+            for (int v = 0; v < 4; v++) {
+                __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), _mm512_loadu_si512(bias + c + 16 * v));
+                _mm512_storeu_ps(pixel + c + 16 * v, requantize16(x32, &constants));
+            }
+        }
+        if (c == channels) continue;
+        __mmask16 m0 = channel_mask(channels, c), m1 = channel_mask(channels, c + 16);
+        __mmask16 m2 = channel_mask(channels, c + 32), m3 = channel_mask(channels, c + 48);
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+        __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+        for (int t = 0; t < taps; t++) {
+            const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
+            s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, in), _mm512_maskz_loadu_ps(m0, w), s0);
+            s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, in + 16), _mm512_maskz_loadu_ps(m1, w + 16), s1);
+            s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m2, in + 32), _mm512_maskz_loadu_ps(m2, w + 32), s2);
+            s3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m3, in + 48), _mm512_maskz_loadu_ps(m3, w + 48), s3);
+        }
+        __m512 sums[4] = {s0, s1, s2, s3};
+        __mmask16 masks[4] = {m0, m1, m2, m3};
+        for (int v = 0; v < 4 && masks[v]; v++) {
+            __m512i b = _mm512_maskz_loadu_epi32(masks[v], bias + c + 16 * v);
+            __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), b);
+            _mm512_mask_storeu_ps(pixel + c + 16 * v, masks[v], requantize16(x32, &constants));
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,80 @@
+// The per-instruction-set kernels behind QuantizedGEMM.h's dispatch (Dispatch.c). Arguments as documented there.
+#ifndef SSD_QUANTIZED_GEMM_KERNELS_H
+#define SSD_QUANTIZED_GEMM_KERNELS_H
+
+#include "QuantizedDepthwise.h"
+#include "QuantizedGEMM.h"
+
+#if defined(__x86_64__)
+
+// vpdpbusd layout (both VNNI kernels): blocks of 16 columns; within a block, for each group of 4 depths, 16 x 4
+// int8 values (column-major within the group): one 64-byte load feeds one 512-bit vpdpbusd for 16 columns, or
+// two 32-byte loads two 256-bit ones for 8 columns each.
+size_t qgemm_packed_weights_size_vnni(int columns, int depth);
+void qgemm_pack_weights_vnni(int columns, int depth, const uint8_t *weights, int8_t *packed);
+
+// vpmaddwd layout (AVX2): blocks of 16 columns; within a block, for each pair of depths, 16 x 2 int16 values
+// (column-major within the pair): two 32-byte loads feed two vpmaddwd for 8 columns each.
+size_t qgemm_packed_weights_size_avx2(int columns, int depth);
+void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int16_t *packed);
+
+// The requantizations compute TFLite's MultiplyByQuantizedMultiplier for a significand m in [2^30, 2^31) and an
+// accumulator x (bias added, shifted left) with |x| < 2^30, which holds for any convolution of depth below 16,384:
+// - SaturatingRoundingDoublingHighMul is (p + nudge) / 2^31 truncated, p = x m (signed 64-bit), nudge 2^30 for
+//   p >= 0 and 1 - 2^30 below. For p < 0, truncating (p + 1 - 2^30) / 2^31 is flooring (p + 1 - 2^30 + 2^31 - 1)
+//   / 2^31, which is (p + 2^30) >> 31 again: one arithmetic shift for both signs, whose low 32 bits a logical
+//   64-bit shift gives as well (the result fits in 32 bits: |p| < 2^61). No saturation: m is never -2^31.
+// - RoundingDivideByPOT(v, e), half away from zero, is (v + 2^(e - 1) - [v < 0]) >> e for e > 0: for v >= 0 it
+//   rounds half up; for v < 0 it is -((-v + 2^(e - 1)) >> e) by the same identity. |v| <= |x| < 2^30, so the
+//   sum does not overflow. For e = 0 it is v (no half, no sign term).
+// Checked against Engine's scalar TFLite arithmetic in Tests/CPUBackendTests/QuantizedGEMMTests.swift.
+void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                       uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                                   uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
+                               const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                               float *output, int outputStride);
+void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
+                                 qgemm_requantization requantization);
+
+void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
+                                const int32_t *bias, qgemm_requantization requantization, float *output);
+void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input, const float *filter, int y,
+                              const int32_t *bias, qgemm_requantization requantization, float *output);
+
+// `wide`: 16-bit elements (the vpmaddwd kernel's), else bytes (vpdpbusd's).
+void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint, void *packed,
+                                 int wide, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                             void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
+                         const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                         float *output, int outputStride);
+void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
+                            const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                            float *output, int outputStride);
+void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
+                           qgemm_requantization requantization);
+
+// The taps of output pixel (x, y) inside the input: element offsets into the image and the filter; returns their
+// count (at most filterHeight * filterWidth).
+static inline int qgemm_depthwise_taps(const qgemm_window *s, int x, int y, int *inputTaps,
+                                       int *filterTaps) {
+    int taps = 0;
+    for (int ky = 0; ky < s->filterHeight; ky++) {
+        int iy = y * s->strideY - s->padTop + ky * s->dilationY;
+        if (iy < 0 || iy >= s->height) continue;
+        for (int kx = 0; kx < s->filterWidth; kx++) {
+            int ix = x * s->strideX - s->padLeft + kx * s->dilationX;
+            if (ix < 0 || ix >= s->width) continue;
+            inputTaps[taps] = (iy * s->width + ix) * s->channels;
+            filterTaps[taps] = (ky * s->filterWidth + kx) * s->channels;
+            taps++;
+        }
+    }
+    return taps;
+}
+
+#endif
+#endif

@@ -1,0 +1,83 @@
+// What the 256-bit kernels (AVX2, AVX-VNNI) share: the requantization on 8 lanes, and the end of a GEMM tile (up to
+// 6 rows by one 16-column block, twelve int32 accumulators of 8 lanes), which adds the zero points' row and column
+// terms, requantizes and stores the rows and columns it has.
+#ifndef SSD_QUANTIZED_GEMM_TILE256_H
+#define SSD_QUANTIZED_GEMM_TILE256_H
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "QuantizedGEMM.h"
+
+#define TILE256 __attribute__((target("avx2")))
+
+// Rows of one tile: 6 rows by 16 columns is 12 accumulators, plus two registers of weights and one of activations:
+// all 16 registers, and enough independent chains to hide the multiply's latency.
+#define TILE256_ROWS 6
+
+/// All ones in the lanes below `count` (none for a count below 1, all for one above 7), for maskload and maskstore.
+TILE256 static inline __m256i lane_mask(int count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/// Four bytes of a packed row as one 32-bit value to broadcast (memcpy: the row may be unaligned).
+static inline int32_t four_bytes(const void *p) {
+    int32_t value;
+    memcpy(&value, p, 4);
+    return value;
+}
+
+/// The requantization's constants, broadcast once per call.
+typedef struct {
+    __m256i m, nudge, half, signs, lowest, highest;
+    __m128i left, right;
+} requantization256;
+
+TILE256 static inline requantization256 requantization256_make(qgemm_requantization q) {
+    const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+    return (requantization256){
+        .m = _mm256_set1_epi64x(q.significand),
+        .nudge = _mm256_set1_epi64x(1LL << 30),
+        .half = _mm256_set1_epi32(right > 0 ? 1 << (right - 1) : 0),
+        .signs = _mm256_set1_epi32(right > 0 ? -1 : 0),
+        .lowest = _mm256_set1_epi32(q.low - q.zeroPoint),
+        .highest = _mm256_set1_epi32(q.high - q.zeroPoint),
+        .left = _mm_cvtsi32_si128(left),
+        .right = _mm_cvtsi32_si128(right),
+    };
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier of 8 accumulators (bias included), as the AVX-512 kernel computes it,
+/// clamped, as stored floats.
+TILE256 static inline __m256 requantize8(__m256i x, const requantization256 *k) {
+    x = _mm256_sll_epi32(x, k->left);
+    __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, k->m), k->nudge), 31);
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), k->m), k->nudge);
+    __m256i product = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 1), 0xAA);
+    __m256i sign = _mm256_and_si256(_mm256_srai_epi32(product, 31), k->signs);
+    __m256i quotient = _mm256_sra_epi32(_mm256_add_epi32(_mm256_add_epi32(product, k->half), sign), k->right);
+    return _mm256_cvtepi32_ps(_mm256_min_epi32(_mm256_max_epi32(quotient, k->lowest), k->highest));
+}
+
+/// Requantizes and stores rows [0, rows) and columns [0, columns) of a tile: accumulators[r][half] + columnTerms +
+/// rowTerms[r].
+TILE256 static inline void store_tile(int rows, int columns, __m256i accumulators[TILE256_ROWS][2],
+                                      const int32_t *rowTerms, const int32_t *columnTerms,
+                                      const requantization256 *requantization, float *output, int outputStride) {
+    __m256i mask0 = lane_mask(columns < 8 ? columns : 8), mask1 = lane_mask(columns > 8 ? columns - 8 : 0);
+    __m256i t0 = _mm256_maskload_epi32(columnTerms, mask0);
+    __m256i t1 = _mm256_maskload_epi32(columnTerms + 8, mask1);
+    for (int r = 0; r < rows; r++) {
+        __m256i row = _mm256_set1_epi32(rowTerms[r]);
+        float *line = output + (size_t)r * outputStride;
+        __m256i x0 = _mm256_add_epi32(_mm256_add_epi32(accumulators[r][0], t0), row);
+        _mm256_maskstore_ps(line, mask0, requantize8(x0, requantization));
+        if (columns > 8) {
+            __m256i x1 = _mm256_add_epi32(_mm256_add_epi32(accumulators[r][1], t1), row);
+            _mm256_maskstore_ps(line + 8, mask1, requantize8(x1, requantization));
+        }
+    }
+}
+
+#endif
