@@ -48,12 +48,16 @@ extension KServeServer {
                 headerLength = length
             }
             let (limits, length) = (limits, headerLength)
-            // Parsed off the cooperative threads (they answer the health checks); a large JSON part one at a time,
-            // as parsed JSON takes about 90 bytes a number.
-            let jsonBytes = headerLength ?? body.count
-            let queue = jsonBytes > Self.largeJSONBytes ? Self.largeJSONQueue : Self.parsingQueue
-            let inference = try await queue.offloaded { () throws(KServeError) in
-                try InferenceRequest(body: body, headerLength: length, limits: limits)
+            // A small JSON part (binary tensors) parses in microseconds, here; a large one is parsed off the
+            // cooperative threads (they answer the health checks), one at a time, as parsed JSON takes about 90 bytes
+            // a number.
+            let inference: InferenceRequest
+            if (headerLength ?? body.count) > Self.largeJSONBytes {
+                inference = try await Self.largeJSONQueue.offloaded { () throws(KServeError) in
+                    try InferenceRequest(body: body, headerLength: length, limits: limits)
+                }
+            } else {
+                inference = try InferenceRequest(body: body, headerLength: length, limits: limits)
             }
             let metadata = model.metadata
             try inference.checkInputs(against: metadata.inputs)
@@ -65,7 +69,10 @@ extension KServeServer {
             let reply = InferenceResponse(
                 modelName: metadata.name, id: inference.id, outputs: selected.map { outputs[$0.index] })
             let binary = selected.map(\.binary)
-            let (bytes, replyHeaderLength) = await Self.parsingQueue.offloaded { reply.encoded(binary: binary) }
+            // Binary outputs are a copy; JSON ones are written number by number, off the cooperative threads.
+            let (bytes, replyHeaderLength) =
+                binary.allSatisfy { $0 }
+                ? reply.encoded(binary: binary) : await Self.parsingQueue.offloaded { reply.encoded(binary: binary) }
             var headers: HTTPFields = [
                 .contentType: replyHeaderLength == nil ? "application/json" : "application/octet-stream"
             ]
