@@ -89,6 +89,7 @@ bench: assets build-release
 	scripts/bench-onnx.sh
 	scripts/bench-detect.sh
 	.venv/bin/python scripts/load-test.py --json .out/load-test.json
+	.venv/bin/python scripts/bench_remote.py
 
 .PHONY: fuzz fuzz-smoke
 FUZZ_RUNS ?= 1000000
