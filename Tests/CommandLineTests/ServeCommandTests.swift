@@ -20,10 +20,11 @@ struct ServeCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (object?["predictions"] as? [Any])?.count ?? 0)
     }
 
-    /// Waits until /metrics counts at least `count` invocations in flight. Over a socket of its own: URLSession
-    /// would queue the probe behind the posts it is waiting for.
+    /// Waits until /metrics counts at least `count` invocations in flight, for up to 30 s (the whole suite runs at
+    /// once on a few cores: sending six batches of 16 photos has taken over 5 s). Over a socket of its own:
+    /// URLSession would queue the probe behind the posts it is waiting for.
     static func waitForInFlight(_ count: Int, _ base: URL) async throws {
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             let connection = try RawHTTPConnection(port: base.port!)
             connection.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
             let line = connection.readResponse()?.bodyText.split(separator: "\n")
