@@ -160,12 +160,16 @@ struct InferenceServerTests {
     }
 
     @Test func aFullQueueIs503WithRetryAfter() async throws {
-        try await Self.server(HoldingHandler(base: Self.ssdHandler(queue: 0))).application().test(.router) { client in
+        // The first request holds the only detector for 3 s, and the second is sent once it does: whatever the load
+        // of the machine, the second finds the pool full.
+        let held = Gate()
+        let handler = HoldingHandler(base: Self.ssdHandler(queue: 0), hold: 3, held: held)
+        try await Self.server(handler).application().test(.router) { client in
             try await Self.waitUntilReady(client)
             let photo = ByteBuffer(bytes: try Assets.photo("darknet_person"))
             async let first = client.execute(
                 uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
-            try await Task.sleep(for: .milliseconds(100))  // the first holds the only detector for 400 ms
+            await held.wait()
             let second = try await client.execute(
                 uri: "/invocations", method: .post, headers: [.contentType: "image/jpeg"], body: photo)
             #expect(second.status == .serviceUnavailable && Self.errorCode(second) == "overloaded")
@@ -269,6 +273,10 @@ struct FaultyHandler: InferenceHandler {
 /// The SSD handler, holding its detector for 400 ms before each prediction.
 struct HoldingHandler: InferenceHandler {
     let base: SSDHandler
+    /// How long each request holds its detector before it detects.
+    var hold: TimeInterval = 0.4
+    /// Opened once a request holds its detector, for a test that must act while it does.
+    var held: Gate? = nil
 
     func modelFn(modelDirectory: String) async throws(InferenceError) -> DetectorPool {
         try await base.modelFn(modelDirectory: modelDirectory)
@@ -277,7 +285,11 @@ struct HoldingHandler: InferenceHandler {
         try await base.inputFn(body: body, contentType: contentType)
     }
     func predictFn(input: SSDHandler.Input, model: DetectorPool) async throws(InferenceError) -> SSDHandler.Prediction {
-        try await model.withDetector { _ in Thread.sleep(forTimeInterval: 0.4) }
+        let (hold, held) = (hold, held)
+        try await model.withDetector { _ in
+            if let held { Task { await held.open() } }
+            Thread.sleep(forTimeInterval: hold)
+        }
         return try await base.predictFn(input: input, model: model)
     }
     func responseFormat(accept: String?) throws(InferenceError) -> SSDHandler.OutputFormat {
