@@ -64,7 +64,10 @@ struct WorkerCommandTests {
             common + ["--backend", "remote", "--remote", "http://127.0.0.1:\(port)"])
         #expect(fallback.status == 0, "\(fallback.errors)")
         #expect(try Self.detections(fallback.output) == Self.detections(local.output))
-        #expect(fallback.errors.contains("0 inferences on remotes, 1 failed, 2 run locally"), "\(fallback.errors)")
+        // One failure opens the breaker; a second image may come after its back-off and be the failed trial.
+        #expect(
+            fallback.errors.contains("remote: 0 inferences on remotes") && fallback.errors.contains("2 run locally"),
+            "\(fallback.errors)")
     }
 
     @Test(arguments: [
