@@ -5,6 +5,6 @@ public protocol TensorModel: Sendable {
     var metadata: ModelMetadata { get }
 
     /// Runs `request`, whose inputs the server has already checked against `metadata` (names, types, shapes), and
-    /// returns every output of the model in `metadata.outputs`' order.
-    func infer(_ request: InferenceRequest) async throws(KServeError) -> [InferenceTensor]
+    /// returns every output of the model in `metadata.outputs`' order, with the time its own work took.
+    func infer(_ request: InferenceRequest) async throws(KServeError) -> ModelAnswer
 }

@@ -86,9 +86,10 @@ public final class RemoteClient: Sendable {
         if let failure { statistics.failed(name, failure) } else { statistics.succeeded(name) }
     }
 
-    /// `POST /v2/models/{model}/infer` on `endpoint` with binary inputs and outputs, waiting at most the timeout.
+    /// `POST /v2/models/{model}/infer` on `endpoint` with binary inputs and outputs, waiting at most the timeout;
+    /// the answer, and the worker's own timings when it reports them.
     func infer(_ request: InferenceRequest, model: String, endpoint: Int, maximumResponseBytes: Int)
-        -> Result<InferenceResponse, RemoteFailure>
+        -> Result<(InferenceResponse, ServerTiming), RemoteFailure>
     {
         let (body, headerLength) = request.encoded()
         let url = "\(configuration.endpoints[endpoint])/v2/models/\(Self.pathComponent(model))/infer"
@@ -99,8 +100,9 @@ public final class RemoteClient: Sendable {
             ], body: body, maximumResponseBytes: maximumResponseBytes)
         return answer.flatMap { (bytes, headers) in
             let length = headers.first(name: "Inference-Header-Content-Length").flatMap(Int.init)
+            let timing = ServerTiming(headerValue: headers[canonicalForm: "Server-Timing"].joined(separator: ","))
             do throws(KServeError) {
-                return .success(try InferenceResponse(body: bytes, headerLength: length))
+                return .success((try InferenceResponse(body: bytes, headerLength: length), timing))
             } catch {
                 return .failure(.malformed(error.message))
             }

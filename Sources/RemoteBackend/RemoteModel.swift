@@ -47,9 +47,12 @@ final class RemoteModel: PreparedModel {
 
     func run() throws(RunError) {
         if let endpoint = client.chooseEndpoint() {
-            let failure = runRemotely(on: endpoint)
+            let start = ContinuousClock.now
+            let (failure, compute) = runRemotely(on: endpoint)
             client.record(endpoint, failure: failure)
             if failure == nil {
+                // What the remote costs over running the same pass here: everything but the worker's compute.
+                if let compute { client.statistics.recordOverhead(max(.zero, ContinuousClock.now - start - compute)) }
                 ranRemotely = true
                 return
             }
@@ -61,8 +64,8 @@ final class RemoteModel: PreparedModel {
         try local.run()
     }
 
-    /// One remote inference into `remoteOutputs`; the failure, if any.
-    private func runRemotely(on endpoint: Int) -> RemoteFailure? {
+    /// One remote inference into `remoteOutputs`: the failure, if any, and the worker's compute time if it said.
+    private func runRemotely(on endpoint: Int) -> (RemoteFailure?, Duration?) {
         let tensors = inputs.enumerated().map { position, metadata in
             InferenceTensor(
                 name: metadata.name, datatype: metadata.datatype, shape: metadata.shape,
@@ -71,20 +74,22 @@ final class RemoteModel: PreparedModel {
         let request = InferenceRequest(
             inputs: tensors, outputs: outputs.map { .init(name: $0.name, binary: true) }, binaryOutputs: true)
         switch client.infer(request, model: modelName, endpoint: endpoint, maximumResponseBytes: maximumResponseBytes) {
-        case .failure(let failure): return failure
-        case .success(let response):
+        case .failure(let failure): return (failure, nil)
+        case .success((let response, let timing)):
             for (position, expected) in outputs.enumerated() {
                 guard let output = response.outputs.first(where: { $0.name == expected.name }) else {
-                    return .malformed("no output '\(expected.name)'")
+                    return (.malformed("no output '\(expected.name)'"), nil)
                 }
                 guard output.metadata == expected else {
-                    return .malformed(
-                        "output '\(expected.name)' is \(output.datatype.rawValue) \(output.shape), expected "
-                            + "\(expected.datatype.rawValue) \(expected.shape)")
+                    return (
+                        .malformed(
+                            "output '\(expected.name)' is \(output.datatype.rawValue) \(output.shape), expected "
+                                + "\(expected.datatype.rawValue) \(expected.shape)"), nil
+                    )
                 }
                 output.bytes.withUnsafeBytes { remoteOutputs[position].copyMemory(from: $0) }
             }
-            return nil
+            return (nil, timing.compute)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Why an inference ran locally instead of on a remote.
@@ -20,7 +21,14 @@ public final class RemoteStatistics: Sendable {
     private struct State {
         var endpoints: [String: EndpointCounts] = [:]
         var fallbacks: [FallbackReason: Int] = [:]
+        /// The latest remote calls' overheads in seconds, a ring of `overheadWindow`, for quantiles.
+        var recentOverheads: [Double] = []
+        var overheadCount = 0
+        var overheadSum = 0.0
     }
+
+    /// How many of the latest overheads the quantiles are taken over.
+    static let overheadWindow = 1024
 
     private let state = Mutex(State())
 
@@ -43,6 +51,29 @@ public final class RemoteStatistics: Sendable {
 
     func fellBack(because reason: FallbackReason) { state.withLock { $0.fallbacks[reason, default: 0] += 1 } }
 
+    /// Records a successful remote call's overhead: its round trip as the front end saw it (encoding, transport,
+    /// the worker's queue and copies, decoding) minus the compute time the worker reported.
+    func recordOverhead(_ overhead: Duration) {
+        let seconds = Double(overhead.components.seconds) + Double(overhead.components.attoseconds) * 1e-18
+        state.withLock { state in
+            if state.recentOverheads.count < Self.overheadWindow {
+                state.recentOverheads.append(seconds)
+            } else {
+                state.recentOverheads[state.overheadCount % Self.overheadWindow] = seconds
+            }
+            state.overheadCount += 1
+            state.overheadSum += seconds
+        }
+    }
+
+    /// The `quantile` (0...1) of the latest remote calls' overheads, in seconds; nil before any call whose worker
+    /// reported its compute time.
+    public func overheadQuantile(_ quantile: Double) -> Double? {
+        let sorted = state.withLock { $0.recentOverheads }.sorted()
+        guard !sorted.isEmpty else { return nil }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * quantile).rounded()))]
+    }
+
     /// Remote inferences that gave outputs, over all endpoints.
     public var remoteSuccesses: Int { state.withLock { $0.endpoints.values.reduce(0) { $0 + $1.succeeded } } }
 
@@ -56,7 +87,11 @@ public final class RemoteStatistics: Sendable {
 
     /// One line for a command's end: remote inferences, failures and fallbacks.
     public var summary: String {
-        "remote: \(remoteSuccesses) inferences on remotes, \(remoteFailures) failed, \(fallbacks) run locally"
+        let overhead = overheadQuantile(0.5).map {
+            String(format: "; overhead over the worker's compute p50 %.2f ms", $0 * 1000)
+        }
+        return "remote: \(remoteSuccesses) inferences on remotes, \(remoteFailures) failed, \(fallbacks) run locally"
+            + (overhead ?? "")
     }
 
     /// The series in Prometheus' text format, appended to the server's own (endpoints are checked URLs without
@@ -93,6 +128,20 @@ public final class RemoteStatistics: Sendable {
             lines.append(
                 "ssd_remote_fallbacks_total{reason=\"\(reason.rawValue)\"} \(snapshot.fallbacks[reason, default: 0])")
         }
+        lines += [
+            "# HELP ssd_remote_overhead_seconds A remote call's round trip minus the worker's reported compute time "
+                + "(quantiles over the latest \(Self.overheadWindow) calls).",
+            "# TYPE ssd_remote_overhead_seconds summary",
+        ]
+        for quantile in [0.5, 0.9, 0.99] {
+            if let value = overheadQuantile(quantile) {
+                lines.append("ssd_remote_overhead_seconds{quantile=\"\(quantile)\"} \(value)")
+            }
+        }
+        lines += [
+            "ssd_remote_overhead_seconds_sum \(snapshot.overheadSum)",
+            "ssd_remote_overhead_seconds_count \(snapshot.overheadCount)",
+        ]
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -25,10 +25,12 @@ public struct NetworkService: TensorModel {
         metadata = ModelMetadata(name: name, platform: platform, inputs: inputs, outputs: outputs)
     }
 
-    /// Copies the inputs into a free detector's network, runs it, and returns every output: 503 when the pool's
-    /// queue is full, 500 when the backend fails.
-    public func infer(_ request: InferenceRequest) async throws(KServeError) -> [InferenceTensor] {
+    /// Copies the inputs into a free detector's network, runs it, and returns every output with the time spent
+    /// waiting for the detector and in the pass: 503 when the pool's queue is full, 500 when the backend fails.
+    public func infer(_ request: InferenceRequest) async throws(KServeError) -> ModelAnswer {
         let metadata = metadata
+        let clock = ContinuousClock()
+        let arrival = clock.now
         do throws(InferenceError) {
             return try await pool.withDetector { (detector) throws(InferenceError) in
                 let network = detector.preparedNetwork
@@ -38,14 +40,17 @@ public struct NetworkService: TensorModel {
                     }
                     input.bytes.withUnsafeBytes { network.input(position).copyMemory(from: $0) }
                 }
+                let start = clock.now
                 do throws(RunError) { try network.run() } catch {
                     throw .internalError("the network failed: \(error.message)")
                 }
-                return metadata.outputs.enumerated().map { position, output in
+                let end = clock.now
+                let outputs = metadata.outputs.enumerated().map { position, output in
                     InferenceTensor(
                         name: output.name, datatype: output.datatype, shape: output.shape,
                         bytes: Array(network.output(position)))
                 }
+                return ModelAnswer(outputs: outputs, timing: ServerTiming(queue: start - arrival, compute: end - start))
             }
         } catch {
             throw KServeError(status: error.status, error.message)

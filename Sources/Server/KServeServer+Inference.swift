@@ -8,6 +8,8 @@ import NIOCore
 extension HTTPField.Name {
     /// The binary tensor data extension's header: the length of the JSON part of a body.
     static let inferenceHeaderContentLength = HTTPField.Name("Inference-Header-Content-Length")!
+    /// The W3C header in which the worker reports its queue and compute time (`ServerTiming`).
+    static let serverTiming = HTTPField.Name("Server-Timing")!
 }
 
 extension KServeServer {
@@ -62,7 +64,8 @@ extension KServeServer {
             let metadata = model.metadata
             try inference.checkInputs(against: metadata.inputs)
             let selected = try inference.selectOutputs(of: metadata.outputs)
-            let outputs = try await model.infer(inference)
+            let modelAnswer = try await model.infer(inference)
+            let outputs = modelAnswer.outputs
             guard outputs.map(\.metadata) == metadata.outputs else {
                 throw KServeError(status: 500, "the model's outputs are not the ones its metadata lists")
             }
@@ -77,6 +80,7 @@ extension KServeServer {
                 .contentType: replyHeaderLength == nil ? "application/json" : "application/octet-stream"
             ]
             if let replyHeaderLength { headers[.inferenceHeaderContentLength] = "\(replyHeaderLength)" }
+            if let timing = modelAnswer.timing.headerValue { headers[.serverTiming] = timing }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
             return self.error(error)

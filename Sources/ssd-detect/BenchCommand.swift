@@ -54,6 +54,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        MallocTuning.apply()
         let manifest = try ModelLocation.resolve(model)
         let instructionSet: CPUInstructionSet? = floatConvolutions ? .float : nil
         var backends = [try backend.resolve(instructionSet: instructionSet, remote: remote, model: manifest)]
@@ -105,6 +106,8 @@ struct BenchCommand: ParsableCommand {
         var samples: [Duration] = []
         samples.reserveCapacity(iterations)
         for _ in 0..<iterations { samples.append(try clock.measure { try prepared.run() }) }
+        // Over the timed runs: a remote's round trip minus the compute time its worker reported.
+        let remoteOverhead = backend.remote?.statistics.overheadQuantile(0.5)
         let postprocess = try Self.timePostprocess(model.postprocessor, on: prepared, iterations: iterations)
         // Read before the end-to-end part, whose photo decoding is not the network's.
         let peakResident = Self.peakResidentBytes()
@@ -120,7 +123,8 @@ struct BenchCommand: ParsableCommand {
             iterations: iterations, loadAndPlan: loadAndPlan, first: first, samples: samples,
             peakResidentBytes: peakResident, postprocessFast: postprocess?.fast,
             postprocessRegular: postprocess?.regular, endToEnd: endToEnd?.milliseconds,
-            photo: endToEnd.map { ($0.path as NSString).lastPathComponent })
+            photo: endToEnd.map { ($0.path as NSString).lastPathComponent },
+            remoteOverhead: remoteOverhead.map { $0 * 1000 })
         return (report, endToEnd.map { ($0.detector, $0.image) })
     }
 

@@ -22,6 +22,8 @@ struct BenchReport {
     let endToEnd: Double?
     /// The photo of the end-to-end time.
     let photo: String?
+    /// Median milliseconds a remote added over its worker's own compute time (remote backend only).
+    let remoteOverhead: Double?
     /// Agreement with the CPU backend on that photo, for the other rows of `--backend all`.
     var agreement: DetectorAgreement?
 
@@ -47,6 +49,7 @@ struct BenchReport {
             + (postprocessRegular.map { [("postprocess_regular_ms", round3($0))] } ?? [])
             + (endToEnd.map { [("end_to_end_ms", round3($0))] } ?? []) + (photo.map { [("photo", $0)] } ?? [])
             + (instructionSet.map { [("isa", $0)] } ?? [])
+            + (remoteOverhead.map { [("remote_overhead_p50_ms", round3($0))] } ?? [])
             + (agreement.map { [("agreement_with_cpu", Self.fields(of: $0))] } ?? [])
     }
 
@@ -79,6 +82,9 @@ struct BenchReport {
                 ("peak RSS", String(format: "%.1f MB", Double(peakResidentBytes) / 1_048_576)),
                 ("iterations", "\(iterations)"),
             ]
+            + (remoteOverhead.map {
+                [("remote overhead", String(format: "%.2f ms p50 (round trip minus the worker's compute)", $0))]
+            } ?? [])
             + (postprocessFast.map {
                 [
                     (

@@ -59,6 +59,7 @@ struct DetectCommand: ParsableCommand {
     /// No thorough warm-up (200 ms with several threads): its point is a fast first request in a long-running
     /// server; here the first images running at single-thread speed for a moment costs less than waiting for it.
     func run() throws {
+        MallocTuning.apply()
         let clock = ContinuousClock()
         let manifest = try ModelLocation.resolve(model)
         let resolved = try backend.resolve(remote: remote, model: manifest)

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ServerOptions.returnLargeBuffersToTheSystem()
+        MallocTuning.apply()
         let environment = ProcessInfo.processInfo.environment
         let port =
             try server.port ?? environment["SAGEMAKER_BIND_TO_PORT"].map { value in

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMalloc
 import Foundation
 import Logging
 import Server
@@ -32,17 +31,6 @@ extension ServerOptions {
                     + "at most \(available)")
         }
         return requested
-    }
-
-    /// Request bodies and decoded images (megabytes each) are mapped and unmapped, so that memory goes back to the
-    /// system once a burst is answered. glibc would otherwise raise its mapping threshold to the largest block freed
-    /// (up to 32 MB) and keep such blocks in its heap: the large-batch burst that follows the 2 MP batches of the
-    /// load test (its requests decode nothing) peaked at 285 MB without this, 152 MB with it (docs/PERFORMANCE.md,
-    /// "Overload").
-    static func returnLargeBuffersToTheSystem() {
-        #if os(Linux)
-            _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        #endif
     }
 
     /// Logs the end of a drain; exit status 3 when the grace period cut off accepted requests.

@@ -31,7 +31,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ServerOptions.returnLargeBuffersToTheSystem()
+        MallocTuning.apply()
         let manifest = try ModelLocation.resolve(model)
         let resolved = try backend.resolve()
         let layout = server.layout(for: resolved)

@@ -54,9 +54,10 @@ struct FaultyModel: TensorModel {
         return outputs
     }
 
-    func infer(_ request: InferenceRequest) async throws(KServeError) -> [InferenceTensor] {
-        let outputs = Self.damage(try await base.infer(request), faulty.isOn ? fault : .otherMetadata)
-        guard faulty.isOn else { return outputs }
+    func infer(_ request: InferenceRequest) async throws(KServeError) -> ModelAnswer {
+        var answer = try await base.infer(request)
+        answer.outputs = Self.damage(answer.outputs, faulty.isOn ? fault : .otherMetadata)
+        guard faulty.isOn else { return answer }
         switch fault {
         case .wrongShape, .wrongType, .missingOutput, .otherMetadata:
             break
@@ -65,6 +66,6 @@ struct FaultyModel: TensorModel {
         case .failing:
             throw KServeError(status: 500, "the accelerator is lost")
         }
-        return outputs
+        return answer
     }
 }

@@ -81,6 +81,11 @@ struct RemoteBackendTests {
         try await Self.expectLocalOutputs(model, seed: 2)
         #expect(client.statistics.remoteSuccesses == 2)
         #expect(client.statistics.fallbacks == 0)
+        // The worker reports its compute time, so the transport's own cost is known and exported.
+        let overhead = try #require(client.statistics.overheadQuantile(0.5))
+        #expect(overhead >= 0 && overhead < 30)
+        #expect(client.statistics.prometheusText.contains("ssd_remote_overhead_seconds_count 2"))
+        #expect(client.statistics.prometheusText.contains("ssd_remote_overhead_seconds{quantile=\"0.5\"}"))
     }
 
     @Test func aWorkerThatGoesAwayIsCoveredByTheFallbackAndTrafficReturns() async throws {

@@ -15,12 +15,13 @@ struct DoublingModel: TensorModel {
         name: "double", platform: "test", inputs: [.init(name: "x", datatype: .uint8, shape: [1, 4])],
         outputs: [.init(name: "y", datatype: .fp32, shape: [1, 4]), .init(name: "z", datatype: .uint8, shape: [1])])
 
-    func infer(_ request: InferenceRequest) async throws(KServeError) -> [InferenceTensor] {
+    func infer(_ request: InferenceRequest) async throws(KServeError) -> ModelAnswer {
         let doubled = request.inputs[0].bytes.map { Float($0) * 2 }
-        return [
-            .init(name: "y", datatype: .fp32, shape: [1, 4], bytes: doubled.withUnsafeBytes { Array($0) }),
-            .init(name: "z", datatype: .uint8, shape: [1], bytes: [42]),
-        ]
+        return ModelAnswer(
+            outputs: [
+                .init(name: "y", datatype: .fp32, shape: [1, 4], bytes: doubled.withUnsafeBytes { Array($0) }),
+                .init(name: "z", datatype: .uint8, shape: [1], bytes: [42]),
+            ], timing: ServerTiming(compute: .microseconds(1250)))
     }
 }
 
@@ -111,6 +112,7 @@ struct KServeServerTests {
             #expect(answer.outputs.map(\.name) == ["y", "z"])
             #expect(answer.outputs[0].bytes == [Float(0), 2, 4, 6].withUnsafeBytes { Array($0) })
             #expect(answer.outputs[1].bytes == [42])
+            #expect(response.headers[HTTPField.Name("Server-Timing")!] == "compute;dur=1.250")
         }
     }
 
