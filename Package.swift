@@ -39,7 +39,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, kept at the edge: only ImageIO imports the image codecs, only the CPU backend OpenBLAS.
@@ -68,13 +67,7 @@ let package = Package(
         .target(name: "KServe", dependencies: ["Engine"]),
         // A backend that sends the network's input to a KServe v2 server (a GPU host's `ssd-detect worker`, Triton)
         // and falls back to a local backend when it fails.
-        .target(
-            name: "RemoteBackend",
-            dependencies: [
-                "Engine", "KServe", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]),
+        .target(name: "RemoteBackend", dependencies: ["Engine", "KServe"]),
         // The 8-bit GEMM of quantized convolutions (AVX2, AVX-VNNI and AVX-512 VNNI intrinsics, which Swift cannot emit).
         .target(name: "CQuantizedGEMM"),
         // The float convolution kernels (indirect GEMM, GEMM, depthwise; AVX-512 and AVX2 + FMA intrinsics chosen at
@@ -153,6 +146,9 @@ let package = Package(
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(

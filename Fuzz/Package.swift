@@ -21,6 +21,7 @@ let package = Package(
         fuzzTarget("onnx", "Engine"),
         fuzzTarget("manifest", "SSD"),
         fuzzTarget("kserve", "KServe"),
+        fuzzTarget("http", "RemoteBackend"),
     ]
 )
 

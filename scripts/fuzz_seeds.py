@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the fuzzing seed corpora: small, valid inputs of every parser, one folder per fuzz target.
 
-    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx,manifest,kserve}/*
+    fuzz_seeds.py OUT    writes OUT/{jpeg,png,base64,request,tflite,flexbuffers,onnx,manifest,kserve,http}/*
 
 Deterministic (fixed pictures, seeded numbers), so a seed's name and bytes are the same on every machine with the
 pinned Pillow, flatbuffers and onnx (scripts/requirements.txt). Made, not copied from the shared assets: each seed is a
@@ -498,6 +498,25 @@ def kserve_bodies():
     return seeds
 
 
+def http_responses():
+    """HTTP/1.1 responses as a worker or another KServe server sends them, each after one byte that picks where
+    fuzz-http splits it into two arrivals: Content-Length, chunked with extensions and trailers, an interim 100, an
+    HTTP/1.0 answer read to the close, an error status."""
+    def response(head, body=b"", split=0):
+        return bytes([split]) + head.replace("\n", "\r\n").encode() + b"\r\n" + body
+    binary = b'{"model_name":"m","outputs":[]}' + bytes(range(16))
+    return {
+        "length": response("HTTP/1.1 200 OK\nContent-Type: application/octet-stream\nInference-Header-Content-Length:"
+                           f" 31\nServer-Timing: queue;dur=0.012, compute;dur=5.210\nContent-Length: {len(binary)}\n",
+                           binary, 40),
+        "chunked": response("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n",
+                            b"4;ext=1\r\nabcd\r\n2\r\nef\r\n0\r\nTrailer: x\r\n\r\n", 60),
+        "continue": response("HTTP/1.1 100 Continue\n\nHTTP/1.1 204 No Content\n", b"", 5),
+        "close": response("HTTP/1.0 200 OK\nConnection: close\n", b"until the end", 30),
+        "error": response("HTTP/1.1 503 Service Unavailable\nRetry-After: 1\nContent-Length: 8\n", b"too busy"),
+    }
+
+
 def main(out):
     jpeg, png = jpegs(), pngs()
     corpora = {
@@ -511,6 +530,7 @@ def main(out):
         "onnx": onnx_ssds(),
         "manifest": manifests(),
         "kserve": kserve_bodies(),
+        "http": http_responses(),
     }
     for target, seeds in corpora.items():
         folder = pathlib.Path(out) / target

@@ -32,6 +32,17 @@ extension InferenceRequest {
 
     /// The body and `Inference-Header-Content-Length` of this request, each input's data in binary.
     public func encoded() -> (body: [UInt8], headerLength: Int) {
+        var body = encodedHeader()
+        let headerLength = body.count
+        body.reserveCapacity(headerLength + inputs.reduce(0) { $0 + $1.bytes.count })
+        for input in inputs { body += input.bytes }
+        return (body, headerLength)
+    }
+
+    /// The JSON part of `encoded()`'s body, each input declared binary with its data's size, or with
+    /// `binaryDataSizes`' when given: a client that keeps its inputs' bytes elsewhere sends this, then them in order.
+    public func encodedHeader(binaryDataSizes: [Int]? = nil) -> [UInt8] {
+        precondition(binaryDataSizes == nil || binaryDataSizes?.count == inputs.count, "one size per input")
         var writer = JSONWriter()
         writer.objectStart()
         if let id {
@@ -47,7 +58,9 @@ extension InferenceRequest {
         }
         writer.key("inputs")
         writer.arrayStart()
-        for input in inputs { writer.tensorHeader(input.metadata, binaryDataSize: input.bytes.count) }
+        for (position, input) in inputs.enumerated() {
+            writer.tensorHeader(input.metadata, binaryDataSize: binaryDataSizes?[position] ?? input.bytes.count)
+        }
         writer.arrayEnd()
         if let outputs {
             writer.key("outputs")
@@ -68,11 +81,7 @@ extension InferenceRequest {
             writer.arrayEnd()
         }
         writer.objectEnd()
-        let headerLength = writer.bytes.count
-        var body = writer.bytes
-        body.reserveCapacity(headerLength + inputs.reduce(0) { $0 + $1.bytes.count })
-        for input in inputs { body += input.bytes }
-        return (body, headerLength)
+        return writer.bytes
     }
 
     /// A boolean parameter, or nil when absent; 400 when it is not a boolean.

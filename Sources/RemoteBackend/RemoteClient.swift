@@ -1,15 +1,15 @@
-import AsyncHTTPClient
 import Foundation
 import KServe
-import NIOCore
-import NIOHTTP1
 import Synchronization
 
-/// The remotes of one process, shared by all its detectors: their breakers, the choice of the next one, and the
-/// KServe v2 calls, over one AsyncHTTPClient for the process (persistent connections, pooled per host).
+/// The remotes of one process, shared by all its detectors: their endpoints, breakers, the choice of the next one,
+/// and the KServe v2 calls. Each detector's model holds its own keep-alive connection to each remote
+/// (`HTTPConnection`), so calls never wait for one another here.
 public final class RemoteClient: Sendable {
     /// The configuration, endpoints normalized (no trailing slash).
     public let configuration: RemoteConfiguration
+    /// The endpoints, parsed, in the configuration's order.
+    let endpoints: [Endpoint]
     /// What was called and what failed, for /metrics.
     public let statistics: RemoteStatistics
     private let breakers: Mutex<[CircuitBreaker]>
@@ -18,34 +18,11 @@ public final class RemoteClient: Sendable {
     /// Where the round robin starts next.
     private let next = Atomic<Int>(0)
 
-    /// The process's HTTP client, never shut down (it lives as long as the process). A refused connection fails at
-    /// once rather than being retried until the deadline, as AsyncHTTPClient does by default: the breaker and the
-    /// local fallback are the retry here, and a request should not wait out a timeout for a worker that is gone.
-    private static let http: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.retryConnectionEstablishment = false
-        // Enough pooled connections for every detector of a large front end to keep one to each remote.
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
-
-    /// Clients for `configuration`; throws when an endpoint is not an http(s) URL or there is none.
+    /// Clients for `configuration`; throws when an endpoint is not a plain http:// URL, or there is none.
     public init(configuration: RemoteConfiguration) throws(RemoteConfigurationError) {
         var configuration = configuration
-        configuration.endpoints = try configuration.endpoints.map { (endpoint) throws(RemoteConfigurationError) in
-            var url = endpoint
-            while url.hasSuffix("/") { url.removeLast() }
-            guard url.hasPrefix("http://") || url.hasPrefix("https://"), let parsed = URL(string: url),
-                parsed.host != nil, url.allSatisfy({ $0.isASCII && !$0.isWhitespace && !"\"\\<>{}|^`".contains($0) })
-            else {
-                throw RemoteConfigurationError("remote endpoint '\(endpoint)' is not an http:// or https:// URL")
-            }
-            // Endpoints appear in logs and metric labels: no credentials in them.
-            guard parsed.user == nil, parsed.password == nil else {
-                throw RemoteConfigurationError("remote endpoint '\(endpoint)' has credentials; they are not supported")
-            }
-            return url
-        }
+        endpoints = try configuration.endpoints.map { (url) throws(RemoteConfigurationError) in try Endpoint(url) }
+        configuration.endpoints = endpoints.map(\.url)
         guard !configuration.endpoints.isEmpty else { throw RemoteConfigurationError("no remote endpoint given") }
         guard Set(configuration.endpoints).count == configuration.endpoints.count else {
             throw RemoteConfigurationError("a remote endpoint is given twice")
@@ -86,23 +63,25 @@ public final class RemoteClient: Sendable {
         if let failure { statistics.failed(name, failure) } else { statistics.succeeded(name) }
     }
 
-    /// `POST /v2/models/{model}/infer` on `endpoint` with binary inputs and outputs, waiting at most the timeout;
-    /// the answer, and the worker's own timings when it reports them.
-    func infer(_ request: InferenceRequest, model: String, endpoint: Int, maximumResponseBytes: Int)
+    /// `POST /v2/models/{model}/infer` on `connection` with binary inputs and outputs: `header` is the request's
+    /// JSON part and `tensors` its inputs' bytes in the order it lists them. Waits at most the timeout; the
+    /// answer, and the worker's own timings when it reports them.
+    func infer(header: [UInt8], tensors: [UnsafeRawBufferPointer], model: String, on connection: HTTPConnection)
         -> Result<(InferenceResponse, ServerTiming), RemoteFailure>
     {
-        let (body, headerLength) = request.encoded()
-        let url = "\(configuration.endpoints[endpoint])/v2/models/\(Self.pathComponent(model))/infer"
-        let answer = call(
-            url: url, method: .POST,
-            headers: [
-                ("Content-Type", "application/octet-stream"), ("Inference-Header-Content-Length", "\(headerLength)"),
-            ], body: body, maximumResponseBytes: maximumResponseBytes)
-        return answer.flatMap { (bytes, headers) in
-            let length = headers.first(name: "Inference-Header-Content-Length").flatMap(Int.init)
-            let timing = ServerTiming(headerValue: headers[canonicalForm: "Server-Timing"].joined(separator: ","))
+        let exchange = header.withUnsafeBytes { header in
+            connection.exchange(
+                method: "POST", path: "/v2/models/\(Self.pathComponent(model))/infer",
+                fields: [
+                    ("Content-Type", "application/octet-stream"),
+                    ("Inference-Header-Content-Length", "\(header.count)"),
+                ], body: [header] + tensors, deadline: .now + configuration.timeout)
+        }
+        return Self.accepted(exchange).flatMap { response in
+            let length = response["inference-header-content-length"].flatMap(Int.init)
+            let timing = ServerTiming(headerValue: response["server-timing"] ?? "")
             do throws(KServeError) {
-                return .success((try InferenceResponse(body: bytes, headerLength: length), timing))
+                return .success((try InferenceResponse(body: response.body, headerLength: length), timing))
             } catch {
                 return .failure(.malformed(error.message))
             }
@@ -114,47 +93,30 @@ public final class RemoteClient: Sendable {
         !checked.withLock { $0.insert("\(model) \(configuration.endpoints[endpoint])").inserted }
     }
 
-    /// `GET /v2/models/{model}` on `endpoint`.
+    /// `GET /v2/models/{model}` on `endpoint`, on a connection of its own.
     func metadata(model: String, endpoint: Int) -> Result<ModelMetadata, RemoteFailure> {
-        let url = "\(configuration.endpoints[endpoint])/v2/models/\(Self.pathComponent(model))"
-        return call(url: url, method: .GET, headers: [], body: nil, maximumResponseBytes: 1 << 20).flatMap { bytes, _ in
-            do throws(KServeError) { return .success(try ModelMetadata(body: bytes)) } catch {
+        let connection = HTTPConnection(endpoint: endpoints[endpoint], maximumBodyBytes: 1 << 20)
+        let exchange = connection.exchange(
+            method: "GET", path: "/v2/models/\(Self.pathComponent(model))", fields: [], body: [],
+            deadline: .now + configuration.timeout)
+        return Self.accepted(exchange).flatMap { response in
+            do throws(KServeError) { return .success(try ModelMetadata(body: response.body)) } catch {
                 return .failure(.malformed(error.message))
             }
         }
     }
 
-    /// One HTTP exchange, blocking the calling thread (a detector's own, never an event loop) until the answer or
-    /// the timeout.
-    private func call(
-        url: String, method: HTTPMethod, headers: [(String, String)], body: [UInt8]?, maximumResponseBytes: Int
-    ) -> Result<([UInt8], HTTPHeaders), RemoteFailure> {
-        let request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(
-                url: url, method: method, headers: HTTPHeaders(headers), body: body.map { .bytes($0) })
-        } catch {
-            return .failure(.connection("bad URL \(url): \(error)"))
+    /// The response if its status is 200, else the failure with the body's first bytes.
+    private static func accepted(_ exchange: Result<HTTPResponse, RemoteFailure>) -> Result<
+        HTTPResponse, RemoteFailure
+    > {
+        exchange.flatMap { response in
+            guard response.status == 200 else {
+                return .failure(
+                    .status(response.status, String(decoding: response.body.prefix(200), as: UTF8.self)))
+            }
+            return .success(response)
         }
-        let delegate = ResponseAccumulator(request: request, maxBodySize: maximumResponseBytes)
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.timeout.nanoseconds))
-        let response: HTTPClient.Response
-        do {
-            response = try Self.http.execute(request: request, delegate: delegate, deadline: deadline).wait()
-        } catch let error as HTTPClientError
-            where [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
-        {
-            return .failure(.timeout)
-        } catch is ResponseAccumulator.ResponseTooBigError {
-            return .failure(.malformed("the answer exceeds \(maximumResponseBytes) bytes"))
-        } catch {
-            return .failure(.connection("\(error)"))
-        }
-        let bytes = response.body.map { Array(buffer: $0) } ?? []
-        guard response.status == .ok else {
-            return .failure(.status(Int(response.status.code), String(decoding: bytes.prefix(200), as: UTF8.self)))
-        }
-        return .success((bytes, response.headers))
     }
 
     private static func pathComponent(_ name: String) -> String {

@@ -16,9 +16,11 @@ final class RemoteModel: PreparedModel {
     private let remoteOutputs: [UnsafeMutableRawBufferPointer]
     /// Whether the last run's outputs came from a remote.
     private var ranRemotely = false
-    /// The most bytes an answer may have: its binary outputs, plus room for a JSON header (or JSON data from a
-    /// server that ignores the binary parameter, about 5 characters a byte).
-    private let maximumResponseBytes: Int
+    /// This model's keep-alive connection to each endpoint: it is run by one thread at a time, which its calls
+    /// block.
+    private let connections: [HTTPConnection]
+    /// The JSON part of every request: the inputs' names, types and shapes never change.
+    private let requestHeader: [UInt8]
 
     var graph: Graph { local.graph }
     var inputIndices: [Int] { local.inputIndices }
@@ -31,7 +33,14 @@ final class RemoteModel: PreparedModel {
         inputs = local.inputIndices.map { TensorMetadata(local.graph.tensors[$0]) }
         outputs = local.outputIndices.map { TensorMetadata(local.graph.tensors[$0]) }
         remoteOutputs = outputs.map { .allocate(byteCount: max($0.byteCount, 1), alignment: 64) }
-        maximumResponseBytes = outputs.reduce(0) { $0 + $1.byteCount } * 8 + (1 << 20)
+        // The binary outputs, plus room for a JSON header (or JSON data from a server that ignores the binary
+        // parameter, about 5 characters a byte).
+        let maximumResponseBytes = outputs.reduce(0) { $0 + $1.byteCount } * 8 + (1 << 20)
+        connections = client.endpoints.map { HTTPConnection(endpoint: $0, maximumBodyBytes: maximumResponseBytes) }
+        requestHeader = InferenceRequest(
+            inputs: inputs.map { .init(name: $0.name, datatype: $0.datatype, shape: $0.shape, bytes: []) },
+            outputs: outputs.map { .init(name: $0.name, binary: true) }, binaryOutputs: true
+        ).encodedHeader(binaryDataSizes: inputs.map(\.byteCount))
     }
 
     deinit {
@@ -66,14 +75,9 @@ final class RemoteModel: PreparedModel {
 
     /// One remote inference into `remoteOutputs`: the failure, if any, and the worker's compute time if it said.
     private func runRemotely(on endpoint: Int) -> (RemoteFailure?, Duration?) {
-        let tensors = inputs.enumerated().map { position, metadata in
-            InferenceTensor(
-                name: metadata.name, datatype: metadata.datatype, shape: metadata.shape,
-                bytes: Array(local.input(position).prefix(metadata.byteCount)))
-        }
-        let request = InferenceRequest(
-            inputs: tensors, outputs: outputs.map { .init(name: $0.name, binary: true) }, binaryOutputs: true)
-        switch client.infer(request, model: modelName, endpoint: endpoint, maximumResponseBytes: maximumResponseBytes) {
+        // The inputs go out from the local model's buffers, where the caller wrote them.
+        let tensors = inputs.indices.map { UnsafeRawBufferPointer(rebasing: local.input($0)[0..<inputs[$0].byteCount]) }
+        switch client.infer(header: requestHeader, tensors: tensors, model: modelName, on: connections[endpoint]) {
         case .failure(let failure): return (failure, nil)
         case .success((let response, let timing)):
             for (position, expected) in outputs.enumerated() {
