@@ -72,26 +72,22 @@ final class HTTPConnection {
     }
 
     private func connect(deadline: ContinuousClock.Instant) -> RemoteFailure? {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Self.streamType
-        hints.ai_flags = AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(endpoint.host, "\(endpoint.port)", &hints, &list)
-        guard status == 0, let list else {
-            return .connection("cannot resolve \(endpoint.host): \(String(cString: gai_strerror(status)))")
+        let addresses: [HostResolver.Address]
+        switch HostResolver.resolve(endpoint.host, port: endpoint.port, deadline: deadline) {
+        case .success(let resolved): addresses = resolved
+        case .failure(let failure): return failure
         }
-        defer { freeaddrinfo(list) }
         var reason = "no address"
-        var entry: UnsafeMutablePointer<addrinfo>? = list
-        while let address = entry?.pointee {
-            entry = address.ai_next
-            let socket = Glibc.socket(address.ai_family, Self.streamType | Self.socketFlags, 0)
+        for address in addresses {
+            let socket = Glibc.socket(address.family, Self.streamType | Self.socketFlags, 0)
             guard socket >= 0 else {
                 reason = Self.lastError()
                 continue
             }
-            if Glibc.connect(socket, address.ai_addr, address.ai_addrlen) != 0 {
+            let connected = address.bytes.withUnsafeBytes { bytes in
+                Glibc.connect(socket, bytes.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(bytes.count))
+            }
+            if connected != 0 {
                 guard errno == EINPROGRESS else {
                     reason = Self.lastError()
                     _ = systemClose(socket)
