@@ -30,17 +30,36 @@ import Testing
 
     static let handler = InferenceServerTests.ssdHandler()
 
-    /// A photo's request on a connection of its own that takes the server's one place and holds it for 400 ms
-    /// (`HoldingHandler`), once 100 ms have let it in; with its head and body, for sending again.
-    static func busyInvocation(port: Int) async throws -> (connection: RawHTTPConnection, head: String, body: [UInt8]) {
+    /// A handler whose requests hold the server's one place for 3 s, opening `held` once one does.
+    static func holding(_ held: Gate) -> HoldingHandler {
+        HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0), hold: 3, held: held)
+    }
+
+    /// A photo's request on a connection of its own that takes the server's one place and holds it (`holding`),
+    /// returned once it does, whatever the machine's load; with its head and body, for sending again.
+    static func busyInvocation(port: Int, held: Gate) async throws -> (
+        connection: RawHTTPConnection, head: String, body: [UInt8]
+    ) {
         let photo = try Assets.photo("darknet_person")
         let head =
             "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: \(photo.count)\r\n\r\n"
         let busy = try RawHTTPConnection(port: port)
         busy.write(head)
         busy.write(photo)
-        try await Task.sleep(for: .milliseconds(100))
+        await held.wait()
         return (busy, head, photo)
+    }
+
+    /// Polls /metrics until it has `line`, for at most `seconds`; whether it came.
+    static func awaitMetric(_ line: String, port: Int, seconds: Double = 2.5) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            let metrics = try RawHTTPConnection(port: port)
+            metrics.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            if metrics.readResponse()?.bodyText.contains(line) == true { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     @Test func aHeadSentAByteAtATimeGets408ThenTheConnectionCloses() async throws {
@@ -121,14 +140,14 @@ import Testing
     }
 
     @Test func overloadIsRefusedBeforeTheBodyIsRead() async throws {
-        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
+        let held = Gate()
         try await Self.withServer(
-            handler,
+            Self.holding(held),
             configure: {
                 $0.maximumInvocations = 1; $0.admissionWait = .milliseconds(50)
             }
         ) { port in
-            let (busy, _, _) = try await Self.busyInvocation(port: port)
+            let (busy, _, _) = try await Self.busyInvocation(port: port, held: held)
 
             // Only the head: a server that reads the body first never answers within the timeout.
             let refused = try RawHTTPConnection(port: port, timeout: 0.3)
@@ -150,21 +169,18 @@ import Testing
 
     /// A request that finds the server full waits, unread, and is served once the place frees: no 503, no retry.
     @Test func aRequestFindingTheServerFullWaitsForAPlace() async throws {
-        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
+        let held = Gate()
         try await Self.withServer(
-            handler,
+            Self.holding(held),
             configure: {
                 $0.maximumInvocations = 1; $0.admissionWait = .seconds(5)
             }
         ) { port in
-            let (busy, head, body) = try await Self.busyInvocation(port: port)
+            let (busy, head, body) = try await Self.busyInvocation(port: port, held: held)
             let waiting = try RawHTTPConnection(port: port)
             waiting.write(head)
             waiting.write(body)
-            try await Task.sleep(for: .milliseconds(100))
-            let metrics = try RawHTTPConnection(port: port)
-            metrics.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(metrics.readResponse()?.bodyText.contains("ssd_invocations_waiting 1") == true)
+            #expect(try await Self.awaitMetric("ssd_invocations_waiting 1", port: port))
             #expect(busy.readResponse()?.status == 200)
             let response = waiting.readResponse()
             #expect(response?.status == 200 && response?.bodyText.contains("sheep") == true)
@@ -173,14 +189,14 @@ import Testing
 
     /// A request still waiting when the server drains gets a clean 503, not a reset.
     @Test func aRequestWaitingWhenTheServerDrainsGets503() async throws {
-        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 0))
-        let live = try await LiveServer.start(handler) {
+        let held = Gate()
+        let live = try await LiveServer.start(Self.holding(held)) {
             $0.maximumInvocations = 1; $0.admissionWait = .seconds(5)
         }
-        let (busy, head, _) = try await Self.busyInvocation(port: live.port)
+        let (busy, head, _) = try await Self.busyInvocation(port: live.port, held: held)
         let waiting = try RawHTTPConnection(port: live.port)
         waiting.write(head)
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await Self.awaitMetric("ssd_invocations_waiting 1", port: live.port))
         async let stopped: Void = live.stop()
         let response = waiting.readResponse()
         #expect(response?.status == 503 && response?.bodyText.contains("shutting_down") == true)

@@ -6,8 +6,11 @@ import Testing
 
 /// SIGTERM's drain, triggered in process: what clients on kept-alive and busy connections see, and what is counted.
 @Suite(.serialized) struct DrainTests {
-    static func start(gracePeriod: Duration) async throws -> LiveServer<HoldingHandler> {
-        try await LiveServer.start(HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 4))) { configuration in
+    /// A server whose requests hold their detector for 3 s, opening `held` once one does: a test acts on a
+    /// request in flight whatever the machine's load, not after a guessed delay.
+    static func start(gracePeriod: Duration, held: Gate) async throws -> LiveServer<HoldingHandler> {
+        let handler = HoldingHandler(base: InferenceServerTests.ssdHandler(queue: 4), hold: 3, held: held)
+        return try await LiveServer.start(handler) { configuration in
             configuration.gracePeriod = gracePeriod
             configuration.drainLinger = .seconds(1)
         }
@@ -22,18 +25,24 @@ import Testing
     }
 
     @Test func keptAliveClientsGetA503AndBusyOnesTheirAnswerWithConnectionClose() async throws {
-        let live = try await Self.start(gracePeriod: .seconds(10))
+        let held = Gate()
+        let live = try await Self.start(gracePeriod: .seconds(10), held: held)
         let idle = try RawHTTPConnection(port: live.port)
         idle.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(idle.readResponse()?.status == 200)
         let busy = try RawHTTPConnection(port: live.port)
         try Self.postPhoto(busy)
-        try await Task.sleep(for: .milliseconds(100))  // busy for 400 ms
+        await held.wait()  // busy for 3 s from now
 
         await live.group.triggerGracefulShutdown()
-        try await Task.sleep(for: .milliseconds(300))  // past the accept gate's settling
-        idle.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
-        let refused = idle.readResponse()
+        // Until the drain has begun, the kept-alive client is still answered; then it gets one clean 503.
+        var refused: RawHTTPConnection.Response?
+        for _ in 0..<100 {
+            idle.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+            refused = idle.readResponse()
+            if refused?.status != 200 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(refused?.status == 503, "a kept-alive client got no clean answer during the drain")
         #expect(refused?.headers["connection"] == "close" && refused?.headers["retry-after"] == "1")
         #expect(refused?.bodyText.contains("shutting_down") == true)
@@ -47,10 +56,11 @@ import Testing
     }
 
     @Test func requestsTheGracePeriodCutsOffAreCounted() async throws {
-        let live = try await Self.start(gracePeriod: .milliseconds(50))
+        let held = Gate()
+        let live = try await Self.start(gracePeriod: .milliseconds(50), held: held)
         let busy = try RawHTTPConnection(port: live.port)
         try Self.postPhoto(busy)
-        try await Task.sleep(for: .milliseconds(100))  // busy for 400 ms, far past the grace period
+        await held.wait()  // busy for 3 s from now, far past the grace period
         await live.stop()
         #expect(live.server.metrics.cutOffInvocations == 1)
     }
