@@ -27,6 +27,9 @@ public final class ImageMemoryBudget: Sendable {
     /// Bytes not reserved now.
     public var available: Int { state.withLock { $0.available } }
 
+    /// Requests waiting for their bytes now.
+    public var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Reserves `bytes`, waiting until they are free; throws 413 when they exceed the whole capacity.
     public func reserve(_ bytes: Int) async throws(InferenceError) -> Reservation {
         guard bytes <= capacity else {

@@ -90,7 +90,8 @@ struct RemoteBackendTests {
 
     @Test func aWorkerThatGoesAwayIsCoveredByTheFallbackAndTrafficReturns() async throws {
         let worker = try await LiveWorker.start { () throws(InferenceError) in try await Self.networkService() }
-        let client = try Self.client(port: worker.port, backOff: .seconds(1))
+        // A back-off long enough that the next request, even on a loaded machine, comes while the breaker is open.
+        let client = try Self.client(port: worker.port, backOff: .seconds(3))
         let model = try await Self.prepare(client)
         try await Self.expectLocalOutputs(model, seed: 3)
         await worker.stop()
@@ -109,7 +110,7 @@ struct RemoteBackendTests {
             try await Self.networkService()
         }
         defer { Task { await restarted.stop() } }
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(3))  // the back-off ends: the next request is the breaker's trial
         try await Self.expectLocalOutputs(model, seed: 6)
         #expect(client.statistics.remoteSuccesses == 2)
         #expect(client.statistics.fallbacks == 2)

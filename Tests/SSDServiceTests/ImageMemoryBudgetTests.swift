@@ -34,13 +34,13 @@ struct ImageMemoryBudgetTests {
             await order.append("large")
             return reservation
         }
-        try await Task.sleep(for: .milliseconds(50))
+        while budget.waiting < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let small = Task {
             let reservation = try await budget.reserve(10)  // would fit now, but the large one came first
             await order.append("small")
             return reservation
         }
-        try await Task.sleep(for: .milliseconds(50))
+        while budget.waiting < 2 { try await Task.sleep(for: .milliseconds(1)) }
         #expect(await order.entries.isEmpty)
         held = nil
         let granted = [try await large.value, try await small.value]
