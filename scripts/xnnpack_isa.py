@@ -19,14 +19,14 @@ LIBRARY = ai_edge_litert.__path__[0] + "/libpywrap_litert_common.so"
 EXPORTED = "Wrapped_PyInit__pywrap_litert_interpreter_wrapper"
 
 # struct cpuinfo_x86_isa on x86-64, one bool (byte) per field, in declaration order, as in cpuinfo releases with
-# amx_fp8 (2025; older ones lack avx10_*, amx_fp16, amx_fp8 and the avx_vnni_* fields). XNNPACK's
+# amx_fp8 (older ones lack it, and older still avxvnni, avx10_*, amx_fp16 and avx_vnni_*). XNNPACK's
 # init_hardware_config in this library reads avx512f at 29, avx512vnni at 41, avx_vnni_int8 at 54 and gfni at 76.
 FIELDS = """rdtscp rdpid sysenter msr clzero clflush clflushopt mwait mwaitx fxsave xsave three_d_now three_d_now_plus
 prefetch prefetchw prefetchwt1 sse3 ssse3 sse4_1 sse4_2 sse4a misaligned_sse avx avxvnni fma3 fma4 xop f16c avx2
 avx512f avx512pf avx512er avx512cd avx512dq avx512bw avx512vl avx512ifma avx512vbmi avx512vbmi2 avx512bitalg
 avx512vpopcntdq avx512vnni avx512bf16 avx512fp16 avx512vp2intersect avx512_4vnniw avx512_4fmaps avx10_1 avx10_2
-amx_bf16 amx_tile amx_int8 amx_fp16 amx_fp8 avx_vnni_int8 avx_vnni_int16 avx_ne_convert hle rtm xtest mpx cmpxchg16b clwb
-movbe lahf_sahf fs_gs_base lzcnt popcnt tbm bmi bmi2 adx aes vaes pclmulqdq vpclmulqdq gfni rdrand rdseed sha rng ace
+amx_bf16 amx_tile amx_int8 amx_fp16 amx_fp8 avx_vnni_int8 avx_vnni_int16 avx_ne_convert hle rtm xtest mpx cmpxchg16b
+clwb movbe lahf_sahf fs_gs_base lzcnt popcnt tbm bmi bmi2 adx aes vaes pclmulqdq vpclmulqdq gfni rdrand rdseed sha rng ace
 ace2 phe pmm lwp""".split()
 OFFSET = {name: index for index, name in enumerate(FIELDS)}
 
