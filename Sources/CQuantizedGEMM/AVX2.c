@@ -189,85 +189,103 @@ AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int
 
 #define AVX2FMA __attribute__((target("avx2,fma"), always_inline))
 
-/// Channels [0, 32) of `pixels` (1 or 2) output pixels with the same taps, the second `step` floats after the first
-/// in the input: `input`, `filter`, `bias` and `output` start at the block's first channel; the second pixel's
-/// output is `channels` after the first's. Two pixels share each filter load: 12 loads for 8 multiply-adds instead
-/// of 16, and the loads, two per multiply-add, were what bounded the one-pixel loop.
-AVX2FMA static inline void depthwise_block(int pixels, int taps, const int *inputTaps, const int *filterTaps,
-                                           const float *input, const float *filter, int step, const int32_t *bias,
-                                           const requantization256 *constants, float *output, int channels) {
+/// One output pixel's taps, and where a block of channels starts: `input`, `filter`, `bias` and `output` point at
+/// the block's first channel. A second pixel with the same taps reads `step` floats on and writes `channels` on.
+typedef struct {
+    int taps;
+    const int *inputTaps, *filterTaps;
+    const float *input, *filter;
+    int step;
+    const int32_t *bias;
+    const requantization256 *constants;
+    float *output;
+    int channels;
+} depthwise_block_args;
+
+/// `vectors` x 8 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps.
+/// Two pixels share each filter load: 3 loads for 2 multiply-adds instead of 4, and the loads, two per
+/// multiply-add, were what bounded the one-pixel loop. Both counts are constants where it is inlined, so the
+/// arrays stay in registers.
+AVX2FMA static inline void depthwise_block(int pixels, int vectors, const depthwise_block_args *a) {
     __m256 s[2][4];
     for (int p = 0; p < 2; p++)
         for (int v = 0; v < 4; v++) s[p][v] = _mm256_setzero_ps();
-    for (int t = 0; t < taps; t++) {
-        const float *w = filter + filterTaps[t];
-        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
-        __m256 w2 = _mm256_loadu_ps(w + 16), w3 = _mm256_loadu_ps(w + 24);
+    for (int t = 0; t < a->taps; t++) {
+        const float *w = a->filter + a->filterTaps[t];
+        __m256 weights[4];
+        for (int v = 0; v < vectors; v++) weights[v] = _mm256_loadu_ps(w + 8 * v);
         for (int p = 0; p < pixels; p++) {
-            const float *in = input + inputTaps[t] + p * step;
-            s[p][0] = _mm256_fmadd_ps(_mm256_loadu_ps(in), w0, s[p][0]);
-            s[p][1] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8), w1, s[p][1]);
-            s[p][2] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 16), w2, s[p][2]);
-            s[p][3] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 24), w3, s[p][3]);
+            const float *in = a->input + a->inputTaps[t] + p * a->step;
+            for (int v = 0; v < vectors; v++) s[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8 * v), weights[v], s[p][v]);
         }
     }
     for (int p = 0; p < pixels; p++)
-        for (int v = 0; v < 4; v++) {
-            __m256i b = _mm256_loadu_si256((const __m256i *)(bias + 8 * v));
+        for (int v = 0; v < vectors; v++) {
+            __m256i b = _mm256_loadu_si256((const __m256i *)(a->bias + 8 * v));
             __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(s[p][v]), b);
-            _mm256_storeu_ps(output + (size_t)p * channels + 8 * v, requantize8(x32, constants));
+            _mm256_storeu_ps(a->output + (size_t)p * a->channels + 8 * v, requantize8(x32, a->constants));
         }
 }
 
-/// The last `count` (fewer than 32) channels of one output pixel, the four chains masked; arguments as above.
-AVX2FMA static inline void depthwise_tail(int count, int taps, const int *inputTaps, const int *filterTaps,
-                                          const float *input, const float *filter, const int32_t *bias,
-                                          const requantization256 *constants, float *output) {
-    __m256i m0 = lane_mask(count), m1 = lane_mask(count - 8), m2 = lane_mask(count - 16), m3 = lane_mask(count - 24);
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-    for (int t = 0; t < taps; t++) {
-        const float *in = input + inputTaps[t], *w = filter + filterTaps[t];
-        s0 = _mm256_fmadd_ps(_mm256_maskload_ps(in, m0), _mm256_maskload_ps(w, m0), s0);
-        s1 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 8, m1), _mm256_maskload_ps(w + 8, m1), s1);
-        s2 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 16, m2), _mm256_maskload_ps(w + 16, m2), s2);
-        s3 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 24, m3), _mm256_maskload_ps(w + 24, m3), s3);
-    }
-    __m256 sums[4] = {s0, s1, s2, s3};
-    __m256i masks[4] = {m0, m1, m2, m3};
-    for (int v = 0; v < 4 && 8 * v < count; v++) {
-        __m256i b = _mm256_maskload_epi32(bias + 8 * v, masks[v]);
-        __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
-        _mm256_maskstore_ps(output + 8 * v, masks[v], requantize8(x32, constants));
+/// depthwise_block with the counts as constants: one copy of the loop per combination.
+AVX2FMA static inline void depthwise_blocks(int pixels, int vectors, const depthwise_block_args *a) {
+    switch (vectors + 4 * (pixels - 1)) {
+    case 1: depthwise_block(1, 1, a); break;
+    case 2: depthwise_block(1, 2, a); break;
+    case 3: depthwise_block(1, 3, a); break;
+    case 4: depthwise_block(1, 4, a); break;
+    case 5: depthwise_block(2, 1, a); break;
+    case 6: depthwise_block(2, 2, a); break;
+    case 7: depthwise_block(2, 3, a); break;
+    case 8: depthwise_block(2, 4, a); break;
     }
 }
 
-// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, the last ones masked; and two pixels at
-// a time where both windows lie inside the image's columns.
+/// The last `count` (1 to 7) channels of one output pixel, masked.
+AVX2FMA static inline void depthwise_tail(int count, const depthwise_block_args *a) {
+    __m256i mask = lane_mask(count);
+    __m256 sum = _mm256_setzero_ps();
+    for (int t = 0; t < a->taps; t++)
+        sum = _mm256_fmadd_ps(_mm256_maskload_ps(a->input + a->inputTaps[t], mask),
+                              _mm256_maskload_ps(a->filter + a->filterTaps[t], mask), sum);
+    __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sum), _mm256_maskload_epi32(a->bias, mask));
+    _mm256_maskstore_ps(a->output, mask, requantize8(x32, a->constants));
+}
+
+// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, then the whole vectors left (the
+// model's 24 and 48 channel layers, its largest, are all or half such vectors), then a masked vector; and two
+// pixels at a time where both windows lie inside the image's columns.
 __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
                                                                   const float *filter, int y, const int32_t *bias,
                                                                   qgemm_requantization requantization,
                                                                   float *output) {
     const requantization256 constants = requantization256_make(requantization);
     const int channels = shape.channels, step = shape.strideX * channels;
-    int inputTaps[256], filterTaps[256];
+    qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
-        int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
-        int pair = qgemm_depthwise_pair_inside(&shape, x);
+        int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
+        int shift = 0;
+        depthwise_block_args a = {
+            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
+            .inputTaps = taps.input,
+            .filterTaps = taps.filter,
+            .step = step,
+            .constants = &constants,
+            .channels = channels,
+        };
         float *pixel = output + (size_t)x * channels;
-        int c = 0;
-        for (; c + 32 <= channels; c += 32) {
-            if (pair)
-                depthwise_block(2, taps, inputTaps, filterTaps, input + c, filter + c, step, bias + c, &constants,
-                                pixel + c, channels);
-            else
-                depthwise_block(1, taps, inputTaps, filterTaps, input + c, filter + c, step, bias + c, &constants,
-                                pixel + c, channels);
+        for (int c = 0; c < channels;) {
+            int vectors = (channels - c) / 8 < 4 ? (channels - c) / 8 : 4;
+            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c, a.output = pixel + c;
+            if (vectors > 0) {
+                depthwise_blocks(pixels, vectors, &a);
+                c += 8 * vectors;
+                continue;
+            }
+            for (int p = 0; p < pixels; p++, a.input += a.step, a.output += channels) depthwise_tail(channels - c, &a);
+            c = channels;
         }
-        for (int p = 0; c < channels && p <= pair; p++)
-            depthwise_tail(channels - c, taps, inputTaps, filterTaps, input + c + p * step, filter + c, bias + c,
-                           &constants, pixel + (size_t)p * channels + c);
-        x += 1 + pair;
+        x += pixels;
     }
 }
 
