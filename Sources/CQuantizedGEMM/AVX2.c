@@ -216,7 +216,8 @@ AVX2FMA static inline void depthwise_block(int pixels, int vectors, const depthw
         for (int v = 0; v < vectors; v++) weights[v] = _mm256_loadu_ps(w + 8 * v);
         for (int p = 0; p < pixels; p++) {
             const float *in = a->input + a->inputTaps[t] + p * a->step;
-            for (int v = 0; v < vectors; v++) s[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8 * v), weights[v], s[p][v]);
+            for (int v = 0; v < vectors; v++)
+                s[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8 * v), weights[v], s[p][v]);
         }
     }
     for (int p = 0; p < pixels; p++)
