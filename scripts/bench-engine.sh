@@ -4,7 +4,8 @@
 # built-in kernels, its reference kernels) on the same model and machine, interleaved round by round so that the
 # noise of a shared machine falls on all. Each row is the median of the rounds (p50, p90, min, first inference);
 # prints a table with ratios to XNNPACK and writes .out/bench-engine.json (every round's rows). A variant this CPU
-# lacks is named on stderr, not timed.
+# lacks is named on stderr, not timed. "tflite-xnnpack (AVX2 kernels)" is XNNPACK made to see a CPU without
+# AVX-512 and AVX-VNNI (scripts/xnnpack_isa.py): what it runs on an AVX2-only host, the AVX2 variant's rival there.
 #
 # usage: scripts/bench-engine.sh [ITERATIONS] [ROUNDS]   (after `make build-release` and `make deps`)
 #        SSD_DETECT=path/to/ssd-detect scripts/bench-engine.sh   (another build)
@@ -32,6 +33,10 @@ for round in $(seq "$rounds"); do
             "$python" scripts/tflite_bench.py "$model" --kernels "$kernels" --threads "$threads" \
                 --runs "$iterations" 2>/dev/null >> "$results"
         done
+        if ! "$python" scripts/tflite_bench.py "$model" --threads "$threads" --runs "$iterations" \
+            --xnnpack-max-isa avx2 2>.out/bench-engine.err >> "$results"; then
+            [ "$round" = 1 ] && echo "XNNPACK's AVX2 kernels not timed: $(tail -1 .out/bench-engine.err)" >&2
+        fi
     done
 done
 "$python" scripts/tflite_bench.py "$model" --kernels ref --threads 1 --runs 10 2>/dev/null >> "$results"
@@ -54,12 +59,15 @@ for (engine, threads), group in groups.items():
         entry["load_plan_ms"] = median("load_plan_ms")
         entry["peak_rss_mb"] = median("peak_rss_mb")
     summary.append(entry)
-xnnpack = {s["threads"]: s["p50_ms"] for s in summary if s["engine"] == "tflite-xnnpack"}
-print(f"{'engine':50} {'threads':>7} {'rounds':>6} {'p50 ms':>8} {'p90 ms':>8} {'min ms':>8} {'p50 / XNNPACK':>14}")
+# Ratios to XNNPACK as it runs here (the headline) and to its AVX2 kernels (what an AVX2-only host would run).
+baseline = lambda engine: {s["threads"]: s["p50_ms"] for s in summary if s["engine"] == engine}
+xnnpack, xnnpack_avx2 = baseline("tflite-xnnpack"), baseline("tflite-xnnpack (AVX2 kernels)")
+ratio = lambda s, base: s["p50_ms"] / base[s["threads"]] if s["threads"] in base else float("nan")
+print(f"{'engine':50} {'threads':>7} {'rounds':>6} {'p50 ms':>8} {'p90 ms':>8} {'min ms':>8} {'p50 / XNNPACK':>14} "
+      f"{'/ XNNPACK AVX2':>15}")
 for s in summary:
-    ratio = s["p50_ms"] / xnnpack[s["threads"]] if s["threads"] in xnnpack else float("nan")
     print(f"{s['engine']:50} {s['threads']:>7} {s['rounds']:>6} {s['p50_ms']:>8.2f} {s['p90_ms']:>8.2f} "
-          f"{s['min_ms']:>8.2f} {ratio:>13.2f}x")
+          f"{s['min_ms']:>8.2f} {ratio(s, xnnpack):>13.2f}x {ratio(s, xnnpack_avx2):>14.2f}x")
 for s in summary:
     if "first_ratio" in s:
         print(f"{s['engine']}: load + plan {s['load_plan_ms']:.1f} ms, first inference {s['first_ratio']:.2f}x p50, "

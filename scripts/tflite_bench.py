@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Engine-only latency of the TFLite runtime (ai-edge-litert) on a model, as JSON lines.
 
-usage: tflite_bench.py MODEL --kernels xnnpack|builtin|ref --threads N --runs N
+usage: tflite_bench.py MODEL --kernels xnnpack|builtin|ref --threads N --runs N [--xnnpack-max-isa avx2]
 
 Feeds seeded uniform noise, as `ssd-detect bench` does, warms up with 3 invocations, then times invoke() only.
 "xnnpack" is the runtime's default (XNNPACK delegate), "builtin" its optimized kernels without delegates, "ref"
-its reference kernels (the oracle our reference backend matches bit for bit).
+its reference kernels (the oracle our reference backend matches bit for bit). `--xnnpack-max-isa avx2` makes
+XNNPACK see a CPU without AVX-512 and AVX-VNNI, so that it runs the kernels an AVX2-only host would
+(scripts/xnnpack_isa.py); the engine is then named "tflite-xnnpack (AVX2 kernels)".
 """
 import argparse, json, statistics, time
 
@@ -21,7 +23,13 @@ def main():
     parser.add_argument("--kernels", choices=RESOLVERS, default="xnnpack")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--xnnpack-max-isa", choices=["avx2"])
     args = parser.parse_args()
+    engine = "tflite-" + args.kernels
+    if args.xnnpack_max_isa:
+        import xnnpack_isa
+        xnnpack_isa.limit_to_avx2()
+        engine += f" ({args.xnnpack_max_isa.upper()} kernels)"
     interpreter = Interpreter(model_path=args.model, num_threads=args.threads,
                               experimental_op_resolver_type=RESOLVERS[args.kernels])
     interpreter.allocate_tensors()
@@ -39,7 +47,7 @@ def main():
         samples.append((time.perf_counter() - start) * 1e3)
     samples.sort()
     rank = lambda q: samples[min(len(samples) - 1, max(0, int(np.ceil(q * len(samples))) - 1))]
-    print(json.dumps({"engine": "tflite-" + args.kernels, "threads": args.threads, "iterations": args.runs,
+    print(json.dumps({"engine": engine, "threads": args.threads, "iterations": args.runs,
                       "p50_ms": round(statistics.median(samples), 3), "p90_ms": round(rank(0.9), 3),
                       "p99_ms": round(rank(0.99), 3), "min_ms": round(samples[0], 3)}))
 

@@ -29,38 +29,45 @@ AVX2 static inline int32_t lane_sum(__m256i sum) {
     return _mm_cvtsi128_si32(halves);
 }
 
-/// Converts `count` stored values to unsigned values (stored + zero point), 16-bit with `wide`, else bytes. Adds
-/// those of whole vectors to the lanes of `sum` (reduced once per row: a reduction per segment cost more than the
-/// conversion of a 3-channel image's taps) and returns the sum of the rest.
-AVX2 static inline int32_t convert_segment(const float *source, int count, float zeroPoint, void *packed, int wide,
-                                           __m256i *sum) {
+/// Converts `count` stored values to unsigned values (stored + zero point), 16-bit with `wide`, else bytes, and adds
+/// them to the lanes of `sum` (reduced once per row: a reduction per segment cost more than the conversion of a
+/// 3-channel image's taps). The last 1...15 values take one masked step: a 3-channel image's window rows are 9
+/// values, and converting them one at a time had been most of this packing's time.
+AVX2 static inline void convert_segment(const float *source, int count, float zeroPoint, void *packed, int wide,
+                                        __m256i *sum) {
     uint16_t *words = packed;
     uint8_t *bytes = packed;
     __m256 offset = _mm256_set1_ps(zeroPoint);
-    int k = 0;
-    for (; k + 16 <= count; k += 16) {
-        __m256i low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k), offset));
-        __m256i high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k + 8), offset));
+    for (int k = 0; k < count; k += 16) {
+        int rest = count - k;
+        __m256i low, high;
+        if (rest >= 16) {
+            low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k), offset));
+            high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_loadu_ps(source + k + 8), offset));
+        } else {
+            // Lanes past the end load 0.0; zeroed after the conversion, they add nothing to the sum.
+            __m256i m0 = lane_mask(rest), m1 = lane_mask(rest - 8);
+            low = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_maskload_ps(source + k, m0), offset));
+            high = _mm256_cvtps_epi32(_mm256_add_ps(_mm256_maskload_ps(source + k + 8, m1), offset));
+            low = _mm256_and_si256(low, m0);
+            high = _mm256_and_si256(high, m1);
+        }
         *sum = _mm256_add_epi32(*sum, _mm256_add_epi32(low, high));
         __m256i values = ordered_words(low, high);
-        if (wide) {
-            _mm256_storeu_si256((__m256i *)(words + k), values);
-        } else {
-            // packus_epi16 narrows within each 128-bit half; quadwords 0 and 2 hold the 16 bytes in order.
-            __m256i narrowed = _mm256_permute4x64_epi64(_mm256_packus_epi16(values, values), 0x08);
-            _mm_storeu_si128((__m128i *)(bytes + k), _mm256_castsi256_si128(narrowed));
-        }
-    }
-    int32_t total = 0;
-    for (; k < count; k++) {
-        int value = (int)(source[k] + zeroPoint);
+        // packus_epi16 narrows within each 128-bit half; quadwords 0 and 2 hold the 16 bytes in order.
+        __m128i narrowed = wide ? _mm_setzero_si128()
+                                : _mm256_castsi256_si128(
+                                      _mm256_permute4x64_epi64(_mm256_packus_epi16(values, values), 0x08));
+        uint8_t line[32];
+        // No 8- or 16-bit masked store in AVX2: a last partial step goes through the stack, only its values copied.
+        void *target = rest >= 16 ? (wide ? (void *)(words + k) : (void *)(bytes + k)) : line;
         if (wide)
-            words[k] = (uint16_t)value;
+            _mm256_storeu_si256((__m256i *)target, values);
         else
-            bytes[k] = (uint8_t)value;
-        total += value;
+            _mm_storeu_si128((__m128i *)target, narrowed);
+        if (rest < 16)
+            memcpy(wide ? (void *)(words + k) : (void *)(bytes + k), line, (size_t)rest * (wide ? 2 : 1));
     }
-    return total;
 }
 
 /// Sets `count` unsigned values (16-bit with `wide`, else bytes) to `value`.
@@ -78,8 +85,8 @@ AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, 
     for (int m = 0; m < rows; m++) {
         uint8_t *destination = (uint8_t *)packed + (size_t)m * padded * size;
         __m256i sum = _mm256_setzero_si256();
-        int32_t total = convert_segment(source + (size_t)m * stride, depth, zeroPoint, destination, wide, &sum);
-        total += lane_sum(sum);
+        convert_segment(source + (size_t)m * stride, depth, zeroPoint, destination, wide, &sum);
+        int32_t total = lane_sum(sum);
         fill_segment(destination + (size_t)depth * size, padded - depth, 0, wide);
         rowTerms[m] = total * rowSumScale;
     }
@@ -104,8 +111,8 @@ AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, cons
             if (window.dilationX == 1 && iy >= 0 && iy < window.height && left >= 0 &&
                 left + window.filterWidth <= window.width) {
                 int length = window.filterWidth * channels;
-                total += convert_segment(source + (size_t)(iy * window.width + left) * channels, length, zeroPoint,
-                                         destination, wide, &sum);
+                convert_segment(source + (size_t)(iy * window.width + left) * channels, length, zeroPoint,
+                                destination, wide, &sum);
                 destination += (size_t)length * size;
                 continue;
             }
@@ -115,8 +122,8 @@ AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, cons
                     fill_segment(destination, channels, (int)zeroPoint, wide);
                     total += (int32_t)zeroPoint * channels;
                 } else {
-                    total += convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels,
-                                             zeroPoint, destination, wide, &sum);
+                    convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels, zeroPoint,
+                                    destination, wide, &sum);
                 }
             }
         }
@@ -180,54 +187,106 @@ AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int
     }
 }
 
-// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, the last ones masked.
+#define AVX2FMA __attribute__((target("avx2,fma"), always_inline))
+
+/// One output pixel's taps, and where a block of channels starts: `input`, `filter`, `bias` and `output` point at
+/// the block's first channel. A second pixel with the same taps reads `step` floats on and writes `channels` on.
+typedef struct {
+    int taps;
+    const int *inputTaps, *filterTaps;
+    const float *input, *filter;
+    int step;
+    const int32_t *bias;
+    const requantization256 *constants;
+    float *output;
+    int channels;
+} depthwise_block_args;
+
+/// `vectors` x 8 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps.
+/// Two pixels share each filter load: 3 loads for 2 multiply-adds instead of 4, and the loads, two per
+/// multiply-add, were what bounded the one-pixel loop. Both counts are constants where it is inlined, so the
+/// arrays stay in registers.
+AVX2FMA static inline void depthwise_block(int pixels, int vectors, const depthwise_block_args *a) {
+    __m256 s[2][4];
+    for (int p = 0; p < 2; p++)
+        for (int v = 0; v < 4; v++) s[p][v] = _mm256_setzero_ps();
+    for (int t = 0; t < a->taps; t++) {
+        const float *w = a->filter + a->filterTaps[t];
+        __m256 weights[4];
+        for (int v = 0; v < vectors; v++) weights[v] = _mm256_loadu_ps(w + 8 * v);
+        for (int p = 0; p < pixels; p++) {
+            const float *in = a->input + a->inputTaps[t] + p * a->step;
+            for (int v = 0; v < vectors; v++)
+                s[p][v] = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8 * v), weights[v], s[p][v]);
+        }
+    }
+    for (int p = 0; p < pixels; p++)
+        for (int v = 0; v < vectors; v++) {
+            __m256i b = _mm256_loadu_si256((const __m256i *)(a->bias + 8 * v));
+            __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(s[p][v]), b);
+            _mm256_storeu_ps(a->output + (size_t)p * a->channels + 8 * v, requantize8(x32, a->constants));
+        }
+}
+
+/// depthwise_block with the counts as constants: one copy of the loop per combination.
+AVX2FMA static inline void depthwise_blocks(int pixels, int vectors, const depthwise_block_args *a) {
+    switch (vectors + 4 * (pixels - 1)) {
+    case 1: depthwise_block(1, 1, a); break;
+    case 2: depthwise_block(1, 2, a); break;
+    case 3: depthwise_block(1, 3, a); break;
+    case 4: depthwise_block(1, 4, a); break;
+    case 5: depthwise_block(2, 1, a); break;
+    case 6: depthwise_block(2, 2, a); break;
+    case 7: depthwise_block(2, 3, a); break;
+    case 8: depthwise_block(2, 4, a); break;
+    }
+}
+
+/// The last `count` (1 to 7) channels of one output pixel, masked.
+AVX2FMA static inline void depthwise_tail(int count, const depthwise_block_args *a) {
+    __m256i mask = lane_mask(count);
+    __m256 sum = _mm256_setzero_ps();
+    for (int t = 0; t < a->taps; t++)
+        sum = _mm256_fmadd_ps(_mm256_maskload_ps(a->input + a->inputTaps[t], mask),
+                              _mm256_maskload_ps(a->filter + a->filterTaps[t], mask), sum);
+    __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sum), _mm256_maskload_epi32(a->bias, mask));
+    _mm256_maskstore_ps(a->output, mask, requantize8(x32, a->constants));
+}
+
+// As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, then the whole vectors left (the
+// model's 24 and 48 channel layers, its largest, are all or half such vectors), then a masked vector; and two
+// pixels at a time where both windows lie inside the image's columns.
 __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
                                                                   const float *filter, int y, const int32_t *bias,
                                                                   qgemm_requantization requantization,
                                                                   float *output) {
     const requantization256 constants = requantization256_make(requantization);
-    const int channels = shape.channels;
-    int inputTaps[256], filterTaps[256];
-    for (int x = 0; x < shape.outputWidth; x++) {
-        int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
+    const int channels = shape.channels, step = shape.strideX * channels;
+    qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
+    for (int x = 0; x < shape.outputWidth;) {
+        int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
+        int shift = 0;
+        depthwise_block_args a = {
+            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
+            .inputTaps = taps.input,
+            .filterTaps = taps.filter,
+            .step = step,
+            .constants = &constants,
+            .channels = channels,
+        };
         float *pixel = output + (size_t)x * channels;
-        int c = 0;
-        for (; c + 32 <= channels; c += 32) {
-            __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-            __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-            for (int t = 0; t < taps; t++) {
-                const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
-                s0 = _mm256_fmadd_ps(_mm256_loadu_ps(in), _mm256_loadu_ps(w), s0);
-                s1 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 8), _mm256_loadu_ps(w + 8), s1);
-                s2 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 16), _mm256_loadu_ps(w + 16), s2);
-                s3 = _mm256_fmadd_ps(_mm256_loadu_ps(in + 24), _mm256_loadu_ps(w + 24), s3);
+        for (int c = 0; c < channels;) {
+            int vectors = (channels - c) / 8 < 4 ? (channels - c) / 8 : 4;
+            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c, a.output = pixel + c;
+            if (vectors > 0) {
+                depthwise_blocks(pixels, vectors, &a);
+                c += 8 * vectors;
+                continue;
             }
-            __m256 sums[4] = {s0, s1, s2, s3};
-            for (int v = 0; v < 4; v++) {
-                __m256i b = _mm256_loadu_si256((const __m256i *)(bias + c + 8 * v));
-                __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
-                _mm256_storeu_ps(pixel + c + 8 * v, requantize8(x32, &constants));
-            }
+            for (int p = 0; p < pixels; p++, a.input += a.step, a.output += channels) depthwise_tail(channels - c, &a);
+            c = channels;
         }
-        if (c == channels) continue;
-        __m256i m0 = lane_mask(channels - c), m1 = lane_mask(channels - c - 8);
-        __m256i m2 = lane_mask(channels - c - 16), m3 = lane_mask(channels - c - 24);
-        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-        __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-        for (int t = 0; t < taps; t++) {
-            const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
-            s0 = _mm256_fmadd_ps(_mm256_maskload_ps(in, m0), _mm256_maskload_ps(w, m0), s0);
-            s1 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 8, m1), _mm256_maskload_ps(w + 8, m1), s1);
-            s2 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 16, m2), _mm256_maskload_ps(w + 16, m2), s2);
-            s3 = _mm256_fmadd_ps(_mm256_maskload_ps(in + 24, m3), _mm256_maskload_ps(w + 24, m3), s3);
-        }
-        __m256 sums[4] = {s0, s1, s2, s3};
-        __m256i masks[4] = {m0, m1, m2, m3};
-        for (int v = 0; v < 4 && c + 8 * v < channels; v++) {
-            __m256i b = _mm256_maskload_epi32(bias + c + 8 * v, masks[v]);
-            __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sums[v]), b);
-            _mm256_maskstore_ps(pixel + c + 8 * v, masks[v], requantize8(x32, &constants));
-        }
+        x += pixels;
     }
 }
 

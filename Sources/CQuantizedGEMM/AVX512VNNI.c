@@ -192,59 +192,96 @@ VNNI void qgemm_requantize_avx512vnni(int rows, int channels, float *values, con
     }
 }
 
-/// All ones in the lanes of channels [c, c + 16) below `channels`.
-static inline __mmask16 channel_mask(int channels, int c) {
-    return c >= channels ? 0 : channels - c >= 16 ? 0xFFFF : (__mmask16)((1u << (channels - c)) - 1);
+#define VNNI_INLINE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
+
+/// As AVX2.c's: one output pixel's taps, and where a block of channels starts.
+typedef struct {
+    int taps;
+    const int *inputTaps, *filterTaps;
+    const float *input, *filter;
+    int step;
+    const int32_t *bias;
+    const requantization512 *constants;
+    float *output;
+    int channels;
+} depthwise_block_args;
+
+/// `vectors` x 16 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps;
+/// the last vector masked with `last` (all lanes for whole vectors). Two pixels share each filter load.
+VNNI_INLINE static inline void depthwise_block(int pixels, int vectors, __mmask16 last, const depthwise_block_args *a) {
+    __m512 s[2][4];
+    __mmask16 masks[4];
+    for (int v = 0; v < 4; v++) masks[v] = v == vectors - 1 ? last : 0xFFFF;
+    for (int p = 0; p < 2; p++)
+        for (int v = 0; v < 4; v++) s[p][v] = _mm512_setzero_ps();
+    for (int t = 0; t < a->taps; t++) {
+        const float *w = a->filter + a->filterTaps[t];
+        __m512 weights[4];
+        for (int v = 0; v < vectors; v++) weights[v] = _mm512_maskz_loadu_ps(masks[v], w + 16 * v);
+        for (int p = 0; p < pixels; p++) {
+            const float *in = a->input + a->inputTaps[t] + p * a->step;
+            for (int v = 0; v < vectors; v++)
+                s[p][v] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(masks[v], in + 16 * v), weights[v], s[p][v]);
+        }
+    }
+    for (int p = 0; p < pixels; p++)
+        for (int v = 0; v < vectors; v++) {
+            __m512i b = _mm512_maskz_loadu_epi32(masks[v], a->bias + 16 * v);
+            __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(s[p][v]), b);
+            _mm512_mask_storeu_ps(a->output + (size_t)p * a->channels + 16 * v, masks[v],
+                                  requantize16(x32, a->constants));
+        }
+}
+
+/// depthwise_block with the counts as constants: one copy of the loop per combination.
+VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, __mmask16 last,
+                                                const depthwise_block_args *a) {
+    switch (vectors + 4 * (pixels - 1)) {
+    case 1: depthwise_block(1, 1, last, a); break;
+    case 2: depthwise_block(1, 2, last, a); break;
+    case 3: depthwise_block(1, 3, last, a); break;
+    case 4: depthwise_block(1, 4, last, a); break;
+    case 5: depthwise_block(2, 1, last, a); break;
+    case 6: depthwise_block(2, 2, last, a); break;
+    case 7: depthwise_block(2, 3, last, a); break;
+    case 8: depthwise_block(2, 4, last, a); break;
+    }
 }
 
 // Per pixel, 64 channels at a time over all its taps: four independent chains of multiply-adds, since one chain
-// alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). The last channels (fewer than 64) run
-// the same four chains masked (a 32-channel layer runs two); whole vectors unmasked measured 5% faster. Each vector
-// is requantized in registers. The tap lists are small (a 3x3 window): on the stack.
+// alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). The channels left (fewer than 64) run
+// as many chains as they fill vectors, the last masked; masking every block had cost 5%. Each vector is
+// requantized in registers. Two pixels at a time where both windows lie inside the image's columns, and those
+// pixels share the row's tap lists.
 VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                      const int32_t *bias, qgemm_requantization requantization, float *output) {
     const requantization512 constants = requantization512_make(requantization);
-    const int channels = shape.channels;
-    int inputTaps[256], filterTaps[256];
-    for (int x = 0; x < shape.outputWidth; x++) {
-        int taps = qgemm_depthwise_taps(&shape, x, y, inputTaps, filterTaps);
+    const int channels = shape.channels, step = shape.strideX * channels;
+    qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
+    for (int x = 0; x < shape.outputWidth;) {
+        int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
+        int shift = 0;
+        depthwise_block_args a = {
+            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
+            .inputTaps = taps.input,
+            .filterTaps = taps.filter,
+            .step = step,
+            .constants = &constants,
+            .channels = channels,
+        };
         float *pixel = output + (size_t)x * channels;
-        int c = 0;
-        for (; c + 64 <= channels; c += 64) {
-            __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-            __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
-            for (int t = 0; t < taps; t++) {
-                const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
-                s0 = _mm512_fmadd_ps(_mm512_loadu_ps(in), _mm512_loadu_ps(w), s0);
-                s1 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 16), _mm512_loadu_ps(w + 16), s1);
-                s2 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 32), _mm512_loadu_ps(w + 32), s2);
-                s3 = _mm512_fmadd_ps(_mm512_loadu_ps(in + 48), _mm512_loadu_ps(w + 48), s3);
-            }
-            __m512 sums[4] = {s0, s1, s2, s3};
-            for (int v = 0; v < 4; v++) {
-                __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), _mm512_loadu_si512(bias + c + 16 * v));
-                _mm512_storeu_ps(pixel + c + 16 * v, requantize16(x32, &constants));
-            }
+        for (int c = 0; c < channels;) {
+            int left = channels - c, vectors = left >= 64 ? 4 : (left + 15) / 16;
+            __mmask16 last = left >= 16 * vectors ? 0xFFFF : (__mmask16)((1u << (left - 16 * (vectors - 1))) - 1);
+            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c, a.output = pixel + c;
+            // Whole blocks with a constant mask, which the compiler drops: plain loads and stores.
+            if (vectors == 4 && last == 0xFFFF)
+                depthwise_blocks(pixels, 4, 0xFFFF, &a);
+            else
+                depthwise_blocks(pixels, vectors, last, &a);
+            c += 16 * vectors;
         }
-        if (c == channels) continue;
-        __mmask16 m0 = channel_mask(channels, c), m1 = channel_mask(channels, c + 16);
-        __mmask16 m2 = channel_mask(channels, c + 32), m3 = channel_mask(channels, c + 48);
-        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-        __m512 s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
-        for (int t = 0; t < taps; t++) {
-            const float *in = input + inputTaps[t] + c, *w = filter + filterTaps[t] + c;
-            s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, in), _mm512_maskz_loadu_ps(m0, w), s0);
-            s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, in + 16), _mm512_maskz_loadu_ps(m1, w + 16), s1);
-            s2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m2, in + 32), _mm512_maskz_loadu_ps(m2, w + 32), s2);
-            s3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m3, in + 48), _mm512_maskz_loadu_ps(m3, w + 48), s3);
-        }
-        __m512 sums[4] = {s0, s1, s2, s3};
-        __mmask16 masks[4] = {m0, m1, m2, m3};
-        for (int v = 0; v < 4 && masks[v]; v++) {
-            __m512i b = _mm512_maskz_loadu_epi32(masks[v], bias + c + 16 * v);
-            __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(sums[v]), b);
-            _mm512_mask_storeu_ps(pixel + c + 16 * v, masks[v], requantize16(x32, &constants));
-        }
+        x += pixels;
     }
 }
 

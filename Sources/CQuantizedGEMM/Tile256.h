@@ -65,6 +65,21 @@ TILE256 static inline __m256 requantize8(__m256i x, const requantization256 *k) 
 TILE256 static inline void store_tile(int rows, int columns, __m256i accumulators[TILE256_ROWS][2],
                                       const int32_t *rowTerms, const int32_t *columnTerms,
                                       const requantization256 *requantization, float *output, int outputStride) {
+    if (columns == 16) {
+        // A whole block, nearly every tile of the model: plain stores. The masked ones (vmaskmovps to memory) had
+        // been 3.4% of the AVX2 GEMM's samples, for no lane they left out.
+        __m256i t0 = _mm256_loadu_si256((const __m256i *)columnTerms);
+        __m256i t1 = _mm256_loadu_si256((const __m256i *)(columnTerms + 8));
+        for (int r = 0; r < rows; r++) {
+            __m256i row = _mm256_set1_epi32(rowTerms[r]);
+            float *line = output + (size_t)r * outputStride;
+            __m256i x0 = _mm256_add_epi32(_mm256_add_epi32(accumulators[r][0], t0), row);
+            __m256i x1 = _mm256_add_epi32(_mm256_add_epi32(accumulators[r][1], t1), row);
+            _mm256_storeu_ps(line, requantize8(x0, requantization));
+            _mm256_storeu_ps(line + 8, requantize8(x1, requantization));
+        }
+        return;
+    }
     __m256i mask0 = lane_mask(columns < 8 ? columns : 8), mask1 = lane_mask(columns > 8 ? columns - 8 : 0);
     __m256i t0 = _mm256_maskload_epi32(columnTerms, mask0);
     __m256i t1 = _mm256_maskload_epi32(columnTerms + 8, mask1);
