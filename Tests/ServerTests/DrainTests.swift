@@ -35,17 +35,24 @@ import Testing
         await held.wait()  // busy for 3 s from now
 
         await live.group.triggerGracefulShutdown()
-        // Until the drain has begun, the kept-alive client is still answered; then it gets one clean 503.
+        try await Task.sleep(for: .milliseconds(300))  // past the accept gate's settling, when the drain begins
+        // On a loaded machine the drain may begin later: until it does, the kept-alive client is answered as before;
+        // then its next request gets one clean 503. A request that the drain's start catches under way is answered
+        // with `Connection: close` instead (the busy case below), and this connection has nothing left to test.
         var refused: RawHTTPConnection.Response?
         for _ in 0..<100 {
             idle.write("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
             refused = idle.readResponse()
-            if refused?.status != 200 { break }
+            if refused?.status != 200 || refused?.headers["connection"] == "close" { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(refused?.status == 503, "a kept-alive client got no clean answer during the drain")
-        #expect(refused?.headers["connection"] == "close" && refused?.headers["retry-after"] == "1")
-        #expect(refused?.bodyText.contains("shutting_down") == true)
+        if refused?.status == 200 {
+            #expect(refused?.headers["connection"] == "close" && idle.isClosedByServer())
+        } else {
+            #expect(refused?.status == 503, "a kept-alive client got no clean answer during the drain")
+            #expect(refused?.headers["connection"] == "close" && refused?.headers["retry-after"] == "1")
+            #expect(refused?.bodyText.contains("shutting_down") == true)
+        }
 
         let answered = busy.readResponse()
         #expect(answered?.status == 200)
