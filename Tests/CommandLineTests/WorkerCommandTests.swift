@@ -5,27 +5,34 @@ import TestSupport
 /// `ssd-detect worker` as a GPU host runs it, and `--backend remote` as a front end uses it: detections equal to
 /// the local backend's through a live worker, and the same when the worker is gone.
 struct WorkerCommandTests {
-    /// `ssd-detect worker` on a random port of 127.0.0.1 with one single-threaded network, ready.
+    /// `ssd-detect worker` on a random port of 127.0.0.1 with one single-threaded network, ready within a minute
+    /// (the whole suite shares a few cores). A port that turns out taken (the worker exits) is replaced by another.
     static func startWorker() async throws -> (Process, Int) {
-        let port = Int.random(in: 40_000..<50_000)
-        let process = Process()
-        process.executableURL = DetectCommandTests.executable
-        process.arguments = [
-            "worker", "--host", "127.0.0.1", "--port", "\(port)", "--model", DetectCommandTests.model, "--workers", "1",
-            "--threads-per-worker", "1", "--log-level", "error",
-        ]
-        try process.run()
-        for _ in 0..<400 {
-            let connection = try? RawHTTPConnection(port: port)
-            if connection?.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\n\r\n") == true,
-                connection?.readResponse()?.status == 200
-            {
-                return (process, port)
+        for _ in 0..<3 {
+            let port = Int.random(in: 40_000..<50_000)
+            let process = Process()
+            process.executableURL = DetectCommandTests.executable
+            process.arguments = [
+                "worker", "--host", "127.0.0.1", "--port", "\(port)", "--model", DetectCommandTests.model,
+                "--workers", "1", "--threads-per-worker", "1", "--log-level", "error",
+            ]
+            try process.run()
+            for _ in 0..<1200 where process.isRunning {
+                let connection = try? RawHTTPConnection(port: port)
+                if connection?.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\n\r\n") == true,
+                    connection?.readResponse()?.status == 200
+                {
+                    return (process, port)
+                }
+                try await Task.sleep(for: .milliseconds(50))
             }
-            try await Task.sleep(for: .milliseconds(50))
+            if process.isRunning {
+                process.terminate()
+                break
+            }
         }
         Issue.record("the worker never became ready")
-        return (process, port)
+        throw CancellationError()
     }
 
     /// `DetectCommandTests.run` on a thread of its own: waiting for the process must not hold one of the few
