@@ -10,8 +10,7 @@ import Engine
 ///
 /// Quantized convolutions run on an 8-bit integer GEMM (CQuantizedGEMM, one kernel per `CPUInstructionSet`) with
 /// TFLite's integer requantization, bit-exact with its reference kernels. With `.float`, they run on the float
-/// kernels with that
-/// requantization imitated: stored values are still the exact integers TFLite computes with, and results differ
+/// kernels with that requantization imitated: stored values are still the exact integers TFLite computes with, and results differ
 /// only where a float rounding lands on the other side of .5 (measured: docs/PERFORMANCE.md).
 public struct CPUBackend: Backend {
     /// "cpu", as flags and tables spell it.
@@ -62,8 +61,8 @@ public struct CPUBackend: Backend {
     }
 
     /// Throws `.backendUnavailable` where this CPU lacks the build's instructions (`unavailableReason`) or the
-    /// instruction set asked for. Warms up with
-    /// one run, or up to 200 ms of runs with `options.thoroughWarmUp` and more than one thread.
+    /// instruction set asked for. Warms up with one run, or up to 200 ms of runs with `options.thoroughWarmUp` and
+    /// more than one thread.
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
         try options.validate()
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }

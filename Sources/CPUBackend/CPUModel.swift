@@ -235,7 +235,8 @@ final class CPUModel: PreparedModel {
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2])!
             let stage = requantizer(node, input: input, output: output, activation: parameters.activation)
             var plan: FloatKernelPlan?
-            // Not where the 8-bit depthwise kernel runs it (an integer output stage, multiplier 1).
+            // Not for an integer output stage: that runs on the 8-bit depthwise kernel (multiplier 1, at most 256
+            // taps) or else on DepthwiseConvolution's Swift loops.
             var integer = false
             if case .integer = stage { integer = true }
             if let floatISA, parameters.depthMultiplier == 1, !integer {

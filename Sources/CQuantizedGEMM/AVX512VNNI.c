@@ -1,4 +1,4 @@
-// The AVX-512 VNNI kernels: vpdpbusd on 512-bit registers, in tiles of 4 rows by 32 columns, and the activation
+// The AVX-512 VNNI kernels: vpdpbusd on 512-bit registers, in tiles of 8 rows by 32 columns, and the activation
 // packing and requantization on 16 lanes with masks.
 #include "Kernels.h"
 
@@ -107,13 +107,6 @@ VNNI void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows
         memset(destination, 0, (size_t)(padded - depth));
         rowTerms[m] = (total + _mm512_reduce_add_epi32(sum)) * rowSumScale;
     }
-}
-
-// Four activation bytes as one 32-bit lane value (memcpy: the row may be unaligned).
-static inline int32_t four_bytes(const uint8_t *p) {
-    int32_t value;
-    memcpy(&value, p, 4);
-    return value;
 }
 
 // Rows of one tile. vpdpbusd's latency is several cycles and two can start per cycle, so it takes more than 8

@@ -9,7 +9,9 @@ int qgemm_supports(qgemm_isa isa) {
     __builtin_cpu_init();
     switch (isa) {
     case QGEMM_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case QGEMM_AVXVNNI: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avxvnni");
+    case QGEMM_AVXVNNI:
+        // Its depthwise kernel is the AVX2 one, built for avx2 and fma.
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avxvnni");
     case QGEMM_AVX512VNNI:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");

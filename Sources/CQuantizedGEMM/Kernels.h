@@ -5,7 +5,18 @@
 #include "QuantizedDepthwise.h"
 #include "QuantizedGEMM.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #if defined(__x86_64__)
+
+/// Four bytes of a packed row as one 32-bit value to broadcast (memcpy: the row may be unaligned).
+static inline int32_t four_bytes(const void *p) {
+    int32_t value;
+    memcpy(&value, p, 4);
+    return value;
+}
+
 
 // vpdpbusd layout (both VNNI kernels): blocks of 16 columns; within a block, for each group of 4 depths, 16 x 4
 // int8 values (column-major within the group): one 64-byte load feeds one 512-bit vpdpbusd for 16 columns, or

@@ -6,7 +6,6 @@
 
 #include <immintrin.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "QuantizedGEMM.h"
 
@@ -19,13 +18,6 @@
 /// All ones in the lanes below `count` (none for a count below 1, all for one above 7), for maskload and maskstore.
 TILE256 static inline __m256i lane_mask(int count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-/// Four bytes of a packed row as one 32-bit value to broadcast (memcpy: the row may be unaligned).
-static inline int32_t four_bytes(const void *p) {
-    int32_t value;
-    memcpy(&value, p, 4);
-    return value;
 }
 
 /// The requantization's constants, broadcast once per call.

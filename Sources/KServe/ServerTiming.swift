@@ -1,3 +1,5 @@
+import Foundation
+
 /// The durations a worker reports with an answer, as the W3C `Server-Timing` response header carries them
 /// (`queue;dur=0.012, compute;dur=5.210`, milliseconds): the time a request waited for a free network and the
 /// network pass itself. The front end subtracts `compute` from its round trip to know what the remote costs it.
@@ -27,7 +29,7 @@ public struct ServerTiming: Sendable, Equatable {
     /// the header comes from another process and only informs statistics.
     public init(headerValue: String) {
         for metric in headerValue.split(separator: ",") {
-            let parameters = metric.split(separator: ";").map { $0.trimmingCharacters(in: " \t") }
+            let parameters = metric.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let name = parameters.first else { continue }
             let duration = parameters.dropFirst().lazy.compactMap { parameter -> Duration? in
                 guard parameter.hasPrefix("dur="), let value = Double(parameter.dropFirst(4)),
@@ -49,14 +51,5 @@ public struct ServerTiming: Sendable, Equatable {
         let (whole, fraction) = microseconds.quotientAndRemainder(dividingBy: 1000)
         let digits = String(fraction)
         return "\(whole).\(String(repeating: "0", count: 3 - digits.count))\(digits)"
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in characters: String) -> Substring {
-        var trimmed = self
-        while let first = trimmed.first, characters.contains(first) { trimmed.removeFirst() }
-        while let last = trimmed.last, characters.contains(last) { trimmed.removeLast() }
-        return trimmed
     }
 }

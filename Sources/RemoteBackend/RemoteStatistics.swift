@@ -54,7 +54,7 @@ public final class RemoteStatistics: Sendable {
     /// Records a successful remote call's overhead: its round trip as the front end saw it (encoding, transport,
     /// the worker's queue and copies, decoding) minus the compute time the worker reported.
     func recordOverhead(_ overhead: Duration) {
-        let seconds = Double(overhead.components.seconds) + Double(overhead.components.attoseconds) * 1e-18
+        let seconds = Double(overhead.nanoseconds) / 1e9
         state.withLock { state in
             if state.recentOverheads.count < Self.overheadWindow {
                 state.recentOverheads.append(seconds)

@@ -6,7 +6,7 @@ import TestSupport
 
 /// Each 8-bit kernel this CPU runs against plain integer arithmetic, on the values that break inexact kernels:
 /// activations of 255 against weights of 0 and 255 (stored -128 and 127: a vpmaddubsw pair would saturate), and
-/// depths, rows and columns that are not multiples of the kernels' steps (4 depths, 4 rows, 16 and 32 columns).
+/// depths, rows and columns that are not multiples of the kernels' steps (4 depths, 6 and 8 rows, 16 and 32 columns).
 struct QuantizedGEMMTests {
     enum Values: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case random, largestTimesSmallest, largestTimesLargest

@@ -140,9 +140,11 @@ struct ServeCommandTests {
         // it (queued requests at a zero grace period can crash the server in SwiftNIO: docs/RELIABILITY.md).
         let connections = try Self.postBatches(1, base)
         try await Self.waitForInFlight(1, base)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        _ = connections
+        // The batch's connection stays open until the server has exited.
+        withExtendedLifetime(connections) {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
         let log = String(decoding: try Data(contentsOf: logFile), as: UTF8.self)
         #expect(process.terminationReason == .exit && process.terminationStatus == 3, "\(log)")
         #expect(log.contains("cut_off=1"), "\(log)")

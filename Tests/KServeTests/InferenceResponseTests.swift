@@ -4,7 +4,7 @@ import Testing
 
 /// Responses as the worker writes them and the remote backend reads them: JSON data, binary data, or both.
 struct InferenceResponseTests {
-    static let floats: [Float] = [0.1, -1e-7, 3.4028235e38, 16_777_217, .leastNonzeroMagnitude, 1]
+    static let floats: [Float] = [0.1, -1e-7, 3.4028235e38, 16_777_215, .leastNonzeroMagnitude, 1]
 
     static func floatTensor() -> InferenceTensor {
         InferenceTensor(

@@ -53,7 +53,6 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
             partition.parts = (lines + partition.rowsPerPart - 1) / partition.rowsPerPart
         }
         (parts, rowsPerPart) = partition
-        tapScratch = .allocate(capacity: parts * filterHeight * filterWidth * 4)
         var integer = false
         if case .integer = requantizer, depthMultiplier == 1, filterHeight * filterWidth <= 256 { integer = true }
         integerShape =
@@ -61,6 +60,8 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
             ? qgemm_window(
                 input: input.shape, window: window, geometry: geometry, filterHeight: filterHeight,
                 filterWidth: filterWidth) : nil
+        // Tap lists for the Swift loops; the 8-bit and float kernels keep their own.
+        tapScratch = .allocate(capacity: integer || plan != nil ? 0 : parts * filterHeight * filterWidth * 4)
     }
 
     deinit { tapScratch.deallocate() }

@@ -18,7 +18,7 @@ enum FloatKernelISA: Int32, CaseIterable, CustomStringConvertible {
     /// Output pixels per register tile of the convolution kernel (its indirection buffer's grouping).
     var tileRows: Int { Int(fk_tile_rows(rawValue)) }
 
-    /// As SSD_CPU_ISA spells it.
+    /// The variant's name in logs and reports.
     var description: String {
         switch self {
         case .avx2: "avx2"
