@@ -50,22 +50,26 @@ final class CPUModel: PreparedModel {
         for kernel in kernels { kernel.run(on: pool) }
     }
 
-    /// Warm-up inferences: the first touches the arena and OpenBLAS's buffers. With several threads, more follow for
-    /// a while: Linux first runs a new worker beside the caller on one core, and measured inferences stayed at
-    /// single-thread speed for about 60 ms until its load balancer moved them apart. A request should not pay that.
+    /// Warm-up inferences. The first touches the arena and OpenBLAS's buffers; a thorough warm-up then runs more
+    /// for a while, so that the first request after load runs at the speed of the ones after it. With several
+    /// threads, Linux first runs a new worker beside the caller on one core, and inferences stayed at single-thread
+    /// speed for about 60 ms until its load balancer moved them apart. With one thread, what a new process meets in
+    /// its first tens of milliseconds (the exit of the process before it, the start of the one reading its output,
+    /// the scheduler moving it to the other core) slowed its first inferences by up to 2x in traces of each
+    /// inference (docs/PERFORMANCE.md, "First inference"). A request should pay neither.
     func warmUp(thorough: Bool) {
         run()
-        guard thorough, pool.threads > 1 else { return }
+        guard thorough else { return }
         let clock = ContinuousClock()
         let start = clock.now
         var runs = 1
-        while clock.now - start < Self.multithreadedWarmUp && runs < 100 {
+        while clock.now - start < Self.thoroughWarmUp && runs < 100 {
             run()
             runs += 1
         }
     }
 
-    static let multithreadedWarmUp = Duration.milliseconds(200)
+    static let thoroughWarmUp = Duration.milliseconds(200)
 
     func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: ArenaPlanner.alignment)
