@@ -24,7 +24,7 @@ final class AcceptGate: Service, Sendable {
         closed.store(true, ordering: .relaxed)
         // An idle listener has a read pending, which the connection limit cannot withdraw; turning auto-read off
         // does (the limit only stops the next one).
-        if let channel = listener.withLock({ $0 }) { try? await channel.setOption(.autoRead, value: false) }
+        if let channel = listener.withLock({ $0 }) { try? await channel.setOption(.autoRead, value: false).get() }
         try? await Task.sleep(for: Self.settle)
     }
 }

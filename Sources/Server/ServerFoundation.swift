@@ -58,7 +58,7 @@ struct ServerFoundation<Model: Sendable>: Sendable {
                 maxHeaderFieldSize: headerBytes, maxHeaderListSize: headerBytes,
                 maxHeaderFieldCount: 100))
         var application = Application(
-            router: router, server: .http1(configuration: http1),
+            router: router, server: .droppableHTTP1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "ssd-detect",
