@@ -18,15 +18,19 @@ protocol PartitionedKernel: AnyObject {
 final class WorkerPool: @unchecked Sendable {
     /// The threads that run parts, the caller included: those asked for, fewer if the system refused some.
     private(set) var threads: Int
+    /// Bumped for every kernel; what waiting workers watch.
     private let generation = Atomic<Int>(0)
-    private let nextPart = Atomic<Int>(0)
-    private let finishedWorkers = Atomic<Int>(0)
+    /// The kernel's parts as they are claimed: `Ticket`'s three fields in one word, so that a claim (a
+    /// compare-and-exchange) can only take a part of the kernel that the ticket was published for.
+    private let ticket = Atomic<UInt64>(0)
+    private let finishedParts = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let startedWorkers = Atomic<Int>(0)
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    /// The kernel being run; written before `generation` is bumped, read by workers after they see the bump.
+    /// The kernel being run: written before its ticket is published, and read only by a thread that has claimed
+    /// one of its parts, so never while it changes (the next kernel waits for every part of this one to finish).
     private nonisolated(unsafe) var job: (any PartitionedKernel)?
     private var workers: [pthread_t] = []
 
@@ -87,35 +91,50 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Runs every part of `kernel`, on all threads, and returns when all are done.
+    ///
+    /// It waits for the parts, not for the workers: a worker that is asleep, or whose core the system gave to
+    /// another process, joins when it can and takes whatever parts are left, if any. (Waiting for every worker to
+    /// check in after every kernel made a whole inference wait on the slowest wake-up.)
     func run(_ kernel: any PartitionedKernel) {
         let parts = kernel.parts
         guard threads > 1, parts > 1 else {
             for part in 0..<parts { kernel.run(part: part) }
             return
         }
+        precondition(parts <= Ticket.maximumParts, "more parts than a ticket counts")
         job = kernel
-        nextPart.store(0, ordering: .relaxed)
-        finishedWorkers.store(0, ordering: .relaxed)
+        finishedParts.store(0, ordering: .relaxed)
+        let published = Ticket(ticket.load(ordering: .relaxed)).next(parts: parts)
+        ticket.store(published.word, ordering: .releasing)
         generation.add(1, ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
             pthread_mutex_lock(mutex)
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
         }
-        takeParts(of: kernel, count: parts)
+        takeParts()
         var checks = 0
-        while finishedWorkers.load(ordering: .acquiring) < threads - 1 {
+        while finishedParts.load(ordering: .acquiring) < parts {
             checks += 1
             if checks % Self.checksPerYield == 0 { sched_yield() }
         }
-        job = nil
     }
 
-    private func takeParts(of kernel: any PartitionedKernel, count: Int) {
+    /// Claims and runs parts of the published kernel until none is left.
+    private func takeParts() {
         while true {
-            let part = nextPart.add(1, ordering: .relaxed).oldValue
-            guard part < count else { return }
-            kernel.run(part: part)
+            let word = ticket.load(ordering: .acquiring)
+            let claim = Ticket(word)
+            guard claim.nextPart < claim.parts else { return }
+            // Fails if another thread took this part, or if the ticket is a newer kernel's: then look again.
+            guard
+                ticket.compareExchange(
+                    expected: word, desired: claim.claimingOne.word, successOrdering: .acquiringAndReleasing,
+                    failureOrdering: .relaxed
+                ).exchanged
+            else { continue }
+            job!.run(part: claim.nextPart)
+            finishedParts.add(1, ordering: .releasing)
         }
     }
 
@@ -146,8 +165,36 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
             }
             seen = generation.load(ordering: .acquiring)
-            if let kernel = job { takeParts(of: kernel, count: kernel.parts) }
-            finishedWorkers.add(1, ordering: .releasing)
+            takeParts()
         }
     }
+}
+
+/// A kernel's parts as the pool hands them out: which kernel (its generation, 24 bits), how many parts it has and
+/// the next one to claim (20 bits each), in one 64-bit word.
+struct Ticket {
+    static let maximumParts = 1 << 20 - 1
+    let generation: UInt64
+    let parts: Int
+    let nextPart: Int
+
+    init(_ word: UInt64) {
+        generation = word >> 40
+        parts = Int(word >> 20 & UInt64(Self.maximumParts))
+        nextPart = Int(word & UInt64(Self.maximumParts))
+    }
+
+    private init(generation: UInt64, parts: Int, nextPart: Int) {
+        self.generation = generation & (1 << 24 - 1)
+        self.parts = parts
+        self.nextPart = nextPart
+    }
+
+    var word: UInt64 { generation << 40 | UInt64(parts) << 20 | UInt64(nextPart) }
+
+    /// The ticket of the kernel after this one, none of its `parts` claimed.
+    func next(parts: Int) -> Ticket { Ticket(generation: generation + 1, parts: parts, nextPart: 0) }
+
+    /// This ticket with its next part claimed.
+    var claimingOne: Ticket { Ticket(generation: generation, parts: parts, nextPart: nextPart + 1) }
 }

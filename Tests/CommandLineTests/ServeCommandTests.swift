@@ -10,14 +10,22 @@ import TestSupport
 struct ServeCommandTests {
     /// Waits until /metrics counts at least `count` invocations in flight, for up to 30 s (the whole suite runs at
     /// once on a few cores: sending six batches of 16 photos has taken over 5 s). Over a socket of its own:
-    /// URLSession would queue the probe behind the posts it is waiting for.
-    static func waitForInFlight(_ count: Int, _ base: URL) async throws {
+    /// URLSession would queue the probe behind the posts it is waiting for. With `arrived`, it waits instead until
+    /// that many have arrived (in flight or answered) with at least `count` still in flight: under the suite's load
+    /// the first batches can be answered before the last is read.
+    static func waitForInFlight(_ count: Int, arrived: Int? = nil, _ base: URL) async throws {
         for _ in 0..<3000 {
             let connection = try RawHTTPConnection(port: base.port!)
             connection.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-            let line = connection.readResponse()?.bodyText.split(separator: "\n")
-                .first { $0.hasPrefix("ssd_invocations_in_flight ") }
-            if let line, let inFlight = Int(line.split(separator: " ")[1]), inFlight >= count { return }
+            let lines = connection.readResponse()?.bodyText.split(separator: "\n") ?? []
+            func value(_ name: String) -> Int? {
+                lines.first { $0.hasPrefix(name + " ") }.flatMap { Int($0.split(separator: " ")[1]) }
+            }
+            if let inFlight = value("ssd_invocations_in_flight"), inFlight >= count,
+                inFlight + (value("ssd_invocation_duration_seconds_count") ?? 0) >= arrived ?? count
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         Issue.record("never \(count) invocations in flight")
@@ -87,8 +95,9 @@ struct ServeCommandTests {
         ])
         defer { if process.isRunning { process.terminate() } }
         let connections = try Self.postBatches(6, base)
-        // Requests are in flight, most waiting for the one worker, before the signal.
-        try await Self.waitForInFlight(6, base)
+        // Every request has arrived, and at least three are in flight, most waiting for the one worker, before the
+        // signal.
+        try await Self.waitForInFlight(3, arrived: 6, base)
         kill(process.processIdentifier, SIGTERM)
         let signalled = ContinuousClock.now
         var answeredAfterSignal = 0
