@@ -56,7 +56,7 @@ final class CPUModel: PreparedModel {
     /// speed for about 60 ms until its load balancer moved them apart. With one thread, what a new process meets in
     /// its first tens of milliseconds (the exit of the process before it, the start of the one reading its output,
     /// the scheduler moving it to the other core) slowed its first inferences by up to 2x in traces of each
-    /// inference (docs/PERFORMANCE.md, "First inference"). A request should pay neither.
+    /// inference (docs/PERFORMANCE.md, "Session 9: the first inference"). A request should pay neither.
     func warmUp(thorough: Bool) {
         run()
         guard thorough else { return }
