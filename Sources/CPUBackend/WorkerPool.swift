@@ -97,11 +97,11 @@ final class WorkerPool: @unchecked Sendable {
     /// check in after every kernel made a whole inference wait on the slowest wake-up.)
     func run(_ kernel: any PartitionedKernel) {
         let parts = kernel.parts
-        guard threads > 1, parts > 1 else {
+        // (More parts than a ticket counts, a million, would take an output of hundreds of gigabytes.)
+        guard threads > 1, parts > 1, parts <= Ticket.maximumParts else {
             for part in 0..<parts { kernel.run(part: part) }
             return
         }
-        precondition(parts <= Ticket.maximumParts, "more parts than a ticket counts")
         job = kernel
         finishedParts.store(0, ordering: .relaxed)
         let published = Ticket(ticket.load(ordering: .relaxed)).next(parts: parts)

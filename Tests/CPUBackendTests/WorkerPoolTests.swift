@@ -46,6 +46,15 @@ struct WorkerPoolTests {
         }
     }
 
+    /// More parts than a ticket counts run too, on the caller alone.
+    @Test func moreThanAMillionPartsRunOnce() {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.shutDown() }
+        let kernel = CountingKernel(parts: Ticket.maximumParts + 2)
+        pool.run(kernel)
+        #expect(kernel.runs.withLock { $0.allSatisfy { $0 == 1 } })
+    }
+
     @Test func aTicketKeepsItsFields() {
         let first = Ticket(0).next(parts: Ticket.maximumParts)
         #expect(first.generation == 1 && first.parts == Ticket.maximumParts && first.nextPart == 0)
