@@ -61,8 +61,7 @@ public struct CPUBackend: Backend {
     }
 
     /// Throws `.backendUnavailable` where this CPU lacks the build's instructions (`unavailableReason`) or the
-    /// instruction set asked for. Warms up with one run, or up to 200 ms of runs with `options.thoroughWarmUp` and
-    /// more than one thread.
+    /// instruction set asked for. Warms up with one run, or up to 200 ms of runs with `options.thoroughWarmUp`.
     public func prepare(_ graph: Graph, options: BackendOptions) throws(ModelError) -> any PreparedModel {
         try options.validate()
         if let reason = Self.unavailableReason { throw .backendUnavailable(backend: name, reason: reason) }

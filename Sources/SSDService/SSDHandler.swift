@@ -145,10 +145,14 @@ public struct SSDHandler: InferenceHandler {
         return pool
     }
 
+    /// A detector on `threads` threads. The thorough warm-up only where there are several: a single-threaded
+    /// detector's first request comes after readiness, long after what slows a new process's first inferences,
+    /// and 200 ms each would add seconds to the start of a server on many cores.
     private func detector(_ model: SSDModel, threads: Int) throws(InferenceError) -> Detector {
         do throws(SSDError) {
             return try Detector(
-                model: model, backend: configuration.backend(), options: BackendOptions(threads: threads))
+                model: model, backend: configuration.backend(),
+                options: BackendOptions(threads: threads, thoroughWarmUp: threads > 1))
         } catch {
             throw .internalError("cannot plan \(model.path): \(error)")
         }

@@ -56,8 +56,8 @@ struct DetectCommand: ParsableCommand {
         }
     }
 
-    /// No thorough warm-up (200 ms with several threads): its point is a fast first request in a long-running
-    /// server; here the first images running at single-thread speed for a moment costs less than waiting for it.
+    /// No thorough warm-up (200 ms): its point is a first inference at full speed right after load; here the
+    /// first images running a little slower for a moment costs less than waiting for it.
     func run() throws {
         MallocTuning.apply()
         let clock = ContinuousClock()

@@ -46,6 +46,35 @@ struct WorkerPoolTests {
         }
     }
 
+    /// Two parts, each waiting (at most 5 s) for the other to start: only two threads at once can run them.
+    final class RendezvousKernel: PartitionedKernel, @unchecked Sendable {
+        let parts = 2
+        let started = Atomic(0)
+        let met = Atomic(0)
+
+        func run(part: Int) {
+            started.add(1, ordering: .relaxed)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while started.load(ordering: .relaxed) < 2, ContinuousClock.now < deadline {}
+            if started.load(ordering: .relaxed) == 2 { met.add(1, ordering: .relaxed) }
+        }
+    }
+
+    /// The workers do take parts, also when the kernel comes after a pause long enough for them to have gone to
+    /// sleep (about a millisecond of spinning): a pool whose caller ran every part alone would pass the test
+    /// above, and fail this one.
+    @Test(arguments: [0, 50])
+    func aWorkerTakesPartsAfterAPause(milliseconds: Int) async throws {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.shutDown() }
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            let kernel = RendezvousKernel()
+            pool.run(kernel)
+            #expect(kernel.met.load(ordering: .relaxed) == 2, "a part waited 5 s for a second thread")
+        }
+    }
+
     /// More parts than a ticket counts run too, on the caller alone.
     @Test func moreThanAMillionPartsRunOnce() {
         let pool = WorkerPool(threads: 2)

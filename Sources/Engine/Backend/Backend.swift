@@ -6,8 +6,10 @@ public struct BackendOptions: Sendable {
     /// Intermediate tensors to keep readable after `run` as extra outputs, after the graph's own (for tests and
     /// debugging: e.g. the logits before a LOGISTIC).
     public var extraOutputs: [Int]
-    /// Keep warming up until the first request runs at full speed (a server wants this); false for one warm-up
-    /// inference only (a command that runs a few images and exits).
+    /// Keep warming up (200 ms on the CPU) so that an inference right after `prepare` runs at full speed: the
+    /// threads of a new pool spread over the cores, and a new process gets past what starts and ends beside it.
+    /// False for one warm-up inference only: a command that runs a few images and exits, or a single-threaded
+    /// detector in a server, whose first request comes after readiness, long after the start.
     public var thoroughWarmUp: Bool
 
     /// Defaults: the backend's thread count, no extra outputs, thorough warm-up; `prepare` checks them (`validate()`).
