@@ -127,6 +127,8 @@ let package = Package(
         .executableTarget(
             name: "float-kernel-bench", dependencies: ["CFloatKernels", "COpenBLAS"],
             path: "Benchmarks/FloatKernelBench", linkerSettings: [.linkedLibrary("m")]),
+        // The 8-bit GEMM on SSD MobileNet's convolution shapes, per instruction-set variant.
+        .executableTarget(name: "qgemm-bench", dependencies: ["CQuantizedGEMM"], path: "Benchmarks/QGEMMBench"),
 
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .target(name: "TestSupport", dependencies: ["CAllocationCounter", "Engine"], path: "Tests/TestSupport"),

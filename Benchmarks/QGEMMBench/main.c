@@ -1,0 +1,78 @@
+// qgemm-bench: the 8-bit GEMM (CQuantizedGEMM) on every convolution shape of SSD MobileNet v1 (COCO, quantized),
+// each variant this CPU runs: time per call, multiply-adds per second, and the activation packing beside it. Random
+// data; the arithmetic is checked by QuantizedGEMMTests, not here. Each shape runs for 50 ms, so its operands are
+// as warm as repetition makes them (in the network they are often not: compare with `ssd-detect bench`).
+//
+// usage: qgemm-bench   (prints a table per variant, then one JSON line per variant)
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "QuantizedGEMM.h"
+
+// Output pixels (M), output channels (N) and depth (K = filter height x width x input channels) of the model's 34
+// CONV_2D, in order (read from the model with the TFLite interpreter).
+static const int shapes[][3] = {
+    {22500, 24, 27}, {22500, 48, 24}, {5625, 96, 48}, {5625, 96, 96}, {1444, 192, 96}, {1444, 192, 192},
+    {361, 384, 192}, {361, 384, 384}, {361, 384, 384}, {361, 384, 384}, {361, 384, 384}, {361, 384, 384},
+    {100, 768, 384}, {100, 768, 768}, {100, 192, 768}, {25, 384, 1728}, {25, 96, 384}, {9, 192, 864},
+    {9, 96, 192}, {4, 192, 864}, {4, 48, 192}, {1, 96, 432}, {361, 12, 384}, {361, 273, 384},
+    {100, 24, 768}, {100, 546, 768}, {25, 24, 384}, {25, 546, 384}, {9, 24, 192}, {9, 546, 192},
+    {4, 24, 192}, {4, 546, 192}, {1, 24, 96}, {1, 546, 96},
+};
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void *buffer(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
+
+int main(void) {
+    const qgemm_isa isas[] = {QGEMM_AVX512VNNI, QGEMM_AVXVNNI, QGEMM_AVX2};
+    const char *names[] = {"avx512vnni", "avxvnni", "avx2"};
+    const int count = sizeof(shapes) / sizeof(shapes[0]);
+    for (int v = 0; v < 3; v++) {
+        qgemm_isa isa = isas[v];
+        if (!qgemm_supports(isa)) {
+            printf("%s: not supported by this CPU\n", names[v]);
+            continue;
+        }
+        printf("%-10s     M     N     K  GEMM us  pack us  GMAC/s   MMAC\n", names[v]);
+        double gemm = 0, pack = 0, macs = 0;
+        for (int s = 0; s < count; s++) {
+            int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+            uint8_t *weights = buffer((size_t)n * k);
+            for (size_t i = 0; i < (size_t)n * k; i++) weights[i] = (uint8_t)rand();
+            void *packedWeights = buffer(qgemm_packed_weights_size(isa, n, k));
+            qgemm_pack_weights(isa, n, k, weights, packedWeights);
+            float *activations = buffer(sizeof(float) * (size_t)m * k);
+            for (size_t i = 0; i < (size_t)m * k; i++) activations[i] = (float)(rand() % 256 - 128);
+            void *packed = buffer(qgemm_packed_activations_size(isa, m, k));
+            int32_t *rowTerms = buffer(sizeof(int32_t) * m), *columnTerms = calloc((size_t)n, sizeof(int32_t));
+            float *output = buffer(sizeof(float) * (size_t)m * n);
+            qgemm_requantization requantization = {1 << 30, -8, 0, 0, 255};
+            int runs = 0;
+            double packing = 0, start = now();
+            while (now() - start < 0.05) {
+                double before = now();
+                qgemm_pack_activations(isa, m, k, activations, k, 128.f, packed, 128, rowTerms);
+                packing += now() - before;
+                qgemm_multiply(isa, m, n, k, packed, packedWeights, rowTerms, columnTerms, requantization, output, n);
+                runs++;
+            }
+            double call = (now() - start - packing) / runs, mac = (double)m * n * k;
+            printf("%-10s %5d %5d %5d %8.1f %8.1f %7.1f %6.2f\n", "", m, n, k, call * 1e6, packing / runs * 1e6,
+                   mac / call / 1e9, mac / 1e6);
+            gemm += call, pack += packing / runs, macs += mac;
+            free(weights), free(packedWeights), free(activations), free(packed), free(rowTerms), free(columnTerms);
+            free(output);
+        }
+        printf("%s total: GEMM %.2f ms (%.1f GMAC/s over %.0f million multiply-adds), packing %.2f ms\n", names[v],
+               gemm * 1e3, macs / gemm / 1e9, macs / 1e6, pack * 1e3);
+        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f}\n", names[v], gemm * 1e3,
+               pack * 1e3, macs / gemm / 1e9);
+    }
+    return 0;
+}
