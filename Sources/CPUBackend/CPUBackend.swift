@@ -10,8 +10,8 @@ import Engine
 ///
 /// Quantized convolutions run on an 8-bit integer GEMM (CQuantizedGEMM, one kernel per `CPUInstructionSet`) with
 /// TFLite's integer requantization, bit-exact with its reference kernels. With `.float`, they run on the float
-/// kernels with that requantization imitated: stored values are still the exact integers TFLite computes with, and results differ
-/// only where a float rounding lands on the other side of .5 (measured: docs/PERFORMANCE.md).
+/// kernels with that requantization imitated: stored values are still the exact integers TFLite computes with,
+/// and results differ only where a float rounding lands on the other side of .5 (measured: docs/PERFORMANCE.md).
 public struct CPUBackend: Backend {
     /// "cpu", as flags and tables spell it.
     public let name = "cpu"

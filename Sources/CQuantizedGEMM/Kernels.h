@@ -17,7 +17,6 @@ static inline int32_t four_bytes(const void *p) {
     return value;
 }
 
-
 // vpdpbusd layout (both VNNI kernels): blocks of 16 columns; within a block, for each group of 4 depths, 16 x 4
 // int8 values (column-major within the group): one 64-byte load feeds one 512-bit vpdpbusd for 16 columns, or
 // two 32-byte loads two 256-bit ones for 8 columns each.

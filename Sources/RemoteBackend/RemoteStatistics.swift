@@ -69,7 +69,12 @@ public final class RemoteStatistics: Sendable {
     /// The `quantile` (0...1) of the latest remote calls' overheads, in seconds; nil before any call whose worker
     /// reported its compute time.
     public func overheadQuantile(_ quantile: Double) -> Double? {
-        let sorted = state.withLock { $0.recentOverheads }.sorted()
+        Self.quantile(quantile, of: sortedOverheads())
+    }
+
+    private func sortedOverheads() -> [Double] { state.withLock { $0.recentOverheads }.sorted() }
+
+    private static func quantile(_ quantile: Double, of sorted: [Double]) -> Double? {
         guard !sorted.isEmpty else { return nil }
         return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * quantile).rounded()))]
     }
@@ -133,8 +138,9 @@ public final class RemoteStatistics: Sendable {
                 + "(quantiles over the latest \(Self.overheadWindow) calls).",
             "# TYPE ssd_remote_overhead_seconds summary",
         ]
+        let overheads = sortedOverheads()
         for quantile in [0.5, 0.9, 0.99] {
-            if let value = overheadQuantile(quantile) {
+            if let value = Self.quantile(quantile, of: overheads) {
                 lines.append("ssd_remote_overhead_seconds{quantile=\"\(quantile)\"} \(value)")
             }
         }
