@@ -23,6 +23,9 @@ final class CPUModel: PreparedModel {
     /// Scratch of the 8-bit kernel, shared by all convolutions: packed activation rows and their row terms.
     private var integerActivations: UnsafeMutableRawPointer?
     private var integerRowTerms: UnsafeMutablePointer<Int32>?
+    /// The 8-bit form of each convolution that has one, by node position, built once for the node and the
+    /// depthwise convolution that packs for it.
+    private var integerGEMMs: [Int: IntegerGEMM] = [:]
 
     init(graph: Graph, options: BackendOptions, kernel: qgemm_isa?, floatISA: FloatKernelISA?) {
         self.kernel = kernel
@@ -133,9 +136,10 @@ final class CPUModel: PreparedModel {
             kernels.append(InputConversion(source: inputBuffers[position], destination: stored(index)))
         }
         allocateIntegerScratch()
+        let packing = depthwisePackingPairs()
         for (position, node) in graph.nodes.enumerated() {
             if let kernel = makeKernel(
-                node, stored: stored,
+                node, at: position, packing: packing, stored: stored,
                 patches: layout.scratchOffsets[position].map { (arena + $0).assumingMemoryBound(to: Float.self) })
             {
                 kernels.append(kernel)
@@ -151,9 +155,15 @@ final class CPUModel: PreparedModel {
     }
 
     /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output.
-    private func runsOnIntegers(_ node: Node) -> Bool {
+    func runsOnIntegers(_ node: Node) -> Bool {
         guard kernel != nil, case .conv2D = node.operation else { return false }
-        return node.inputs.prefix(2).allSatisfy { graph.tensors[$0].quantization != nil }
+        return isQuantized(node)
+    }
+
+    /// Whether a convolution's input, filter and output are all quantized: its output stage is then TFLite's
+    /// integer one wherever an 8-bit variant runs.
+    func isQuantized(_ node: Node) -> Bool {
+        node.inputs.prefix(2).allSatisfy { graph.tensors[$0].quantization != nil }
             && graph.tensors[node.outputs[0]].quantization != nil
     }
 
@@ -173,8 +183,30 @@ final class CPUModel: PreparedModel {
         integerRowTerms = allocate(bytes: rows * 4).bindMemory(to: Int32.self, capacity: rows)
     }
 
+    /// The 8-bit form of the convolution at `position`, built on first use.
+    private func integerGEMM(at position: Int, packing: [Int: Int], kernel: qgemm_isa) -> IntegerGEMM {
+        if let built = integerGEMMs[position] { return built }
+        let node = graph.nodes[position]
+        let input = graph.tensors[node.inputs[0]].shape, filter = graph.tensors[node.inputs[1]].shape
+        guard case .conv2D(let parameters) = node.operation else { preconditionFailure("not a convolution") }
+        let window =
+            Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
+            ? nil
+            : qgemm_window(
+                input: input, window: parameters.window,
+                geometry: parameters.window.geometry(
+                    inputHeight: input[1], inputWidth: input[2], filterHeight: filter[1], filterWidth: filter[2])!,
+                filterHeight: filter[1], filterWidth: filter[2])
+        let built = integerGEMM(
+            node, kernel: kernel, window: window, packedByProducer: packing.values.contains(position))
+        integerGEMMs[position] = built
+        return built
+    }
+
     /// The 8-bit form of a quantized convolution's filter and zero points.
-    private func integerGEMM(_ node: Node, kernel: qgemm_isa, window: qgemm_window?) -> IntegerGEMM {
+    private func integerGEMM(_ node: Node, kernel: qgemm_isa, window: qgemm_window?, packedByProducer: Bool)
+        -> IntegerGEMM
+    {
         let filter = graph.tensors[node.inputs[1]]
         let inputZeroPoint = graph.tensors[node.inputs[0]].quantization!.zeroPoint
         let filterZeroPoint = filter.quantization!.zeroPoint
@@ -192,13 +224,14 @@ final class CPUModel: PreparedModel {
         }
         return IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
-            inputZeroPoint: Float(inputZeroPoint), window: window, activations: integerActivations!,
-            rowTerms: integerRowTerms!)
+            inputZeroPoint: Float(inputZeroPoint), window: window, packedByProducer: packedByProducer,
+            activations: integerActivations!, rowTerms: integerRowTerms!)
     }
 
-    private func makeKernel(_ node: Node, stored: (Int) -> StoredTensor, patches: UnsafeMutablePointer<Float>?)
-        -> (any CPUKernel)?
-    {
+    private func makeKernel(
+        _ node: Node, at position: Int, packing: [Int: Int], stored: (Int) -> StoredTensor,
+        patches: UnsafeMutablePointer<Float>?
+    ) -> (any CPUKernel)? {
         let tensors = graph.tensors
         let input = stored(node.inputs[0]), output = stored(node.outputs[0])
         switch node.operation {
@@ -210,16 +243,7 @@ final class CPUModel: PreparedModel {
             let stage = requantizer(node, input: input, output: output, activation: parameters.activation)
             let arithmetic: Convolution.Arithmetic
             if let kernel, runsOnIntegers(node) {
-                let pointwise = Convolution.isPointwise(
-                    window: parameters.window, filterHeight: filter.shape[1], filterWidth: filter.shape[2])
-                arithmetic = .integer(
-                    integerGEMM(
-                        node, kernel: kernel,
-                        window: pointwise
-                            ? nil
-                            : qgemm_window(
-                                input: input.shape, window: parameters.window, geometry: geometry,
-                                filterHeight: filter.shape[1], filterWidth: filter.shape[2])))
+                arithmetic = .integer(integerGEMM(at: position, packing: packing, kernel: kernel))
             } else if let floatISA {
                 arithmetic = .packed(
                     floatKernelPlan(
@@ -248,11 +272,15 @@ final class CPUModel: PreparedModel {
                     isa: floatISA, node: node, input: input, output: output, window: parameters.window,
                     geometry: geometry, requantizer: stage, depthwise: true)
             }
+            let packedOutput = packing[position].map {
+                integerGEMM(at: $0, packing: packing, kernel: kernel!)
+            }
             return DepthwiseConvolution(
                 input: input, output: output,
                 filter: allocateFloats(StoredValues.of(filter)), window: parameters.window, geometry: geometry,
                 filterHeight: filter.shape[1], filterWidth: filter.shape[2],
-                depthMultiplier: parameters.depthMultiplier, requantizer: stage, plan: plan, threads: pool.threads)
+                depthMultiplier: parameters.depthMultiplier, requantizer: stage, plan: plan,
+                packedOutput: packedOutput, threads: pool.threads)
         case .averagePool2D(let parameters), .maxPool2D(let parameters):
             let geometry = parameters.window.geometry(
                 inputHeight: input.shape[1], inputWidth: input.shape[2],

@@ -191,6 +191,8 @@ AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int
 
 /// One output pixel's taps, and where a block of channels starts: `input`, `filter`, `bias` and `output` point at
 /// the block's first channel. A second pixel with the same taps reads `step` floats on and writes `channels` on.
+/// With `packed`, the block's outputs go to the pixel's packed row there (`packedStride` elements to the next
+/// pixel's) as unsigned values, 16-bit with `wide`, else bytes, their sums added to `sums`, instead of to `output`.
 typedef struct {
     int taps;
     const int *inputTaps, *filterTaps;
@@ -200,7 +202,29 @@ typedef struct {
     const requantization256 *constants;
     float *output;
     int channels;
+    void *packed;
+    int packedStride, wide;
+    __m256i *sums;
 } depthwise_block_args;
+
+/// Stores 8 unsigned values (0...255 in int32 lanes) at element `offset` of a packed row: 16 bytes of 16-bit ones
+/// with `wide`, else 8 bytes.
+AVX2 static inline void store_packed8(void *row, size_t offset, int wide, __m256i values) {
+    __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(values), _mm256_extracti128_si256(values, 1));
+    if (wide)
+        _mm_storeu_si128((__m128i *)((uint16_t *)row + offset), words);
+    else
+        _mm_storel_epi64((__m128i *)((uint8_t *)row + offset), _mm_packus_epi16(words, words));
+}
+
+/// The first `count` (0 to 7) of 8 unsigned values, stored as store_packed8 does: AVX2 has no 8- or 16-bit
+/// masked store, and the elements after them may be another thread's row.
+AVX2 static inline void store_packed_part(void *row, size_t offset, int wide, __m256i values, int count) {
+    uint8_t line[16];
+    store_packed8(line, 0, wide, values);
+    memcpy(wide ? (void *)((uint16_t *)row + offset) : (void *)((uint8_t *)row + offset), line,
+           (size_t)count * (wide ? 2 : 1));
+}
 
 /// `vectors` x 8 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps.
 /// Two pixels share each filter load: 3 loads for 2 multiply-adds instead of 4, and the loads, two per
@@ -223,8 +247,14 @@ AVX2FMA static inline void depthwise_block(int pixels, int vectors, const depthw
     for (int p = 0; p < pixels; p++)
         for (int v = 0; v < vectors; v++) {
             __m256i b = _mm256_loadu_si256((const __m256i *)(a->bias + 8 * v));
-            __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(s[p][v]), b);
-            _mm256_storeu_ps(a->output + (size_t)p * a->channels + 8 * v, requantize8(x32, a->constants));
+            __m256i q = requantize8_integers(_mm256_add_epi32(_mm256_cvtps_epi32(s[p][v]), b), a->constants);
+            if (a->packed) {
+                __m256i values = _mm256_add_epi32(q, a->constants->zeroPoint);
+                a->sums[p] = _mm256_add_epi32(a->sums[p], values);
+                store_packed8(a->packed, (size_t)p * a->packedStride + 8 * v, a->wide, values);
+            } else {
+                _mm256_storeu_ps(a->output + (size_t)p * a->channels + 8 * v, _mm256_cvtepi32_ps(q));
+            }
         }
 }
 
@@ -242,30 +272,41 @@ AVX2FMA static inline void depthwise_blocks(int pixels, int vectors, const depth
     }
 }
 
-/// The last `count` (1 to 7) channels of one output pixel, masked.
-AVX2FMA static inline void depthwise_tail(int count, const depthwise_block_args *a) {
+/// The last `count` (1 to 7) channels of one output pixel (the first, `pixel` 0, or the second of a pair), masked.
+AVX2FMA static inline void depthwise_tail(int count, int pixel, const depthwise_block_args *a) {
     __m256i mask = lane_mask(count);
     __m256 sum = _mm256_setzero_ps();
+    const float *input = a->input + (size_t)pixel * a->step;
     for (int t = 0; t < a->taps; t++)
-        sum = _mm256_fmadd_ps(_mm256_maskload_ps(a->input + a->inputTaps[t], mask),
+        sum = _mm256_fmadd_ps(_mm256_maskload_ps(input + a->inputTaps[t], mask),
                               _mm256_maskload_ps(a->filter + a->filterTaps[t], mask), sum);
     __m256i x32 = _mm256_add_epi32(_mm256_cvtps_epi32(sum), _mm256_maskload_epi32(a->bias, mask));
-    _mm256_maskstore_ps(a->output, mask, requantize8(x32, a->constants));
+    __m256i q = requantize8_integers(x32, a->constants);
+    if (a->packed) {
+        __m256i values = _mm256_and_si256(_mm256_add_epi32(q, a->constants->zeroPoint), mask);
+        a->sums[pixel] = _mm256_add_epi32(a->sums[pixel], values);
+        store_packed_part(a->packed, (size_t)pixel * a->packedStride, a->wide, values, count);
+    } else {
+        _mm256_maskstore_ps(a->output + (size_t)pixel * a->channels, mask, _mm256_cvtepi32_ps(q));
+    }
 }
 
 // As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, then the whole vectors left (the
 // model's 24 and 48 channel layers, its largest, are all or half such vectors), then a masked vector; and two
-// pixels at a time where both windows lie inside the image's columns.
-__attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
-                                                                  const float *filter, int y, const int32_t *bias,
-                                                                  qgemm_requantization requantization,
-                                                                  float *output) {
+// pixels at a time where both windows lie inside the image's columns. With `packed`, as there too, each pixel's
+// values go to its packed row (16-bit with `wide`, AVX2's GEMM, else bytes, AVX-VNNI's).
+AVX2FMA static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
+                                         const int32_t *bias, qgemm_requantization requantization, float *output,
+                                         const qgemm_packed_rows *packed, int wide) {
     const requantization256 constants = requantization256_make(requantization);
     const int channels = shape.channels, step = shape.strideX * channels;
+    const int padded = qgemm_padded_depth(channels), size = wide ? 2 : 1;
     qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
         int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
         int shift = 0;
+        __m256i sums[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+        uint8_t *rows = packed ? (uint8_t *)packed->rows + (size_t)x * padded * size : NULL;
         depthwise_block_args a = {
             .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
             .inputTaps = taps.input,
@@ -273,21 +314,44 @@ __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window s
             .step = step,
             .constants = &constants,
             .channels = channels,
+            .packedStride = padded,
+            .wide = wide,
+            .sums = sums,
         };
-        float *pixel = output + (size_t)x * channels;
         for (int c = 0; c < channels;) {
             int vectors = (channels - c) / 8 < 4 ? (channels - c) / 8 : 4;
-            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c, a.output = pixel + c;
+            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c;
+            a.output = packed ? NULL : output + (size_t)x * channels + c;
+            a.packed = packed ? rows + (size_t)c * size : NULL;
             if (vectors > 0) {
                 depthwise_blocks(pixels, vectors, &a);
                 c += 8 * vectors;
                 continue;
             }
-            for (int p = 0; p < pixels; p++, a.input += a.step, a.output += channels) depthwise_tail(channels - c, &a);
+            for (int p = 0; p < pixels; p++) depthwise_tail(channels - c, p, &a);
             c = channels;
+        }
+        for (int p = 0; packed && p < pixels; p++) {
+            packed->rowTerms[x + p] = lane_sum(sums[p]) * packed->rowSumScale;
+            memset(rows + ((size_t)p * padded + channels) * size, 0, (size_t)(padded - channels) * size);
         }
         x += pixels;
     }
+}
+
+__attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
+                                                                  const float *filter, int y, const int32_t *bias,
+                                                                  qgemm_requantization requantization,
+                                                                  float *output) {
+    depthwise_row(shape, input, filter, y, bias, requantization, output, NULL, 0);
+}
+
+__attribute__((target("avx2,fma"))) void qgemm_depthwise_row_packed_avx2(qgemm_window shape, const float *input,
+                                                                         const float *filter, int y,
+                                                                         const int32_t *bias,
+                                                                         qgemm_requantization requantization,
+                                                                         qgemm_packed_rows output, int wide) {
+    depthwise_row(shape, input, filter, y, bias, requantization, NULL, &output, wide);
 }
 
 #endif

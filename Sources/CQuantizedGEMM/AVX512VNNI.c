@@ -11,7 +11,7 @@
 
 /// The requantization's constants, broadcast once per call.
 typedef struct {
-    __m512i m, nudge, half, signs, lowest, highest;
+    __m512i m, nudge, half, signs, lowest, highest, zeroPoint;
     __m128i left, right;
 } requantization512;
 
@@ -24,21 +24,27 @@ VNNI static inline requantization512 requantization512_make(qgemm_requantization
         .signs = _mm512_set1_epi32(right > 0 ? -1 : 0),
         .lowest = _mm512_set1_epi32(q.low - q.zeroPoint),
         .highest = _mm512_set1_epi32(q.high - q.zeroPoint),
+        .zeroPoint = _mm512_set1_epi32(q.zeroPoint),
         .left = _mm_cvtsi32_si128(left),
         .right = _mm_cvtsi32_si128(right),
     };
 }
 
 /// TFLite's MultiplyByQuantizedMultiplier of 16 accumulators (bias included) in signed 64-bit products (Kernels.h
-/// says why these shifts and additions are its two roundings), clamped, as stored floats.
-VNNI static inline __m512 requantize16(__m512i x, const requantization512 *k) {
+/// says why these shifts and additions are its two roundings), clamped: quantized - zero point, in int32.
+VNNI static inline __m512i requantize16_integers(__m512i x, const requantization512 *k) {
     x = _mm512_sll_epi32(x, k->left);
     __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, k->m), k->nudge), 31);
     __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k->m), k->nudge);
     __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
     __m512i sign = _mm512_and_si512(_mm512_srai_epi32(product, 31), k->signs);
     __m512i quotient = _mm512_sra_epi32(_mm512_add_epi32(_mm512_add_epi32(product, k->half), sign), k->right);
-    return _mm512_cvtepi32_ps(_mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest));
+    return _mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest);
+}
+
+/// requantize16_integers as stored floats.
+VNNI static inline __m512 requantize16(__m512i x, const requantization512 *k) {
+    return _mm512_cvtepi32_ps(requantize16_integers(x, k));
 }
 
 /// Converts `count` stored values to unsigned bytes (stored + zero point), adding them to the lanes of `sum`
@@ -187,7 +193,9 @@ VNNI void qgemm_requantize_avx512vnni(int rows, int channels, float *values, con
 
 #define VNNI_INLINE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
 
-/// As AVX2.c's: one output pixel's taps, and where a block of channels starts.
+/// As AVX2.c's: one output pixel's taps, and where a block of channels starts. With `packed`, the block's outputs
+/// go to the pixel's packed row there (`packedStride` bytes to the next pixel's) as unsigned bytes, their sums
+/// added to `sums`, instead of to `output`.
 typedef struct {
     int taps;
     const int *inputTaps, *filterTaps;
@@ -197,6 +205,9 @@ typedef struct {
     const requantization512 *constants;
     float *output;
     int channels;
+    uint8_t *packed;
+    int packedStride;
+    __m512i *sums;
 } depthwise_block_args;
 
 /// `vectors` x 16 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps;
@@ -220,9 +231,15 @@ VNNI_INLINE static inline void depthwise_block(int pixels, int vectors, __mmask1
     for (int p = 0; p < pixels; p++)
         for (int v = 0; v < vectors; v++) {
             __m512i b = _mm512_maskz_loadu_epi32(masks[v], a->bias + 16 * v);
-            __m512i x32 = _mm512_add_epi32(_mm512_cvtps_epi32(s[p][v]), b);
-            _mm512_mask_storeu_ps(a->output + (size_t)p * a->channels + 16 * v, masks[v],
-                                  requantize16(x32, a->constants));
+            __m512i q = requantize16_integers(_mm512_add_epi32(_mm512_cvtps_epi32(s[p][v]), b), a->constants);
+            if (a->packed) {
+                __m512i values = _mm512_add_epi32(q, a->constants->zeroPoint);
+                a->sums[p] = _mm512_mask_add_epi32(a->sums[p], masks[v], a->sums[p], values);
+                _mm_mask_storeu_epi8(a->packed + (size_t)p * a->packedStride + 16 * v, masks[v],
+                                     _mm512_cvtusepi32_epi8(values));
+            } else {
+                _mm512_mask_storeu_ps(a->output + (size_t)p * a->channels + 16 * v, masks[v], _mm512_cvtepi32_ps(q));
+            }
         }
 }
 
@@ -245,15 +262,20 @@ VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, __mmask
 // alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). The channels left (fewer than 64) run
 // as many chains as they fill vectors, the last masked; masking every block had cost 5%. Each vector is
 // requantized in registers. Two pixels at a time where both windows lie inside the image's columns, and those
-// pixels share the row's tap lists.
-VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
-                                     const int32_t *bias, qgemm_requantization requantization, float *output) {
+// pixels share the row's tap lists. With `packed`, each pixel's values go to its packed row, then its row term and
+// the row's zero padding.
+VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
+                                      const int32_t *bias, qgemm_requantization requantization, float *output,
+                                      const qgemm_packed_rows *packed) {
     const requantization512 constants = requantization512_make(requantization);
     const int channels = shape.channels, step = shape.strideX * channels;
+    const int padded = qgemm_padded_depth(channels);
     qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
         int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
         int shift = 0;
+        __m512i sums[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+        uint8_t *rows = packed ? (uint8_t *)packed->rows + (size_t)x * padded : NULL;
         depthwise_block_args a = {
             .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
             .inputTaps = taps.input,
@@ -261,12 +283,15 @@ VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, con
             .step = step,
             .constants = &constants,
             .channels = channels,
+            .packedStride = padded,
+            .sums = sums,
         };
-        float *pixel = output + (size_t)x * channels;
         for (int c = 0; c < channels;) {
             int left = channels - c, vectors = left >= 64 ? 4 : (left + 15) / 16;
             __mmask16 last = left >= 16 * vectors ? 0xFFFF : (__mmask16)((1u << (left - 16 * (vectors - 1))) - 1);
-            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c, a.output = pixel + c;
+            a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c;
+            a.output = packed ? NULL : output + (size_t)x * channels + c;
+            a.packed = packed ? rows + c : NULL;
             // Whole blocks with a constant mask, which the compiler drops: plain loads and stores.
             if (vectors == 4 && last == 0xFFFF)
                 depthwise_blocks(pixels, 4, 0xFFFF, &a);
@@ -274,8 +299,23 @@ VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, con
                 depthwise_blocks(pixels, vectors, last, &a);
             c += 16 * vectors;
         }
+        for (int p = 0; packed && p < pixels; p++) {
+            packed->rowTerms[x + p] = _mm512_reduce_add_epi32(sums[p]) * packed->rowSumScale;
+            for (int k = channels; k < padded; k++) rows[(size_t)p * padded + k] = 0;
+        }
         x += pixels;
     }
+}
+
+VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
+                                     const int32_t *bias, qgemm_requantization requantization, float *output) {
+    depthwise_row(shape, input, filter, y, bias, requantization, output, NULL);
+}
+
+VNNI void qgemm_depthwise_row_packed_avx512(qgemm_window shape, const float *input, const float *filter, int y,
+                                            const int32_t *bias, qgemm_requantization requantization,
+                                            qgemm_packed_rows output) {
+    depthwise_row(shape, input, filter, y, bias, requantization, NULL, &output);
 }
 
 #endif

@@ -120,6 +120,15 @@ void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, 
         qgemm_depthwise_row_avx2(shape, input, filter, y, bias, requantization, output);
 }
 
+void qgemm_depthwise_row_packed(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
+                                int y, const int32_t *bias, qgemm_requantization requantization,
+                                qgemm_packed_rows output) {
+    if (isa == QGEMM_AVX512VNNI)
+        qgemm_depthwise_row_packed_avx512(shape, input, filter, y, bias, requantization, output);
+    else
+        qgemm_depthwise_row_packed_avx2(shape, input, filter, y, bias, requantization, output, isa == QGEMM_AVX2);
+}
+
 #else  // Other architectures: no kernel; callers use their float path.
 
 int qgemm_supports(qgemm_isa isa) { return 0; }
@@ -137,5 +146,8 @@ void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, cons
                       qgemm_requantization requantization) {}
 void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                          int y, const int32_t *bias, qgemm_requantization requantization, float *output) {}
+void qgemm_depthwise_row_packed(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
+                                int y, const int32_t *bias, qgemm_requantization requantization,
+                                qgemm_packed_rows output) {}
 
 #endif

@@ -52,6 +52,13 @@ void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const fl
                                 const int32_t *bias, qgemm_requantization requantization, float *output);
 void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input, const float *filter, int y,
                               const int32_t *bias, qgemm_requantization requantization, float *output);
+void qgemm_depthwise_row_packed_avx512(qgemm_window shape, const float *input, const float *filter, int y,
+                                       const int32_t *bias, qgemm_requantization requantization,
+                                       qgemm_packed_rows output);
+// `wide`: 16-bit packed values (AVX2's GEMM), else bytes (AVX-VNNI's).
+void qgemm_depthwise_row_packed_avx2(qgemm_window shape, const float *input, const float *filter, int y,
+                                     const int32_t *bias, qgemm_requantization requantization,
+                                     qgemm_packed_rows output, int wide);
 
 // `wide`: 16-bit elements (the vpmaddwd kernel's), else bytes (vpdpbusd's).
 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint, void *packed,

@@ -22,7 +22,7 @@ TILE256 static inline __m256i lane_mask(int count) {
 
 /// The requantization's constants, broadcast once per call.
 typedef struct {
-    __m256i m, nudge, half, signs, lowest, highest;
+    __m256i m, nudge, half, signs, lowest, highest, zeroPoint;
     __m128i left, right;
 } requantization256;
 
@@ -35,21 +35,27 @@ TILE256 static inline requantization256 requantization256_make(qgemm_requantizat
         .signs = _mm256_set1_epi32(right > 0 ? -1 : 0),
         .lowest = _mm256_set1_epi32(q.low - q.zeroPoint),
         .highest = _mm256_set1_epi32(q.high - q.zeroPoint),
+        .zeroPoint = _mm256_set1_epi32(q.zeroPoint),
         .left = _mm_cvtsi32_si128(left),
         .right = _mm_cvtsi32_si128(right),
     };
 }
 
 /// TFLite's MultiplyByQuantizedMultiplier of 8 accumulators (bias included), as the AVX-512 kernel computes it,
-/// clamped, as stored floats.
-TILE256 static inline __m256 requantize8(__m256i x, const requantization256 *k) {
+/// clamped: quantized - zero point, in int32.
+TILE256 static inline __m256i requantize8_integers(__m256i x, const requantization256 *k) {
     x = _mm256_sll_epi32(x, k->left);
     __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, k->m), k->nudge), 31);
     __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), k->m), k->nudge);
     __m256i product = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 1), 0xAA);
     __m256i sign = _mm256_and_si256(_mm256_srai_epi32(product, 31), k->signs);
     __m256i quotient = _mm256_sra_epi32(_mm256_add_epi32(_mm256_add_epi32(product, k->half), sign), k->right);
-    return _mm256_cvtepi32_ps(_mm256_min_epi32(_mm256_max_epi32(quotient, k->lowest), k->highest));
+    return _mm256_min_epi32(_mm256_max_epi32(quotient, k->lowest), k->highest);
+}
+
+/// requantize8_integers as stored floats.
+TILE256 static inline __m256 requantize8(__m256i x, const requantization256 *k) {
+    return _mm256_cvtepi32_ps(requantize8_integers(x, k));
 }
 
 /// Requantizes and stores rows [0, rows) and columns [0, columns) of a tile: accumulators[r][half] + columnTerms +

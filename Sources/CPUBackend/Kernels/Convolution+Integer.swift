@@ -2,7 +2,8 @@ import CQuantizedGEMM
 
 extension Convolution {
     /// On the 8-bit kernel: the part's rows packed as unsigned values (gathered straight from the input where the
-    /// patches are not the input itself), then the GEMM, which requantizes its tiles itself.
+    /// patches are not the input itself; already packed where the depthwise convolution before wrote them), then
+    /// the GEMM, which requantizes its tiles itself.
     func runIntegers(part: Int, _ integer: IntegerGEMM) {
         let depth = filterHeight * filterWidth * input.shape[3]
         let rows = output.shape[0] * output.shape[1] * output.shape[2]
@@ -11,7 +12,9 @@ extension Convolution {
         let count = min(rowsPerPart, rows - first)
         let packed = integer.activations + qgemm_packed_activations_size(integer.kernel, Int32(first), Int32(depth))
         let rowTerms = integer.rowTerms + first
-        if let window = integer.window {
+        if integer.packedByProducer {
+            // The depthwise convolution before this one packed these rows as it computed them.
+        } else if let window = integer.window {
             qgemm_pack_patches(
                 integer.kernel, window, Int32(first), Int32(count), input.pointer, integer.inputZeroPoint, packed,
                 integer.rowSumScale, rowTerms)

@@ -27,13 +27,17 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     private let tapScratch: UnsafeMutablePointer<Int>
     /// CFloatKernels' plan, nil where the loops below run.
     let plan: FloatKernelPlan?
+    /// The pointwise convolution this one's output feeds alone, when the C kernel runs both: each row is packed
+    /// straight into that convolution's activation rows, never stored as a tensor.
+    let packedOutput: IntegerGEMM?
 
     init(
         input: StoredTensor, output: StoredTensor, filter: UnsafeMutablePointer<Float>, window: Window,
         geometry: WindowGeometry, filterHeight: Int, filterWidth: Int, depthMultiplier: Int, requantizer: Requantizer,
-        plan: FloatKernelPlan?, threads: Int
+        plan: FloatKernelPlan?, packedOutput: IntegerGEMM? = nil, threads: Int
     ) {
         self.plan = plan
+        self.packedOutput = packedOutput
         self.input = input
         self.output = output
         self.filter = filter
@@ -54,7 +58,10 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         }
         (parts, rowsPerPart) = partition
         var integer = false
-        if case .integer = requantizer, depthMultiplier == 1, filterHeight * filterWidth <= 256 { integer = true }
+        if case .integer = requantizer {
+            integer = Self.runsOnIntegerKernel(depthMultiplier: depthMultiplier, taps: filterHeight * filterWidth)
+        }
+        precondition(integer || packedOutput == nil, "only the C kernel packs its output")
         integerShape =
             integer
             ? qgemm_window(
@@ -65,6 +72,10 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     }
 
     deinit { tapScratch.deallocate() }
+
+    /// Whether the C kernel runs a depthwise convolution with an integer output stage: a depth multiplier of 1
+    /// and at most 256 taps (its tap lists' size, and what keeps the float sums exact).
+    static func runsOnIntegerKernel(depthMultiplier: Int, taps: Int) -> Bool { depthMultiplier == 1 && taps <= 256 }
 
     /// Output rows (across batches) [part * rowsPerPart, ...).
     func run(part: Int) {
@@ -175,9 +186,20 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         let first = part * rowsPerPart
         for line in first..<min(first + rowsPerPart, input.shape[0] * outputHeight) {
             let b = line / outputHeight, y = line % outputHeight
-            qgemm_depthwise_row(
+            guard let packedOutput else {
+                qgemm_depthwise_row(
+                    stage.kernel, shape, input.pointer + b * imageSize, filter, Int32(y), stage.bias,
+                    stage.requantization, output.pointer + line * rowSize)
+                continue
+            }
+            let pixel = Int32(line * geometry.outputWidth)
+            let rows = qgemm_packed_rows(
+                rows: packedOutput.activations
+                    + qgemm_packed_activations_size(packedOutput.kernel, pixel, Int32(output.shape[3])),
+                rowTerms: packedOutput.rowTerms + Int(pixel), rowSumScale: packedOutput.rowSumScale)
+            qgemm_depthwise_row_packed(
                 stage.kernel, shape, input.pointer + b * imageSize, filter, Int32(y), stage.bias,
-                stage.requantization, output.pointer + line * rowSize)
+                stage.requantization, rows)
         }
     }
 }

@@ -13,6 +13,8 @@ struct IntegerGEMM {
     let inputZeroPoint: Float
     /// The window, for a convolution whose patches are gathered (im2col); nil where they are its input as it lies.
     let window: qgemm_window?
+    /// Whether the depthwise convolution producing the input packs its rows (DepthwiseConvolution.packedOutput).
+    let packedByProducer: Bool
     /// Shared by all convolutions (they run one at a time): packed rows and row terms, part by part.
     let activations: UnsafeMutableRawPointer
     let rowTerms: UnsafeMutablePointer<Int32>

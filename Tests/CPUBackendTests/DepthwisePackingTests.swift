@@ -1,0 +1,134 @@
+@testable import CPUBackend
+import Engine
+import Testing
+import TestSupport
+
+/// A depthwise convolution that packs its output straight into the activation rows of the pointwise convolution
+/// after it (CPUModel+DepthwisePacking): bit-exact with the reference on every 8-bit variant this CPU runs, and
+/// paired only where nothing else reads the depthwise output.
+struct DepthwisePackingTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var batches: Int, channels: Int, stride: Int, outputChannels: Int
+        var testDescription: String { "\(batches)x7x13x\(channels) s\(stride) -> \(outputChannels)" }
+    }
+
+    /// Channel counts below, at and past the kernels' vectors (8 and 16 channels) and not multiples of the packed
+    /// rows' 4 depths; two images, whose rows follow each other in the packed rows.
+    static let cases: [Case] = [
+        .init(batches: 1, channels: 1, stride: 1, outputChannels: 3),
+        .init(batches: 1, channels: 5, stride: 2, outputChannels: 9),
+        .init(batches: 2, channels: 13, stride: 1, outputChannels: 17),
+        .init(batches: 1, channels: 24, stride: 1, outputChannels: 48),
+        .init(batches: 2, channels: 37, stride: 2, outputChannels: 16),
+        .init(batches: 1, channels: 70, stride: 1, outputChannels: 33),
+    ]
+
+    /// Depthwise (3x3, ReLU6) then pointwise: tensors input, filters, biases, the depthwise output, the output.
+    static func graph(_ c: Case, depthwiseIsAlsoAnOutput: Bool = false, secondReader: Bool = false) -> Graph {
+        var g = TestGraphs(seed: UInt64(c.channels))
+        let window = Window(padding: .same, strideHeight: c.stride, strideWidth: c.stride)
+        let geometry = window.geometry(inputHeight: 7, inputWidth: 13, filterHeight: 3, filterWidth: 3)!
+        let middleShape = [c.batches, geometry.outputHeight, geometry.outputWidth, c.channels]
+        var tensors = [
+            g.quantized("input", [c.batches, 7, 13, c.channels], scale: 0.03, zeroPoint: 128),
+            g.quantized("depthwise filter", [1, 3, 3, c.channels], scale: 0.02, zeroPoint: 127, constant: true),
+            g.int32("depthwise bias", c.channels, range: -500...500),
+            Tensor(
+                name: "depthwise output", shape: middleShape, dataType: .uint8,
+                quantization: Quantization(scale: 0.04, zeroPoint: 3)),
+            g.quantized(
+                "pointwise filter", [c.outputChannels, 1, 1, c.channels], scale: 0.01, zeroPoint: 121,
+                constant: true),
+            g.int32("pointwise bias", c.outputChannels, range: -3000...3000),
+            Tensor(
+                name: "output", shape: Array(middleShape.dropLast()) + [c.outputChannels], dataType: .uint8,
+                quantization: Quantization(scale: 0.05, zeroPoint: 100)),
+        ]
+        var nodes = [
+            Node(
+                operation: .depthwiseConv2D(.init(window: window, depthMultiplier: 1, activation: .relu6)),
+                inputs: [0, 1, 2], outputs: [3]),
+            Node(
+                operation: .conv2D(
+                    .init(window: Window(padding: .valid, strideHeight: 1, strideWidth: 1), activation: .none)),
+                inputs: [3, 4, 5],
+                outputs: [6]),
+        ]
+        var outputs = [6]
+        if secondReader {
+            tensors.append(
+                Tensor(name: "rectified", shape: middleShape, dataType: .uint8, quantization: tensors[3].quantization))
+            nodes.append(Node(operation: .relu, inputs: [3], outputs: [7]))
+            outputs.append(7)
+        }
+        if depthwiseIsAlsoAnOutput { outputs.append(3) }
+        return Graph(name: "depthwise then pointwise", tensors: tensors, nodes: nodes, inputs: [0], outputs: outputs)
+    }
+
+    /// Every output of `graph` on the CPU backend and on the reference, from the same random input.
+    static func outputs(_ graph: Graph, instructionSet: CPUInstructionSet, threads: Int) throws
+        -> [(cpu: [UInt8], reference: [UInt8])]
+    {
+        let cpu = try CPUBackend(instructionSet: instructionSet).prepare(
+            graph, options: BackendOptions(threads: threads))
+        let reference = try ReferenceBackend().prepare(graph, options: BackendOptions())
+        var inputs = TestGraphs(seed: 29)
+        inputs.fillInputs(reference)
+        cpu.input(0).copyMemory(from: UnsafeRawBufferPointer(reference.input(0)))
+        try cpu.run()
+        try reference.run()
+        return graph.outputs.indices.map { (Array(cpu.output($0)), Array(reference.output($0))) }
+    }
+
+    @Test(arguments: cases, InstructionSets.supported)
+    func packedRowsMatchTheReference(_ c: Case, _ instructionSet: CPUInstructionSet) throws {
+        let graph = Self.graph(c)
+        let model = try #require(
+            try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+        #expect(model.depthwisePackingPairs()[0] == 1)
+        for threads in [1, 2] {
+            for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: threads) {
+                let comparison = HeadComparison(cpu, reference)
+                #expect(comparison.maximumDifference == 0, "\(threads) threads: \(comparison)")
+            }
+        }
+    }
+
+    /// A depthwise output that the caller or another node reads is stored as a tensor, as before, and right.
+    @Test(arguments: InstructionSets.supported)
+    func anOutputReadElsewhereIsStored(_ instructionSet: CPUInstructionSet) throws {
+        let c = Self.cases[3]
+        for graph in [Self.graph(c, depthwiseIsAlsoAnOutput: true), Self.graph(c, secondReader: true)] {
+            let model = try #require(
+                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            #expect(model.depthwisePackingPairs()[0] == nil)
+            for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: 2) {
+                #expect(HeadComparison(cpu, reference).maximumDifference == 0)
+            }
+        }
+    }
+
+    /// In SSD MobileNet every depthwise layer packs for the pointwise one after it; the golden tests
+    /// (CPUBackendGoldenTests) check the heads it computes so.
+    @Test(arguments: InstructionSets.supported)
+    func everyDepthwiseLayerOfTheModelPacks(_ instructionSet: CPUInstructionSet) throws {
+        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
+            .splittingCustomTail()
+        let model = try #require(
+            try CPUBackend(instructionSet: instructionSet).prepare(network, options: BackendOptions()) as? CPUModel)
+        let depthwise = network.nodes.indices.filter {
+            if case .depthwiseConv2D = network.nodes[$0].operation { return true }
+            return false
+        }
+        #expect(depthwise.count == 13)
+        #expect(Set(model.depthwisePackingPairs().keys) == Set(depthwise))
+    }
+
+    /// Without an 8-bit kernel nothing is packed.
+    @Test func noPairsOnFloat() throws {
+        let model = try #require(
+            try CPUBackend(instructionSet: .float).prepare(Self.graph(Self.cases[3]), options: BackendOptions())
+                as? CPUModel)
+        #expect(model.depthwisePackingPairs()[0] == nil)
+    }
+}
