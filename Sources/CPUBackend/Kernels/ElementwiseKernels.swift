@@ -19,9 +19,9 @@ final class UnaryMap: SerialKernel {
     func run() {
         let count = output.count
         if let quantization = input.quantization {
-            let zeroPoint = Int(quantization.zeroPoint)
+            let byte = QuantizedByte(zeroPoint: quantization.zeroPoint)
             table.withUnsafeBufferPointer { table in
-                for i in 0..<count { output.pointer[i] = table[Int(input.pointer[i]) + zeroPoint] }
+                for i in 0..<count { output.pointer[i] = table[Int(byte(input.pointer[i]))] }
             }
         } else {
             for i in 0..<count { output.pointer[i] = output.stored(real: function(input.pointer[i])) }
@@ -138,10 +138,22 @@ final class OutputConversion: SerialKernel {
         let count = source.count
         if let quantization = source.quantization {
             let bytes = destination.bindMemory(to: UInt8.self)
-            let zeroPoint = Float(quantization.zeroPoint)
-            for i in 0..<count { bytes[i] = UInt8(source.pointer[i] + zeroPoint) }
+            let byte = QuantizedByte(zeroPoint: quantization.zeroPoint)
+            for i in 0..<count { bytes[i] = byte(source.pointer[i]) }
         } else {
             destination.bindMemory(to: Float.self).baseAddress!.update(from: source.pointer, count: count)
         }
     }
+}
+
+/// A quantized uint8 tensor's byte from its stored value (`q - zeroPoint`, an exact integer). Adding 1.5 x 2^23
+/// to a float integer below 2^22 in magnitude leaves that integer in the low bits of the sum's significand, so
+/// the byte is those bits: no float-to-integer conversion, whose range checks kept these loops scalar (they had
+/// been 3% of SSD MobileNet's network time for LOGISTIC's table lookups and 2% for the outputs' conversion).
+private struct QuantizedByte {
+    let offset: Float
+
+    init(zeroPoint: Int32) { offset = Float(zeroPoint) + 12_582_912 }
+
+    func callAsFunction(_ stored: Float) -> UInt8 { UInt8(truncatingIfNeeded: (stored + offset).bitPattern) }
 }
