@@ -218,9 +218,11 @@ final class CPUModel: PreparedModel {
         // The bias joins the column terms: the GEMM requantizes its tiles itself.
         let bias = node.inputs.count > 2 ? graph.tensors[node.inputs[2]].constantValues(Int32.self) : nil
         for column in 0..<columns {
-            let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 + Int32($1) }
+            // Wrapping, as the kernels' int32 sums and TFLite's: a model's bias is any int32.
+            let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 &+ Int32($1) }
             columnTerms[column] =
-                (bias?[column] ?? 0) - inputZeroPoint * sum + Int32(depth) * inputZeroPoint * filterZeroPoint
+                (bias?[column] ?? 0) &- inputZeroPoint &* sum &+ Int32(truncatingIfNeeded: depth) &* inputZeroPoint
+                &* filterZeroPoint
         }
         return IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,

@@ -58,3 +58,38 @@ extension GraphValidationTests {
         }
     }
 }
+
+extension GraphValidationTests {
+    /// A RELU from a `dataType` tensor with `quantization` to a plain uint8 one.
+    static func relu(input dataType: DataType, _ quantization: Quantization) -> Graph {
+        let input = Tensor(name: "input", shape: [1, 2, 2, 3], dataType: dataType, quantization: quantization)
+        let output = Tensor(
+            name: "output", shape: [], dataType: .uint8, quantization: Quantization(scale: 0.1, zeroPoint: 0))
+        return Graph(
+            name: "relu", tensors: [input, output], nodes: [Node(operation: .relu, inputs: [0], outputs: [1])],
+            inputs: [0], outputs: [1])
+    }
+
+    /// Quantization parameters a model file can carry past what the kernels' integer arithmetic is written for
+    /// (zero points added to int32 sums, scales multiplied and divided in Float): a typed error before any kernel
+    /// computes with them. The bounds themselves pass.
+    @Test(arguments: [
+        (DataType.uint8, Quantization(scale: 0.1, zeroPoint: 256)),
+        (.uint8, Quantization(scale: 0.1, zeroPoint: -1)),
+        (.uint8, Quantization(scale: 0.1, zeroPoint: .max)),
+        (.uint8, Quantization(scale: 0x1p-61, zeroPoint: 0)),
+        (.uint8, Quantization(scale: 0x1p61, zeroPoint: 0)),
+        (.float32, Quantization(scale: 0.1, zeroPoint: 0)),
+    ])
+    func quantizationOutsideTheKernelsBoundsIsInvalid(dataType: DataType, quantization: Quantization) {
+        #expect(throws: ModelError.self) { try Self.relu(input: dataType, quantization).validated() }
+    }
+
+    @Test(arguments: [
+        Quantization(scale: 0x1p-60, zeroPoint: 0), Quantization(scale: 0x1p60, zeroPoint: 255),
+        Quantization(scale: 0.02, zeroPoint: 128),
+    ])
+    func quantizationWithinTheBoundsIsValid(quantization: Quantization) throws {
+        _ = try Self.relu(input: .uint8, quantization).validated()
+    }
+}

@@ -132,3 +132,32 @@ struct TFLiteLoaderTests {
         }
     }
 }
+
+extension TFLiteLoaderTests {
+    /// Where the input tensor's zero point (an int64 in its quantization table) lies in the file.
+    static func inputZeroPoint(_ bytes: [UInt8]) throws -> Int {
+        let file = FlatBuffer(bytes)
+        let subgraph = try file.root().vector(TFLiteSchema.Model.subgraphs, elementSize: 4)!.table(at: 0)
+        let input = Int(try subgraph.vector(TFLiteSchema.SubGraph.inputs, elementSize: 4)!.scalars(Int32.self)[0])
+        let tensor = try subgraph.vector(TFLiteSchema.SubGraph.tensors, elementSize: 4)!.table(at: input)
+        let quantization = try tensor.table(TFLiteSchema.Tensor.quantization)!
+        let vector = try file.follow(
+            try quantization.fieldPosition(TFLiteSchema.Quantization.zeroPoint, width: 4)!, what: "test")
+        return vector + 4
+    }
+
+    /// The model's uint8 input with a zero point of 2^30 (any int64 fits the field): a typed error at validation,
+    /// not an overflow in a kernel's int32 arithmetic.
+    @Test func aZeroPointOutsideUInt8IsInvalid() throws {
+        var bytes = try Self.model()
+        let zeroPoint = try Self.inputZeroPoint(bytes)
+        bytes.replaceSubrange(zeroPoint..<(zeroPoint + 8), with: [0, 0, 0, 0x40, 0, 0, 0, 0])
+        let graph = try TFLiteLoader.load(bytes, name: "hostile").splittingCustomTail().network
+        #expect {
+            try graph.validated()
+        } throws: { error in
+            guard case .invalid(let reason) = error as? ModelError else { return false }
+            return reason.contains("zero point 1073741824")
+        }
+    }
+}

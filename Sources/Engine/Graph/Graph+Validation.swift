@@ -10,6 +10,7 @@ extension Graph {
         for index in inputs where graph.tensors[index].elementCount == 0 {
             throw .invalid("graph input \(tensors[index].name) has shape \(tensors[index].shape)")
         }
+        for tensor in tensors { try Self.checkQuantization(tensor) }
         for (position, node) in nodes.enumerated() {
             let label = "op \(position) (\(node.operation.name))"
             for input in node.inputs where !known[input] {
@@ -206,6 +207,24 @@ extension Graph {
             count = product
         }
         return count
+    }
+
+    /// A quantized tensor's parameters within what the kernels' integer arithmetic is written for, as TFLite
+    /// requires too: a uint8 zero point in 0...255 (the kernels add it to int32 accumulators and clamps), and a scale
+    /// in 2^-60...2^60, so that the products and ratios of scales they take (a convolution's input x filter /
+    /// output) stay finite in Float. Trained models sit far inside both; a float32 tensor carries none (TFLite's
+    /// float kernels ignore it, and a quantized-looking float tensor would be read as bytes).
+    static func checkQuantization(_ tensor: Tensor) throws(ModelError) {
+        guard let quantization = tensor.quantization else { return }
+        guard tensor.dataType != .float32 else {
+            throw .invalid("tensor \(tensor.name) is float32 with quantization (\(quantization))")
+        }
+        guard quantization.scale >= 0x1p-60, quantization.scale <= 0x1p60 else {
+            throw .invalid("tensor \(tensor.name) has quantization scale \(quantization.scale), outside 2^-60...2^60")
+        }
+        guard tensor.dataType != .uint8 || Quantization.uint8Range.contains(quantization.zeroPoint) else {
+            throw .invalid("tensor \(tensor.name) is uint8 with zero point \(quantization.zeroPoint)")
+        }
     }
 
     /// The engine computes float32 and quantized uint8 tensors.

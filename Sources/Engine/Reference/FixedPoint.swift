@@ -3,7 +3,9 @@
 enum FixedPoint {
     /// A real multiplier as a Q31 significand and a power-of-two exponent (QuantizeMultiplier).
     static func quantizeMultiplier(_ real: Double) -> (multiplier: Int32, shift: Int) {
-        guard real != 0 else { return (0, 0) }
+        // Validation bounds every scale (2^-60...2^60), so a multiplier made of them is finite; one that is not (a
+        // graph that skipped validation) becomes the zero multiplier rather than a trap in `exponent`.
+        guard real != 0, real.isFinite else { return (0, 0) }
         // frexp: real = fraction * 2^exponent with fraction in [0.5, 1).
         var shift = Int(real.exponent) + 1
         let fraction = real / Double(sign: .plus, exponent: shift, significand: 1)

@@ -22,7 +22,7 @@ extension ReferenceKernels {
                             // TFLite's ConcatenationWithScaling: float scale and bias, std::round.
                             let scale = inputQ.scale * (1 / outputQ.scale)
                             let bias = -Float(inputQ.zeroPoint) * scale
-                            value = Int32((Float(value) * scale + bias).rounded()) + outputQ.zeroPoint
+                            value = Quantization.steps(Float(value) * scale + bias) + outputQ.zeroPoint
                         }
                         model.values(node.outputs[0], as: UInt8.self)[to] =
                             UInt8(min(max(value, range.lowerBound), range.upperBound))

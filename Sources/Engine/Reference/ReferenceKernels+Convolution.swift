@@ -44,12 +44,14 @@ extension ReferenceKernels {
                 for y in 0..<outputHeight {
                     for x0 in 0..<outputWidth {
                         for c in 0..<outputChannels {
+                            // int32 as TFLite's: a model's bias (any int32) or depth can carry it past the range,
+                            // where TFLite's sum wraps and a trapping one would end the process.
                             var sum: Int32 = 0
                             taps(b, y, x0, c) { i, f in
-                                sum += (Int32(x[i]) - inputQ.zeroPoint) * (Int32(w[f]) - filterQ.zeroPoint)
+                                sum &+= (Int32(x[i]) - inputQ.zeroPoint) * (Int32(w[f]) - filterQ.zeroPoint)
                             }
-                            sum += bias?[c] ?? 0
-                            let value = requantize(sum) + outputQ.zeroPoint
+                            sum &+= bias?[c] ?? 0
+                            let value = requantize(sum) &+ outputQ.zeroPoint
                             out[index] = UInt8(min(max(value, range.lowerBound), range.upperBound))
                             index += 1
                         }

@@ -14,7 +14,7 @@ extension ReferenceKernels {
                 for i in 0..<count {
                     let product =
                         (Int32(x[i % a.elementCount]) - qa.zeroPoint) * (Int32(y[i % b.elementCount]) - qb.zeroPoint)
-                    out[i] = UInt8(min(max(requantize(product) + qo.zeroPoint, range.lowerBound), range.upperBound))
+                    out[i] = UInt8(min(max(requantize(product) &+ qo.zeroPoint, range.lowerBound), range.upperBound))
                 }
             } else {
                 // TFLite's quantized ADD and SUB: both inputs to a common scale with 20 bits of headroom, sum (or
@@ -27,7 +27,7 @@ extension ReferenceKernels {
                 for i in 0..<count {
                     let left = scaleA((Int32(x[i % a.elementCount]) - qa.zeroPoint) << leftShift)
                     let right = scaleB((Int32(y[i % b.elementCount]) - qb.zeroPoint) << leftShift)
-                    let value = scaleOutput(arithmetic == .subtract ? left - right : left + right) + qo.zeroPoint
+                    let value = scaleOutput(arithmetic == .subtract ? left - right : left + right) &+ qo.zeroPoint
                     out[i] = UInt8(min(max(value, range.lowerBound), range.upperBound))
                 }
             }
@@ -50,7 +50,7 @@ extension ReferenceKernels {
             let inverseScale = 1 / outputQ.scale
             for i in 0..<count {
                 let value =
-                    Int32((function(inputQ.dequantize(Int32(x[i]))) * inverseScale).rounded()) + outputQ.zeroPoint
+                    Quantization.steps(function(inputQ.dequantize(Int32(x[i]))) * inverseScale) + outputQ.zeroPoint
                 out[i] = UInt8(min(max(value, 0), 255))
             }
         } else {
@@ -66,7 +66,7 @@ extension ReferenceKernels {
         let requantize = QuantizedMultiplier(Double(inputQ.scale / outputQ.scale))
         let range = outputQ.activationRange(activation)
         for i in 0..<output.elementCount {
-            let value = outputQ.zeroPoint + requantize(Int32(x[i]) - inputQ.zeroPoint)
+            let value = outputQ.zeroPoint &+ requantize(Int32(x[i]) - inputQ.zeroPoint)
             out[i] = UInt8(min(max(value, range.lowerBound), range.upperBound))
         }
     }
@@ -78,7 +78,7 @@ extension ReferenceKernels {
             let x = model.values(node.inputs[0], as: UInt8.self)
             let requantize = QuantizedMultiplier(Double(inputQ.scale) / Double(outputQ.scale))
             for i in 0..<destination.elementCount {
-                out[i] = UInt8(min(max(requantize(Int32(x[i]) - inputQ.zeroPoint) + outputQ.zeroPoint, 0), 255))
+                out[i] = UInt8(min(max(requantize(Int32(x[i]) - inputQ.zeroPoint) &+ outputQ.zeroPoint, 0), 255))
             }
         } else {
             let x = model.values(node.inputs[0], as: Float.self)

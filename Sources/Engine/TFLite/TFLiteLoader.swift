@@ -76,9 +76,10 @@ private struct Reader {
         guard let dataType = Schema.dataType(code) else {
             throw ModelError.unsupported("tensor \(tensorName) has TFLite type code \(code)")
         }
-        var tensor = Tensor(
-            name: tensorName, shape: dims.map(Int.init), dataType: dataType,
-            quantization: try quantization(table.table(Schema.Tensor.quantization), tensor: tensorName))
+        // TFLite's float kernels ignore quantization parameters a float tensor may carry; so does the engine.
+        let quantization =
+            dataType == .float32 ? nil : try quantization(table.table(Schema.Tensor.quantization), tensor: tensorName)
+        var tensor = Tensor(name: tensorName, shape: dims.map(Int.init), dataType: dataType, quantization: quantization)
         let bufferIndex = Int(try table.scalar(Schema.Tensor.buffer, default: UInt32(0)))
         if bufferIndex != 0 {
             guard let buffers, bufferIndex < buffers.count else {
