@@ -1,4 +1,5 @@
 @testable import CPUBackend
+import CQuantizedGEMM
 import Engine
 import Testing
 import TestSupport
@@ -130,5 +131,78 @@ struct DepthwisePackingTests {
             try CPUBackend(instructionSet: .float).prepare(Self.graph(Self.cases[3]), options: BackendOptions())
                 as? CPUModel)
         #expect(model.depthwisePackingPairs()[0] == nil)
+    }
+}
+
+extension DepthwisePackingTests {
+    /// Each supported kernel's packed rows byte for byte against the unfused path (the stored row, then
+    /// `qgemm_pack_activations`), padding included, and nothing written past the row: padding is multiplied by
+    /// zero weights and a tail that ran over would be overwritten by the next pixel, so the network tests could
+    /// not see either. Channel counts around the vectors (8, 16, four at a time) and the 4-depth padding.
+    @Test(arguments: InstructionSets.supported)
+    func packedRowsAreTheUnfusedPathsBytes(_ instructionSet: CPUInstructionSet) {
+        let kernel = instructionSet.kernel!
+        var random = SplitMix64(seed: 61)
+        for channels in [1, 2, 3, 4, 5, 7, 8, 9, 13, 15, 16, 17, 24, 31, 32, 33, 47, 48, 63, 64, 65, 70] {
+            let (height, width) = (5, 9)
+            let zeroPoint: Int32 = 3
+            let input = (0..<(height * width * channels)).map { _ in Float(Int(random.next() % 256) - 128) }
+            let filter = (0..<(9 * channels)).map { _ in Float(Int(random.next() % 256) - 121) }
+            let bias = (0..<channels).map { _ in Int32(Int(random.next() % 2001) - 1000) }
+            let shape = qgemm_window(
+                height: Int32(height), width: Int32(width), channels: Int32(channels), filterHeight: 3,
+                filterWidth: 3, strideY: 1, strideX: 1, dilationY: 1, dilationX: 1, padTop: 1, padLeft: 1,
+                outputHeight: Int32(height), outputWidth: Int32(width))
+            let requantization = qgemm_requantization(
+                significand: 1_518_500_250, shift: -9, zeroPoint: zeroPoint, low: 0, high: 255)
+            let rowScale: Int32 = 7
+            var stored = [Float](repeating: 0, count: width * channels)
+            qgemm_depthwise_row(kernel, shape, input, filter, 2, bias, requantization, &stored)
+            let rowBytes = qgemm_packed_activations_size(kernel, Int32(width), Int32(channels))
+            var expected = [UInt8](repeating: 0xA5, count: rowBytes + 64)
+            var expectedTerms = [Int32](repeating: -1, count: width + 1)
+            qgemm_pack_activations(
+                kernel, Int32(width), Int32(channels), stored, Int32(channels), Float(zeroPoint), &expected, rowScale,
+                &expectedTerms)
+            var packed = [UInt8](repeating: 0xA5, count: rowBytes + 64)
+            var terms = [Int32](repeating: -1, count: width + 1)
+            packed.withUnsafeMutableBytes { rows in
+                terms.withUnsafeMutableBufferPointer { terms in
+                    qgemm_depthwise_row_packed(
+                        kernel, shape, input, filter, 2, bias, requantization,
+                        qgemm_packed_rows(rows: rows.baseAddress, rowTerms: terms.baseAddress, rowSumScale: rowScale))
+                }
+            }
+            #expect(packed == expected, "\(channels) channels")
+            #expect(terms == expectedTerms, "\(channels) channels")
+        }
+    }
+
+    /// Another 8-bit convolution between the depthwise one and its reader would overwrite the shared packed rows:
+    /// no pair, and the outputs stay right.
+    @Test(arguments: InstructionSets.supported)
+    func noPairAcrossAnotherConvolution(_ instructionSet: CPUInstructionSet) throws {
+        let c = Self.cases[3]
+        var graph = Self.graph(c)
+        // Node 1 becomes a 1x1 convolution of the input; the pointwise convolution of the depthwise output moves to
+        // node 2, its output an extra graph output.
+        var g = TestGraphs(seed: 71)
+        let filter = g.quantized("between filter", [5, 1, 1, c.channels], scale: 0.01, zeroPoint: 119, constant: true)
+        let output = Tensor(
+            name: "between", shape: [c.batches, 7, 13, 5], dataType: .uint8,
+            quantization: Quantization(scale: 0.05, zeroPoint: 90))
+        graph.tensors += [filter, output]
+        let between = Node(
+            operation: .conv2D(
+                .init(window: Window(padding: .valid, strideHeight: 1, strideWidth: 1), activation: .none)),
+            inputs: [0, 7], outputs: [8])
+        graph.nodes.insert(between, at: 1)
+        graph.outputs.append(8)
+        let model = try #require(
+            try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+        #expect(model.depthwisePackingPairs().isEmpty)
+        for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: 2) {
+            #expect(HeadComparison(cpu, reference).maximumDifference == 0)
+        }
     }
 }

@@ -12,13 +12,11 @@ extension Convolution {
         let count = min(rowsPerPart, rows - first)
         let packed = integer.activations + qgemm_packed_activations_size(integer.kernel, Int32(first), Int32(depth))
         let rowTerms = integer.rowTerms + first
-        if integer.packedByProducer {
-            // The depthwise convolution before this one packed these rows as it computed them.
-        } else if let window = integer.window {
+        if let window = integer.window {
             qgemm_pack_patches(
                 integer.kernel, window, Int32(first), Int32(count), input.pointer, integer.inputZeroPoint, packed,
                 integer.rowSumScale, rowTerms)
-        } else {
+        } else if !integer.packedByProducer {
             qgemm_pack_activations(
                 integer.kernel, Int32(count), Int32(depth), input.pointer + first * depth, Int32(depth),
                 integer.inputZeroPoint, packed, integer.rowSumScale, rowTerms)

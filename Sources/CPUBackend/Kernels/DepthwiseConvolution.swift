@@ -7,7 +7,9 @@ import Engine
 ///
 /// On quantized models every product and sum is an integer far below 2^24, so the float accumulators are exact and
 /// only the requantization rounds, as in TFLite. With an 8-bit variant and a depth multiplier of 1, each output row
-/// runs in CQuantizedGEMM (`qgemm_depthwise_row`: 16 channels a vector on AVX-512, requantized in registers).
+/// runs in CQuantizedGEMM (`qgemm_depthwise_row`: 16 channels a vector on AVX-512, requantized in registers), or,
+/// where a pointwise convolution alone reads the output (`packedOutput`), `qgemm_depthwise_row_packed`, which writes
+/// that convolution's packed rows instead of the tensor.
 final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor

@@ -17,7 +17,8 @@ void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, 
 /// Where qgemm_depthwise_row_packed puts a row: the packed activation rows of a pointwise convolution that reads
 /// the depthwise output alone, as qgemm_pack_activations would write them from the stored row.
 typedef struct qgemm_packed_rows {
-    /// The packed row of the output row's first pixel; the others follow (qgemm_packed_activations_size apart).
+    /// The packed row of the output row's first pixel; the others follow, qgemm_packed_activations_size(isa, 1,
+    /// channels) bytes apart.
     void *rows;
     /// That pixel's row term; the others follow.
     int32_t *rowTerms;
