@@ -183,31 +183,22 @@ final class CPUModel: PreparedModel {
         integerRowTerms = allocate(bytes: rows * 4).bindMemory(to: Int32.self, capacity: rows)
     }
 
-    /// The 8-bit form of the convolution at `position`, built on first use.
+    /// The 8-bit form of the quantized convolution at `position` (its filter packed, its zero points folded into
+    /// terms), built on first use: by the convolution itself or by the depthwise one that packs for it.
     private func integerGEMM(at position: Int, packing: [Int: Int], kernel: qgemm_isa) -> IntegerGEMM {
         if let built = integerGEMMs[position] { return built }
         let node = graph.nodes[position]
-        let input = graph.tensors[node.inputs[0]].shape, filter = graph.tensors[node.inputs[1]].shape
         guard case .conv2D(let parameters) = node.operation else { preconditionFailure("not a convolution") }
+        let input = graph.tensors[node.inputs[0]].shape, filter = graph.tensors[node.inputs[1]]
+        let (filterHeight, filterWidth) = (filter.shape[1], filter.shape[2])
         let window =
-            Convolution.isPointwise(window: parameters.window, filterHeight: filter[1], filterWidth: filter[2])
+            Convolution.isPointwise(window: parameters.window, filterHeight: filterHeight, filterWidth: filterWidth)
             ? nil
             : qgemm_window(
                 input: input, window: parameters.window,
                 geometry: parameters.window.geometry(
-                    inputHeight: input[1], inputWidth: input[2], filterHeight: filter[1], filterWidth: filter[2])!,
-                filterHeight: filter[1], filterWidth: filter[2])
-        let built = integerGEMM(
-            node, kernel: kernel, window: window, packedByProducer: packing.values.contains(position))
-        integerGEMMs[position] = built
-        return built
-    }
-
-    /// The 8-bit form of a quantized convolution's filter and zero points.
-    private func integerGEMM(_ node: Node, kernel: qgemm_isa, window: qgemm_window?, packedByProducer: Bool)
-        -> IntegerGEMM
-    {
-        let filter = graph.tensors[node.inputs[1]]
+                    inputHeight: input[1], inputWidth: input[2], filterHeight: filterHeight, filterWidth: filterWidth)!,
+                filterHeight: filterHeight, filterWidth: filterWidth)
         let inputZeroPoint = graph.tensors[node.inputs[0]].quantization!.zeroPoint
         let filterZeroPoint = filter.quantization!.zeroPoint
         let (columns, depth) = (filter.shape[0], filter.elementCount / filter.shape[0])
@@ -221,13 +212,15 @@ final class CPUModel: PreparedModel {
             // Wrapping, as the kernels' int32 sums and TFLite's: a model's bias is any int32.
             let sum = weights[(column * depth)..<((column + 1) * depth)].reduce(Int32(0)) { $0 &+ Int32($1) }
             columnTerms[column] =
-                (bias?[column] ?? 0) &- inputZeroPoint &* sum &+ Int32(truncatingIfNeeded: depth) &* inputZeroPoint
+                (bias?[column] ?? 0) &- inputZeroPoint &* sum &+ Int32(depth) &* inputZeroPoint
                 &* filterZeroPoint
         }
-        return IntegerGEMM(
+        let built = IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
-            inputZeroPoint: Float(inputZeroPoint), window: window, packedByProducer: packedByProducer,
+            inputZeroPoint: Float(inputZeroPoint), window: window, packedByProducer: packing.values.contains(position),
             activations: integerActivations!, rowTerms: integerRowTerms!)
+        integerGEMMs[position] = built
+        return built
     }
 
     private func makeKernel(

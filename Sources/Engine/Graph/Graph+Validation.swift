@@ -209,11 +209,11 @@ extension Graph {
         return count
     }
 
-    /// A quantized tensor's parameters within what the kernels' integer arithmetic is written for, as TFLite
-    /// requires too: a uint8 zero point in 0...255 (the kernels add it to int32 accumulators and clamps), and a scale
-    /// in 2^-60...2^60, so that the products and ratios of scales they take (a convolution's input x filter /
-    /// output) stay finite in Float. Trained models sit far inside both; a float32 tensor carries none (TFLite's
-    /// float kernels ignore it, and a quantized-looking float tensor would be read as bytes).
+    /// A quantized tensor's parameters within what the kernels' integer arithmetic is written for: a uint8 zero
+    /// point in 0...255, as TFLite requires (the kernels add it to int32 accumulators and clamps), and a scale in
+    /// 2^-60...2^60, so that the products and ratios of scales they take (a convolution's input x filter / output)
+    /// stay finite in Float; trained models sit far inside both. A float32 tensor carries none (TFLite's float
+    /// kernels ignore it, and a quantized-looking float tensor would be read as bytes).
     static func checkQuantization(_ tensor: Tensor) throws(ModelError) {
         guard let quantization = tensor.quantization else { return }
         guard tensor.dataType != .float32 else {
