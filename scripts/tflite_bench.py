@@ -2,8 +2,13 @@
 """Engine-only latency of the TFLite runtime (ai-edge-litert) on a model, as JSON lines.
 
 usage: tflite_bench.py MODEL --kernels xnnpack|builtin|ref --threads N --runs N [--xnnpack-max-isa avx2]
+                       [--keep-postprocess]
 
 Feeds seeded uniform noise, as `ssd-detect bench` does, warms up with 3 invocations, then times invoke() only.
+Times the network as `ssd-detect bench` does: without a trailing TFLite_Detection_PostProcess op, whose box decoding
+and NMS `ssd-detect bench` times apart (the op is about 0.3 ms of a 7 ms invoke on noise, so leaving it in would
+flatter the other engine). The model is cut in memory (scripts/tflite_model.py).
+`--keep-postprocess` times the whole model.
 "xnnpack" is the runtime's default (XNNPACK delegate), "builtin" its optimized kernels without delegates, "ref"
 its reference kernels (the oracle our reference backend matches bit for bit). `--xnnpack-max-isa avx2` makes
 XNNPACK see a CPU without AVX-512 and AVX-VNNI, so that it runs the kernels an AVX2-only host would
@@ -13,6 +18,8 @@ import argparse, json, statistics, time
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+from tflite_model import without_postprocess
 
 RESOLVERS = {"xnnpack": OpResolverType.AUTO, "builtin": OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
              "ref": OpResolverType.BUILTIN_REF}
@@ -24,13 +31,19 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--xnnpack-max-isa", choices=["avx2"])
+    parser.add_argument("--keep-postprocess", action="store_true")
     args = parser.parse_args()
     engine = "tflite-" + args.kernels
     if args.xnnpack_max_isa:
         import xnnpack_isa
         xnnpack_isa.limit_to_avx2()
         engine += f" ({args.xnnpack_max_isa.upper()} kernels)"
-    interpreter = Interpreter(model_path=args.model, num_threads=args.threads,
+    model = open(args.model, "rb").read()
+    if not args.keep_postprocess:
+        model = without_postprocess(model)
+    else:
+        engine += " (with postprocess)"
+    interpreter = Interpreter(model_content=model, num_threads=args.threads,
                               experimental_op_resolver_type=RESOLVERS[args.kernels])
     interpreter.allocate_tensors()
     detail = interpreter.get_input_details()[0]
