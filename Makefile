@@ -50,12 +50,15 @@ lint:
 	$(SWIFT) format lint --strict -r $(LINT_PATHS)
 
 ## ssd-detect against the TFLite runtime's reference kernels, run live on every COCO photo (scripts/conformance.py),
+## with the model's fast NMS and again set to regular NMS,
 ## and against onnxruntime on the face photos, the model authors' pipeline, for both UltraFace entries
 ## (scripts/conformance_onnx.py); the KServe v2 worker and remote backend against tritonclient and the kserve
 ## package's server (scripts/kserve_interop.py), and the remote backend's fallback under load while its worker is
 ## killed and restarted (scripts/remote_fault_test.py).
 conformance: build-release assets
 	.venv/bin/python scripts/conformance.py .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
+		$(MODEL_DIR)/labelmap.txt $(CONFORMANCE_IMAGES)
+	.venv/bin/python scripts/conformance.py --regular-nms .build/release/ssd-detect $(MODEL_DIR)/detect.tflite \
 		$(MODEL_DIR)/labelmap.txt $(CONFORMANCE_IMAGES)
 	.venv/bin/python scripts/conformance_onnx.py .build/release/ssd-detect models/ultraface_rfb_320 $(FACE_IMAGES)
 	.venv/bin/python scripts/conformance_onnx.py .build/release/ssd-detect models/ultraface_rfb_320_decoded \

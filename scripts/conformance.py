@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
 """Conformance of `ssd-detect` with the TFLite runtime, run live.
 
-usage: conformance.py SSD_DETECT MODEL LABELS IMAGE...
+usage: conformance.py [--regular-nms] SSD_DETECT MODEL LABELS IMAGE...
 
 Runs the TFLite runtime's reference kernels (ai-edge-litert, BUILTIN_REF) on every image with PIL's
 preprocessing (convert('RGB').resize(input size, BILINEAR)), runs `SSD_DETECT --json --threshold 0.2` on the
 same files, and checks both ways: every detection with score >= 0.5 on one side is matched on the other by one
 with the same label, IoU >= 0.7 and |score difference| <= 0.1. Prints a table per image and a summary line;
-exits 1 on any miss.
+exits 1 on any miss. `--regular-nms` checks both on a copy of the model folder whose TFLite_Detection_PostProcess
+op is set to regular (per-class) NMS (scripts/tflite_model.py), a mode the shipped model does not use.
 """
-import json, os, subprocess, sys
+import json, os, shutil, subprocess, sys, tempfile
 
 import numpy as np
 from PIL import Image
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+from tflite_model import with_postprocess_options
 
 SCORE, IOU, SCORE_DIFFERENCE = 0.5, 0.7, 0.1
 
@@ -48,10 +51,28 @@ def matched(detection, others):
     return any(o["label"] == detection["label"] and iou(o["box"], detection["box"]) >= IOU
                and abs(o["score"] - detection["score"]) <= SCORE_DIFFERENCE for o in others)
 
+def regular_nms_copy(model, folder):
+    """A copy of the model's folder (labels, manifest) in `folder`, its .tflite set to regular NMS."""
+    copy = os.path.join(folder, "model")
+    shutil.copytree(os.path.dirname(os.path.abspath(model)), copy)
+    path = os.path.join(copy, os.path.basename(model))
+    with open(model, "rb") as original:
+        content = with_postprocess_options(original.read(), use_regular_nms=True)
+    with open(path, "wb") as patched:
+        patched.write(content)
+    return path
+
 def main():
-    if len(sys.argv) < 5:
+    arguments = sys.argv[1:]
+    regular = "--regular-nms" in arguments
+    arguments = [a for a in arguments if a != "--regular-nms"]
+    if len(arguments) < 4:
         sys.exit(__doc__)
-    tool, model, labels_path, images = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    tool, model, labels_path, images = arguments[0], arguments[1], arguments[2], arguments[3:]
+    with tempfile.TemporaryDirectory() as folder:
+        check(tool, regular_nms_copy(model, folder) if regular else model, labels_path, images, regular)
+
+def check(tool, model, labels_path, images, regular):
     labels = [line.rstrip("\n") for line in open(labels_path)]
     run = subprocess.run([tool, "--model", model, "--json", "--threshold", "0.2", *images],
                          capture_output=True, text=True)
@@ -80,7 +101,8 @@ def main():
         for d in extra:
             print(f"  extra  {d['label']} {d['score']:.3f} {d['box']}")
     verdict = "PASS" if misses == 0 else "FAIL"
-    print(f"conformance: {verdict}: {len(images)} images, {misses} misses "
+    mode = " (regular NMS)" if regular else ""
+    print(f"conformance{mode}: {verdict}: {len(images)} images, {misses} misses "
           f"(rule: same label, IoU >= {IOU}, |score difference| <= {SCORE_DIFFERENCE}, both ways at {SCORE})")
     sys.exit(0 if misses == 0 else 1)
 

@@ -2,6 +2,7 @@
 (ai_edge_litert.schema_py_generated): unpack, change, pack again.
 """
 import flatbuffers
+from flatbuffers import flexbuffers
 from ai_edge_litert import schema_py_generated as schema
 
 POSTPROCESS = b"TFLite_Detection_PostProcess"
@@ -29,4 +30,15 @@ def without_postprocess(content: bytes) -> bytes:
     graph = model.subgraphs[0]
     graph.operators = graph.operators[:-1]
     graph.outputs = list(op.inputs[:2])
+    return _packed(model)
+
+def with_postprocess_options(content: bytes, **options) -> bytes:
+    """The model with these options set in its TFLite_Detection_PostProcess op (e.g. use_regular_nms=True)."""
+    model = schema.ModelT.InitFromPackedBuf(content, 0)
+    op = _postprocess(model)
+    if op is None:
+        raise ValueError("the model has no trailing TFLite_Detection_PostProcess op")
+    settings = flexbuffers.Loads(bytes(op.customOptions))
+    settings.update(options)
+    op.customOptions = list(flexbuffers.Dumps(settings))
     return _packed(model)

@@ -69,8 +69,9 @@ public struct SSDPostprocessor: Sendable {
         }
     }
 
-    /// One call's inputs, with the NMS rules. An `anchor` here is a row's index, a box the graph decoded too.
-    private struct Context {
+    /// One call's inputs, with the NMS rules. An `anchor` here is a row's index, a box the graph decoded too. The
+    /// orders the rules walk are in SSDPostprocessor+ScoreOrder.swift.
+    struct Context {
         let postprocessor: SSDPostprocessor
         let encodings: TensorValues
         let scores: TensorValues
@@ -92,39 +93,26 @@ public struct SSDPostprocessor: Sendable {
 
         func passes(_ score: Float) -> Bool { strictThreshold ? score > threshold : score >= threshold }
 
-        /// Greedy NMS over `candidates` (anchor, score), already in decreasing order: keeps a candidate unless it
+        /// Greedy NMS over `candidates` (anchors), already in decreasing score order: keeps a candidate unless it
         /// overlaps a kept one by more than the IoU threshold; stops at `limit`.
-        func suppress(_ candidates: [(anchor: Int, score: Float)], limit: Int) -> [(anchor: Int, box: BoundingBox)] {
+        func suppress(_ candidates: [Int], limit: Int) -> [(anchor: Int, box: BoundingBox)] {
             var kept: [(anchor: Int, box: BoundingBox)] = []
             kept.reserveCapacity(limit)
-            for candidate in candidates {
-                let box = box(candidate.anchor)
+            for anchor in candidates {
+                let box = box(anchor)
                 if kept.allSatisfy({ $0.box.intersectionOverUnion(box) <= options.iouThreshold }) {
-                    kept.append((candidate.anchor, box))
+                    kept.append((anchor, box))
                     if kept.count == limit { break }
                 }
             }
             return kept
         }
 
-        /// Sorted by decreasing score; ties keep their order (so lower anchor indices first).
-        func sorted(_ candidates: [(anchor: Int, score: Float)]) -> [(anchor: Int, score: Float)] {
-            candidates.enumerated().sorted { a, b in
-                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
-            }.map(\.element)
-        }
-
         /// One class-agnostic pass over each anchor's best score, then each kept anchor's best classes.
         func fast(limit: Int) -> [RawDetection] {
             let classesPerAnchor = max(0, min(options.maximumClassesPerDetection, options.classCount))
-            var candidates: [(anchor: Int, score: Float)] = []
-            for anchor in 0..<postprocessor.boxCount {
-                var best = -Float.infinity
-                for classIndex in 0..<options.classCount { best = max(best, score(anchor, classIndex)) }
-                if best >= threshold { candidates.append((anchor, best)) }
-            }
             var detections: [RawDetection] = []
-            for (anchor, box) in suppress(sorted(candidates), limit: limit) {
+            for (anchor, box) in suppress(anchorsByDecreasingBestScore(), limit: limit) {
                 for classIndex in topClasses(of: anchor, count: classesPerAnchor) {
                     detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
                 }
@@ -157,55 +145,18 @@ public struct SSDPostprocessor: Sendable {
             var kept = [[BoundingBox]](repeating: [], count: options.classCount)
             var considered = [Int](repeating: 0, count: options.classCount)
             var detections: [RawDetection] = []
-            for (anchor, classIndex) in pairsByDecreasingScore() {
+            forEachPairByDecreasingScore { anchor, classIndex in
                 guard considered[classIndex] < candidatesPerClass, kept[classIndex].count < keptPerClass else {
-                    continue
+                    return true
                 }
                 considered[classIndex] += 1
                 let box = box(anchor)
-                guard kept[classIndex].allSatisfy({ overlap($0, box) <= options.iouThreshold }) else { continue }
+                guard kept[classIndex].allSatisfy({ overlap($0, box) <= options.iouThreshold }) else { return true }
                 kept[classIndex].append(box)
                 detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
-                if detections.count == limit { break }
+                return detections.count < limit
             }
             return detections
-        }
-
-        /// Every (anchor, class) pair that passes the threshold, by decreasing score, ties by class then anchor
-        /// (the order of TFLite's per-class passes and its final sort). Quantized scores have 256 values, so a
-        /// counting sort does it in two linear passes.
-        func pairsByDecreasingScore() -> [(anchor: Int, classIndex: Int)] {
-            let boxes = postprocessor.boxCount
-            var pairs: [(anchor: Int, classIndex: Int)] = []
-            if scores.isQuantized {
-                var counts = [Int](repeating: 0, count: 257)
-                for classIndex in 0..<options.classCount {
-                    for anchor in 0..<boxes where passes(score(anchor, classIndex)) {
-                        counts[255 - Int(scores.code(anchor * columns + firstClass + classIndex)) + 1] += 1
-                    }
-                }
-                for code in 1...256 { counts[code] += counts[code - 1] }  // counts[k]: start of code 255 - k
-                pairs = Array(repeating: (0, 0), count: counts[256])
-                for classIndex in 0..<options.classCount {
-                    for anchor in 0..<boxes where passes(score(anchor, classIndex)) {
-                        let slot = 255 - Int(scores.code(anchor * columns + firstClass + classIndex))
-                        pairs[counts[slot]] = (anchor, classIndex)
-                        counts[slot] += 1
-                    }
-                }
-                return pairs
-            }
-            for classIndex in 0..<options.classCount {
-                for anchor in 0..<boxes where passes(score(anchor, classIndex)) {
-                    pairs.append((anchor, classIndex))
-                }
-            }
-            return pairs.enumerated().sorted { a, b in
-                let (x, y) = (
-                    score(a.element.anchor, a.element.classIndex), score(b.element.anchor, b.element.classIndex)
-                )
-                return x != y ? x > y : a.offset < b.offset
-            }.map(\.element)
         }
     }
 }

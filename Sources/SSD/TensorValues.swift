@@ -26,11 +26,21 @@ public struct TensorValues {
     @inline(__always)
     public func code(_ index: Int) -> UInt8 { bytes[index] }
 
+    /// The largest uint8 code among elements `range` of a quantized tensor, 0 for none (a loop the compiler
+    /// vectorizes: no index arithmetic in it to check for overflow).
+    public func maximumCode(_ range: Range<Int>) -> UInt8 {
+        var best: UInt8 = 0
+        for index in range { best = max(best, bytes[index]) }
+        return best
+    }
+
+    /// The real number a uint8 code of a quantized tensor stands for.
+    @inline(__always)
+    public func value(ofCode code: UInt8) -> Float { (Float(code) - zeroPoint) * scale }
+
     /// Element `index` (below `count`) as a real number; the buffer checks the bound in debug builds only.
     @inline(__always)
     public subscript(index: Int) -> Float {
-        quantized
-            ? (Float(bytes[index]) - zeroPoint) * scale
-            : bytes.loadUnaligned(fromByteOffset: index * 4, as: Float.self)
+        quantized ? value(ofCode: bytes[index]) : bytes.loadUnaligned(fromByteOffset: index * 4, as: Float.self)
     }
 }
