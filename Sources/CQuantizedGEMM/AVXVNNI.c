@@ -9,11 +9,13 @@
 
 #define AVXVNNI __attribute__((target("avx2,avxvnni")))
 
-/// Up to TILE256_ROWS rows by 16 columns, accumulated over the whole depth. Rows past the end read row 0 again;
-/// their results are not stored.
-AVXVNNI static inline void tile(int rows, int columns, int groups, const uint8_t *a, int aStride, const int8_t *b,
-                                const int32_t *rowTerms, const int32_t *columnTerms,
-                                const requantization256 *requantization, float *output, int outputStride) {
+/// Up to TILE256_ROWS rows by 8 columns per vector, of `vectors` (1 or 2, a constant where it is inlined: a block's
+/// last 1-8 columns take one), accumulated over the whole depth. Rows past the end read row 0 again; their results
+/// are not stored.
+#define AVXVNNI_INLINE __attribute__((target("avx2,avxvnni"), always_inline))
+AVXVNNI_INLINE static inline void tile(int vectors, int rows, int columns, int groups, const uint8_t *a, int aStride,
+                                       const int8_t *b, const int32_t *rowTerms, const int32_t *columnTerms,
+                                       const requantization256 *requantization, float *output, int outputStride) {
     __m256i c[TILE256_ROWS][2];
     const uint8_t *lines[TILE256_ROWS];
     for (int r = 0; r < TILE256_ROWS; r++) {
@@ -23,11 +25,11 @@ AVXVNNI static inline void tile(int rows, int columns, int groups, const uint8_t
     }
     for (int g = 0; g < groups; g++) {
         __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 64));
-        __m256i w1 = _mm256_loadu_si256((const __m256i *)(b + g * 64 + 32));
+        __m256i w1 = vectors == 2 ? _mm256_loadu_si256((const __m256i *)(b + g * 64 + 32)) : w0;
         for (int r = 0; r < TILE256_ROWS; r++) {
             __m256i x = _mm256_set1_epi32(four_bytes(lines[r] + 4 * g));
             c[r][0] = _mm256_dpbusd_avx_epi32(c[r][0], x, w0);
-            c[r][1] = _mm256_dpbusd_avx_epi32(c[r][1], x, w1);
+            if (vectors == 2) c[r][1] = _mm256_dpbusd_avx_epi32(c[r][1], x, w1);
         }
     }
     store_tile(rows, columns, c, rowTerms, columnTerms, requantization, output, outputStride);
@@ -44,8 +46,14 @@ AVXVNNI void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint
         int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
         for (int m = 0; m < rows; m += TILE256_ROWS) {
             int height = rows - m < TILE256_ROWS ? rows - m : TILE256_ROWS;
-            tile(height, width, groups, packed + (size_t)m * padded, padded, b, rowTerms + m, columnTerms + block * 16,
-                 &constants, output + (size_t)m * outputStride + block * 16, outputStride);
+            const uint8_t *a = packed + (size_t)m * padded;
+            float *out = output + (size_t)m * outputStride + block * 16;
+            if (width > 8)
+                tile(2, height, width, groups, a, padded, b, rowTerms + m, columnTerms + block * 16, &constants, out,
+                     outputStride);
+            else
+                tile(1, height, width, groups, a, padded, b, rowTerms + m, columnTerms + block * 16, &constants, out,
+                     outputStride);
         }
     }
 }

@@ -10,6 +10,7 @@
 #include "QuantizedGEMM.h"
 
 #define TILE256 __attribute__((target("avx2")))
+#define TILE256_INLINE __attribute__((target("avx2"), always_inline))
 
 // Rows of one tile: 6 rows by 16 columns is 12 accumulators, plus two registers of weights and one of activations:
 // all 16 registers, and enough independent chains to hide the multiply's latency.
