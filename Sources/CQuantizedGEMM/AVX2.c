@@ -132,52 +132,16 @@ AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, cons
     }
 }
 
-/// Up to TILE256_ROWS rows by 8 columns per vector, of `vectors` (1 or 2, a constant where it is inlined: a block's
-/// last 1-8 columns take one), accumulated over the whole depth, two depths per step. Rows past the end read row 0
-/// again; their results are not stored.
-TILE256_INLINE static inline void tile(int vectors, int rows, int columns, int pairs, const uint16_t *a, int aStride,
-                                       const int16_t *b, const int32_t *rowTerms, const int32_t *columnTerms,
-                                       const requantization256 *requantization, float *output, int outputStride) {
-    __m256i c[TILE256_ROWS][2];
-    const uint16_t *lines[TILE256_ROWS];
-    for (int r = 0; r < TILE256_ROWS; r++) {
-        c[r][0] = _mm256_setzero_si256();
-        c[r][1] = _mm256_setzero_si256();
-        lines[r] = r < rows ? a + (size_t)r * aStride : a;
-    }
-    for (int g = 0; g < pairs; g++) {
-        __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 32));
-        __m256i w1 = vectors == 2 ? _mm256_loadu_si256((const __m256i *)(b + g * 32 + 16)) : w0;
-        for (int r = 0; r < TILE256_ROWS; r++) {
-            __m256i x = _mm256_set1_epi32(four_bytes(lines[r] + 2 * g));
-            c[r][0] = _mm256_add_epi32(c[r][0], _mm256_madd_epi16(x, w0));
-            if (vectors == 2) c[r][1] = _mm256_add_epi32(c[r][1], _mm256_madd_epi16(x, w1));
-        }
-    }
-    store_tile(rows, columns, c, rowTerms, columnTerms, requantization, output, outputStride);
+/// vpmaddwd's step: two 16-bit depths per lane (the activations' pair, broadcast, against each column's pair).
+TILE256_INLINE static inline __m256i madd_accumulate(__m256i c, __m256i x, __m256i w) {
+    return _mm256_add_epi32(c, _mm256_madd_epi16(x, w));
 }
 
 AVX2 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
                               const int32_t *rowTerms, const int32_t *columnTerms,
                               qgemm_requantization requantization, float *output, int outputStride) {
-    const requantization256 constants = requantization256_make(requantization);
-    int padded = qgemm_padded_depth(depth);
-    int pairs = padded / 2;
-    for (int block = 0; block * 16 < columns; block++) {
-        const int16_t *b = packedWeights + (size_t)block * pairs * 32;
-        int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
-        for (int m = 0; m < rows; m += TILE256_ROWS) {
-            int height = rows - m < TILE256_ROWS ? rows - m : TILE256_ROWS;
-            const uint16_t *a = packed + (size_t)m * padded;
-            float *out = output + (size_t)m * outputStride + block * 16;
-            if (width > 8)
-                tile(2, height, width, pairs, a, padded, b, rowTerms + m, columnTerms + block * 16, &constants, out,
-                     outputStride);
-            else
-                tile(1, height, width, pairs, a, padded, b, rowTerms + m, columnTerms + block * 16, &constants, out,
-                     outputStride);
-        }
-    }
+    multiply256(madd_accumulate, rows, columns, qgemm_padded_depth(depth) * 2, (const uint8_t *)packed,
+                (const uint8_t *)packedWeights, rowTerms, columnTerms, requantization, output, outputStride);
 }
 
 AVX2 void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,

@@ -1,13 +1,14 @@
-// What the 256-bit kernels (AVX2, AVX-VNNI) share: the requantization on 8 lanes, and the end of a GEMM tile (up to
-// 6 rows by one 16-column block, twelve int32 accumulators of 8 lanes), which adds the zero points' row and column
-// terms, requantizes and stores the rows and columns it has.
+// What the 256-bit kernels (AVX2, AVX-VNNI) share: the requantization on 8 lanes, and the GEMM itself (tiles of up
+// to 6 rows by one 16-column block, twelve int32 accumulators of 8 lanes, whose end adds the zero points' row and
+// column terms, requantizes and stores the rows and columns it has). The two differ only in the instruction that
+// adds products to the accumulators, and both read 4 bytes of a row and 64 bytes of weights per step.
 #ifndef SSD_QUANTIZED_GEMM_TILE256_H
 #define SSD_QUANTIZED_GEMM_TILE256_H
 
 #include <immintrin.h>
 #include <stdint.h>
 
-#include "QuantizedGEMM.h"
+#include "Kernels.h"
 
 #define TILE256 __attribute__((target("avx2")))
 #define TILE256_INLINE __attribute__((target("avx2"), always_inline))
@@ -90,6 +91,61 @@ TILE256 static inline void store_tile(int rows, int columns, __m256i accumulator
         if (columns > 8) {
             __m256i x1 = _mm256_add_epi32(_mm256_add_epi32(accumulators[r][1], t1), row);
             _mm256_maskstore_ps(line + 8, mask1, requantize8(x1, requantization));
+        }
+    }
+}
+
+/// A variant's step: `c` plus the products of `x` (4 bytes of a row, broadcast) with `w` (32 bytes of weights for 8
+/// columns), exactly.
+typedef __m256i (*tile256_accumulate)(__m256i c, __m256i x, __m256i w);
+
+/// Up to TILE256_ROWS rows by 8 columns per vector, of `vectors` (1 or 2, a constant where it is inlined: a block's
+/// last 1-8 columns take one), accumulated over `steps` steps. Rows past the end read row 0 again; their results
+/// are not stored.
+TILE256_INLINE static inline void tile256(tile256_accumulate accumulate, int vectors, int rows, int columns, int steps,
+                                          const uint8_t *a, size_t aStride, const uint8_t *b,
+                                          const int32_t *rowTerms, const int32_t *columnTerms,
+                                          const requantization256 *requantization, float *output, int outputStride) {
+    __m256i c[TILE256_ROWS][2];
+    const uint8_t *lines[TILE256_ROWS];
+    for (int r = 0; r < TILE256_ROWS; r++) {
+        c[r][0] = _mm256_setzero_si256();
+        c[r][1] = _mm256_setzero_si256();
+        lines[r] = r < rows ? a + r * aStride : a;
+    }
+    for (int g = 0; g < steps; g++) {
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)(b + g * 64));
+        __m256i w1 = vectors == 2 ? _mm256_loadu_si256((const __m256i *)(b + g * 64 + 32)) : w0;
+        for (int r = 0; r < TILE256_ROWS; r++) {
+            __m256i x = _mm256_set1_epi32(four_bytes(lines[r] + 4 * g));
+            c[r][0] = accumulate(c[r][0], x, w0);
+            if (vectors == 2) c[r][1] = accumulate(c[r][1], x, w1);
+        }
+    }
+    store_tile(rows, columns, c, rowTerms, columnTerms, requantization, output, outputStride);
+}
+
+/// The GEMM of QuantizedGEMM.h on a variant's `accumulate` (a constant where it is inlined): packed rows of
+/// `rowBytes` bytes (4 per step), packed weights of `rowBytes` x 16 bytes per 16-column block.
+TILE256_INLINE static inline void multiply256(tile256_accumulate accumulate, int rows, int columns, int rowBytes,
+                                              const uint8_t *packed, const uint8_t *packedWeights,
+                                              const int32_t *rowTerms, const int32_t *columnTerms,
+                                              qgemm_requantization requantization, float *output, int outputStride) {
+    const requantization256 constants = requantization256_make(requantization);
+    const int steps = rowBytes / 4;
+    for (int block = 0; block * 16 < columns; block++) {
+        const uint8_t *b = packedWeights + (size_t)block * steps * 64;
+        int width = columns - block * 16 < 16 ? columns - block * 16 : 16;
+        for (int m = 0; m < rows; m += TILE256_ROWS) {
+            int height = rows - m < TILE256_ROWS ? rows - m : TILE256_ROWS;
+            const uint8_t *a = packed + (size_t)m * rowBytes;
+            float *out = output + (size_t)m * outputStride + block * 16;
+            if (width > 8)
+                tile256(accumulate, 2, height, width, steps, a, (size_t)rowBytes, b, rowTerms + m,
+                        columnTerms + block * 16, &constants, out, outputStride);
+            else
+                tile256(accumulate, 1, height, width, steps, a, (size_t)rowBytes, b, rowTerms + m,
+                        columnTerms + block * 16, &constants, out, outputStride);
         }
     }
 }
