@@ -3,11 +3,11 @@
 /// mode) or per class (regular). Or as PyTorch SSDs' own code does (`NonMaximumSuppression.hardPerClass`,
 /// UltraFace's): hard NMS per class.
 ///
-/// Same order and ties as TFLite: candidates sorted by score, ties by anchor index (TFLite's stable sort), an
-/// anchor's best class the lowest-numbered on ties; hard NMS breaks ties the same way (the reference's numpy
-/// argsort leaves them to an unstable sort, and float scores rarely tie). Each candidate is compared only with the
-/// detections already kept (at most `maximumDetections`), never with every other anchor, and boxes are decoded only
-/// when needed.
+/// Same order and ties as TFLite: candidates sorted by score, ties by anchor index (TFLite's stable sort; in the
+/// per-class modes by class, then anchor), an anchor's best class the lowest-numbered on ties; hard NMS breaks ties
+/// the same way (the reference's numpy argsort leaves them to an unstable sort, and float scores rarely tie). Each
+/// candidate is compared only with the detections already kept (at most `maximumDetections`), never with every
+/// other anchor, and boxes are decoded only when needed.
 public struct SSDPostprocessor: Sendable {
     /// One per row of the heads, in the order the network emits them; `validate()` checks them. Empty when the
     /// graph decodes the boxes itself (`init(inGraphBoxes:options:)`).
@@ -145,16 +145,21 @@ public struct SSDPostprocessor: Sendable {
             var kept = [[BoundingBox]](repeating: [], count: options.classCount)
             var considered = [Int](repeating: 0, count: options.classCount)
             var detections: [RawDetection] = []
+            // Classes that take no more pairs: once all are, nothing later can change the result.
+            var fullClasses = 0
+            func isFull(_ classIndex: Int) -> Bool {
+                considered[classIndex] >= candidatesPerClass || kept[classIndex].count >= keptPerClass
+            }
             forEachPairByDecreasingScore { anchor, classIndex in
-                guard considered[classIndex] < candidatesPerClass, kept[classIndex].count < keptPerClass else {
-                    return true
-                }
+                guard !isFull(classIndex) else { return true }
                 considered[classIndex] += 1
                 let box = box(anchor)
-                guard kept[classIndex].allSatisfy({ overlap($0, box) <= options.iouThreshold }) else { return true }
-                kept[classIndex].append(box)
-                detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
-                return detections.count < limit
+                if kept[classIndex].allSatisfy({ overlap($0, box) <= options.iouThreshold }) {
+                    kept[classIndex].append(box)
+                    detections.append(RawDetection(classIndex: classIndex, score: score(anchor, classIndex), box: box))
+                }
+                if isFull(classIndex) { fullClasses += 1 }
+                return detections.count < limit && fullClasses < options.classCount
             }
             return detections
         }

@@ -49,27 +49,34 @@ struct SSDPostprocessorScoreOrderTests {
         }
     }
 
-    /// 2,000 far-apart boxes, 5 classes and a background column, seeded codes from 0 to 12: ties at every code and
-    /// 10,000 pairs, so that a walk to the end crosses three bands.
-    @Test(arguments: modes)
-    func tiesAcrossBandsGiveTheSameDetectionsBothWays(nms: NonMaximumSuppression) {
-        let boxes = 2000
+    /// 6,000 far-apart boxes, 2 classes and a background column, seeded codes from 0 to 19 at zero point 3: ties at
+    /// every code and 12,000 pairs, 600 a code. The per-class walks reach the 6,000-detection limit in the third
+    /// band (codes 19-18, 17-11, then 10 down), so every band decides part of the output; with 100 detections or
+    /// candidates a class, both classes fill early and the walk stops there.
+    @Test(
+        arguments: [
+            NonMaximumSuppression.tfliteFast, .tfliteRegular, .hardPerClass(candidates: 6000),
+            .hardPerClass(candidates: 100),
+        ], [6000, 100])
+    func tiesAcrossBandsGiveTheSameDetectionsBothWays(nms: NonMaximumSuppression, perClass: Int) {
+        let boxes = 6000
         let anchors = (0..<boxes).map {
-            Anchor(yCenter: Float($0 / 50) / 40 + 0.01, xCenter: Float($0 % 50) / 50 + 0.01, height: 0.01, width: 0.01)
+            Anchor(
+                yCenter: Float($0 / 100) / 60 + 0.005, xCenter: Float($0 % 100) / 100 + 0.005, height: 0.004,
+                width: 0.004)
         }
         var generator = SplitMix64(seed: 16)
-        let codes = (0..<boxes * 6).map { _ in UInt8(generator.next() % 13) }
+        let codes = (0..<boxes * 3).map { _ in UInt8(generator.next() % 20) }
         let options = PostprocessOptions(
-            classCount: 5, maximumDetections: boxes, detectionsPerClass: 100, nms: nms, scoreThreshold: 0.05,
+            classCount: 2, maximumDetections: boxes, detectionsPerClass: perClass, nms: nms, scoreThreshold: 0.05,
             iouThreshold: 0.5)
         let postprocessor = SSDPostprocessor(anchors: anchors, options: options)
         let encodingsTensor = Tensor(
             name: "boxes", shape: [boxes, 4], dataType: .uint8, quantization: .init(scale: 1, zeroPoint: 0))
         let (quantized, float) = Self.bothWays(
             postprocessor, encodings: [UInt8](repeating: 0, count: boxes * 4), encodingsTensor: encodingsTensor,
-            codes: codes, quantization: Quantization(scale: 0.05, zeroPoint: 0), threshold: nil, limit: nil)
+            codes: codes, quantization: Quantization(scale: 0.05, zeroPoint: 3), threshold: nil, limit: nil)
         #expect(quantized == float)
-        // Regular mode keeps 100 per class and never reaches the limit, so its walk goes through every band.
-        if nms == .tfliteRegular { #expect(quantized.count == 500) }
+        if nms == .tfliteRegular { #expect(quantized.count == min(boxes, 2 * perClass)) }
     }
 }
