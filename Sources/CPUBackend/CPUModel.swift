@@ -154,10 +154,12 @@ final class CPUModel: PreparedModel {
         }
     }
 
-    /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output.
+    /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output, and a depth
+    /// below `IntegerGEMM.depthBound`.
     func runsOnIntegers(_ node: Node) -> Bool {
         guard kernel != nil, case .conv2D = node.operation else { return false }
-        return isQuantized(node)
+        let filter = graph.tensors[node.inputs[1]].shape
+        return isQuantized(node) && filter.dropFirst().reduce(1, *) < IntegerGEMM.depthBound
     }
 
     /// Whether a convolution's input, filter and output are all quantized: its output stage is then TFLite's

@@ -29,7 +29,8 @@ size_t qgemm_packed_weights_size_avx2(int columns, int depth);
 void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int16_t *packed);
 
 // The requantizations compute TFLite's MultiplyByQuantizedMultiplier for a significand m in [2^30, 2^31) and an
-// accumulator x (bias added, shifted left) with |x| < 2^30, which holds for any convolution of depth below 16,384:
+// accumulator x (bias added, shifted left) with |x| < 2^30, which holds for any convolution of depth below 16,384
+// (CPUModel runs deeper ones on the float kernels: IntegerGEMM.depthBound) and a bias and shift that keep it there:
 // - SaturatingRoundingDoublingHighMul is (p + nudge) / 2^31 truncated, p = x m (signed 64-bit), nudge 2^30 for
 //   p >= 0 and 1 - 2^30 below. For p < 0, truncating (p + 1 - 2^30) / 2^31 is flooring (p + 1 - 2^30 + 2^31 - 1)
 //   / 2^31, which is (p + 2^30) >> 31 again: one arithmetic shift for both signs, whose low 32 bits a logical

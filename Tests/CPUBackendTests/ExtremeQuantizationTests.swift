@@ -1,4 +1,4 @@
-import CPUBackend
+@testable import CPUBackend
 import Engine
 import Testing
 import TestSupport
@@ -81,5 +81,32 @@ struct ExtremeQuantizationTests {
                 name: "output", shape: [1, 2, 3, 5], dataType: .uint8,
                 quantization: Quantization(scale: 0x1p-60, zeroPoint: 7)))
         try OperationParityTests.expectQuantizedAgreement(concatenation, seed: 45, exactAtLeast: 1)
+    }
+
+    /// A convolution as deep as `IntegerGEMM.depthBound` runs on the float kernels, one less on the 8-bit kernel
+    /// (the bound keeps the accumulators where the requantization is exact and the C kernels' int offsets small);
+    /// both agree with the reference.
+    @Test(arguments: [IntegerGEMM.depthBound - 1, IntegerGEMM.depthBound])
+    func onlyConvolutionsBelowTheDepthBoundRunOnTheIntegerKernel(depth: Int) throws {
+        var g = TestGraphs(seed: 44)
+        let graph = TestGraphs.graph(
+            .conv2D(.init(window: Window(padding: .valid, strideHeight: 1, strideWidth: 1), activation: .none)),
+            inputs: [
+                g.quantized("input", [1, 1, 2, depth], scale: 0.02, zeroPoint: 128),
+                g.quantized("filter", [3, 1, 1, depth], scale: 0.0005, zeroPoint: 127, constant: true),
+                g.int32("bias", 3, range: -1000...1000),
+            ],
+            output: Tensor(
+                name: "output", shape: [1, 1, 2, 3], dataType: .uint8,
+                quantization: Quantization(scale: 0.5, zeroPoint: 128)))
+        for instructionSet in InstructionSets.supported {
+            let model = try #require(
+                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            #expect(model.runsOnIntegers(graph.nodes[0]) == (depth < IntegerGEMM.depthBound), "\(instructionSet)")
+            let (cpu, reference) = try OperationParityTests.run(
+                graph, seed: 45, backend: CPUBackend(instructionSet: instructionSet))
+            let difference = zip(cpu, reference).map { abs(Int($0) - Int($1)) }.max() ?? 0
+            #expect(cpu.count == 6 && difference <= (depth < IntegerGEMM.depthBound ? 0 : 1), "\(instructionSet)")
+        }
     }
 }

@@ -4,6 +4,12 @@ import CQuantizedGEMM
 /// converted to unsigned rows, weights packed once, zero points folded into per-row and per-column terms, so the
 /// accumulators equal TFLite's exactly.
 struct IntegerGEMM {
+    /// Convolutions this deep and deeper run on the float kernels. Below it the accumulators of uint8 x uint8
+    /// products stay under 2^30 (16,383 x 255 x 255), the bound Kernels.h's requantization proof assumes, and the
+    /// C kernels' int offsets (up to 32 bytes per depth) are far from overflow. Real SSDs stay under 5,000; a model
+    /// file could declare a filter of tens of millions.
+    static let depthBound = 16_384
+
     let kernel: qgemm_isa
     let packedWeights: UnsafeMutableRawPointer
     /// Per column: its bias - inputZeroPoint * sum of its weights + depth * inputZeroPoint * filterZeroPoint.
