@@ -14,7 +14,7 @@ its reference kernels (the oracle our reference backend matches bit for bit). `-
 XNNPACK see a CPU without AVX-512 and AVX-VNNI, so that it runs the kernels an AVX2-only host would
 (scripts/xnnpack_isa.py); the engine is then named "tflite-xnnpack (AVX2 kernels)".
 """
-import argparse, json, statistics, time
+import argparse, json, statistics, sys, time
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter, OpResolverType
@@ -38,11 +38,14 @@ def main():
         import xnnpack_isa
         xnnpack_isa.limit_to_avx2()
         engine += f" ({args.xnnpack_max_isa.upper()} kernels)"
-    model = open(args.model, "rb").read()
-    if not args.keep_postprocess:
-        model = without_postprocess(model)
-    else:
+    with open(args.model, "rb") as file:
+        model = file.read()
+    if args.keep_postprocess:
         engine += " (with postprocess)"
+    elif (network := without_postprocess(model)) is model:
+        print("no trailing TFLite_Detection_PostProcess op: timing the whole model", file=sys.stderr)
+    else:
+        model = network
     interpreter = Interpreter(model_content=model, num_threads=args.threads,
                               experimental_op_resolver_type=RESOLVERS[args.kernels])
     interpreter.allocate_tensors()

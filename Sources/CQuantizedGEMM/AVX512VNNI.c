@@ -122,7 +122,7 @@ VNNI void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows
 // One tile: up to 8 rows by 16 columns per block, of `blocks` (1 or 2, a constant where it is inlined) 16-column
 // blocks, accumulated over the whole depth and requantized. A lone last block runs alone: paired with itself, as
 // it had been, its copy's products were computed and thrown away (a quarter of the multiply-adds of the model's
-// 24- and 48-column layers).
+// 48-column layer, over half of its 12-column one's).
 #define VNNI_TILE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
 VNNI_TILE static inline void tile(int blocks, int rows, int columns, int groups, const uint8_t *a, int aStride,
                                   const int8_t *b0, const int8_t *b1, const int32_t *rowTerms,
