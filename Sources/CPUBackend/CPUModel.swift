@@ -26,6 +26,8 @@ final class CPUModel: PreparedModel {
     /// The 8-bit form of each convolution that has one, by node position, built once for the node and the
     /// depthwise convolution that packs for it.
     private var integerGEMMs: [Int: IntegerGEMM] = [:]
+    /// The caller's buffer of each input that convolutions gather as bytes (`inputsGatheredAsBytes()`).
+    private var inputBytes: [Int: UnsafePointer<UInt8>] = [:]
 
     init(graph: Graph, options: BackendOptions, kernel: qgemm_isa?, floatISA: FloatKernelISA?) {
         self.kernel = kernel
@@ -132,8 +134,14 @@ final class CPUModel: PreparedModel {
             return StoredTensor(
                 pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
         }
+        let gatheredAsBytes = inputsGatheredAsBytes()
         for (position, index) in inputIndices.enumerated() where inputStorage[index] == nil {
-            kernels.append(InputConversion(source: inputBuffers[position], destination: stored(index)))
+            if gatheredAsBytes.contains(index) {
+                inputBytes[index] = UnsafePointer(
+                    inputBuffers[position].baseAddress!.assumingMemoryBound(to: UInt8.self))
+            } else {
+                kernels.append(InputConversion(source: inputBuffers[position], destination: stored(index)))
+            }
         }
         allocateIntegerScratch()
         let packing = depthwisePackingPairs()
@@ -220,7 +228,8 @@ final class CPUModel: PreparedModel {
         let built = IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
             inputZeroPoint: Float(inputZeroPoint), window: window, packedByProducer: packing.values.contains(position),
-            activations: integerActivations!, rowTerms: integerRowTerms!)
+            inputBytes: window == nil ? nil : inputBytes[node.inputs[0]], activations: integerActivations!,
+            rowTerms: integerRowTerms!)
         integerGEMMs[position] = built
         return built
     }

@@ -139,6 +139,8 @@ void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *sou
                             void *packed, int32_t rowSumScale, int32_t *rowTerms) {}
 void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
                         float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {}
+void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_window window, int first, int rows, const uint8_t *input,
+                           int zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {}
 void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void *packed, const void *packedWeights,
                     const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                     float *output, int outputStride) {}

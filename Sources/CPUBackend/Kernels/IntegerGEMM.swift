@@ -21,6 +21,9 @@ struct IntegerGEMM {
     let window: qgemm_window?
     /// Whether the depthwise convolution producing the input packs its rows (DepthwiseConvolution.packedOutput).
     let packedByProducer: Bool
+    /// The caller's uint8 input, for a convolution that gathers its patches from those bytes rather than from
+    /// stored floats (CPUModel+BytePatches).
+    let inputBytes: UnsafePointer<UInt8>?
     /// Shared by all convolutions (they run one at a time): packed rows and row terms, part by part.
     let activations: UnsafeMutableRawPointer
     let rowTerms: UnsafeMutablePointer<Int32>

@@ -58,6 +58,16 @@ typedef struct qgemm_window {
 void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
                         float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms);
 
+/// The deepest window qgemm_pack_patches_u8 takes (filterHeight * filterWidth * channels). A first layer's is tens
+/// to hundreds (7 x 7 x 3 is 147); deeper ones gather from stored floats.
+#define QGEMM_BYTE_PATCH_DEPTH_BOUND 4096
+
+/// qgemm_pack_patches from the caller's uint8 input (its quantized bytes, batches of images) instead of stored
+/// floats: a packed value is the byte itself, and `zeroPoint` (0...255) where the window leaves the image. The
+/// window's depth is at most QGEMM_BYTE_PATCH_DEPTH_BOUND.
+void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_window window, int first, int rows, const uint8_t *input,
+                           int zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms);
+
 /// TFLite's requantization of a convolution's int32 accumulators (bias included): multiply by
 /// significand * 2^(shift - 31) with its two roundings (MultiplyByQuantizedMultiplier), add the zero point, clamp to
 /// [low, high]. The result is stored as a float holding (quantized - zeroPoint), the CPU backend's stored value.
