@@ -74,6 +74,8 @@ void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_window window, int first, int ro
     const int depth = window.filterHeight * window.filterWidth * window.channels;
     const int padded = qgemm_padded_depth(depth), wide = isa == QGEMM_AVX2;
     const size_t image = (size_t)window.height * window.width * window.channels;
+    // CPUModel+BytePatches keeps to the bound; past it the line below would overflow the stack.
+    if (depth > QGEMM_BYTE_PATCH_DEPTH_BOUND) __builtin_trap();
     uint8_t line[QGEMM_BYTE_PATCH_DEPTH_BOUND];
     // The first pixel's place; the others step from it (three divisions a row had been a third of the time).
     int x = first % window.outputWidth, y = first / window.outputWidth % window.outputHeight;

@@ -13,8 +13,8 @@ struct BytePatchesTests {
         var testDescription: String { "\(filter)x\(filter)x\(channels) s\(stride) d\(dilation) pad \(pad)" }
     }
 
-    /// Window rows of 1 to 45 bytes (every copy size: bytes, 4-, 8- and 16-byte moves), padding on every side,
-    /// strides, dilation, a window wider than the image, and depths past the 4-depth padding.
+    /// Window rows of 1 to 45 bytes (every copy size: bytes, 4-, 8- and 16-byte moves, 16 then 2 bytes), padding on
+    /// every side, strides, dilation, a window taller than the image, and depths past the 4-depth padding.
     static let cases: [Case] = [
         .init(channels: 1, filter: 3, stride: 1, dilation: 1, pad: 1),
         .init(channels: 3, filter: 3, stride: 2, dilation: 1, pad: 1),
@@ -24,6 +24,8 @@ struct BytePatchesTests {
         .init(channels: 2, filter: 5, stride: 3, dilation: 1, pad: 4),
         .init(channels: 9, filter: 5, stride: 1, dilation: 1, pad: 2),
         .init(channels: 16, filter: 1, stride: 2, dilation: 1, pad: 0),
+        .init(channels: 7, filter: 1, stride: 2, dilation: 1, pad: 0),
+        .init(channels: 2, filter: 9, stride: 1, dilation: 1, pad: 4),
     ]
 
     @Test(arguments: cases, InstructionSets.supported)
@@ -44,7 +46,7 @@ struct BytePatchesTests {
             dilationY: Int32(c.dilation), dilationX: Int32(c.dilation), padTop: Int32(c.pad), padLeft: Int32(c.pad),
             outputHeight: Int32(outputHeight), outputWidth: Int32(outputWidth))
         let depth = c.filter * c.filter * c.channels
-        // Rows from the middle of the second image to its end: a part as a worker thread packs it.
+        // Rows from the middle of the first image to the end of the second: a part as a worker thread packs it.
         let rows = batches * outputHeight * outputWidth, first = outputHeight * outputWidth / 2
         let count = rows - first
         let size = qgemm_packed_activations_size(kernel, Int32(count), Int32(depth))
@@ -88,6 +90,31 @@ struct BytePatchesTests {
                     graph, seed: 82, backend: CPUBackend(instructionSet: instructionSet), threads: threads)
                 #expect(cpu == reference, "\(threads) threads")
             }
+        }
+    }
+
+    /// The deepest window gathered as bytes is QGEMM_BYTE_PATCH_DEPTH_BOUND (3 x 3 x 455 = 4,095 is, 3 x 3 x 456 =
+    /// 4,104 is not), and a 1x1 convolution reads its rows as they lie, gathering nothing.
+    @Test(arguments: [(455, 3, true), (456, 3, false), (5, 1, false)])
+    func onlyShallowWindowsAreGathered(channels: Int, filter: Int, gathered: Bool) throws {
+        var g = TestGraphs(seed: 83)
+        let graph = TestGraphs.graph(
+            .conv2D(.init(window: Window(padding: .valid, strideHeight: 1, strideWidth: 1), activation: .none)),
+            inputs: [
+                g.quantized("input", [1, 4, 4, channels], scale: 0.02, zeroPoint: 117),
+                g.quantized("filter", [2, filter, filter, channels], scale: 0.01, zeroPoint: 131, constant: true),
+                g.int32("bias", 2, range: -2000...2000),
+            ],
+            output: Tensor(
+                name: "output", shape: [1, 5 - filter, 5 - filter, 2], dataType: .uint8,
+                quantization: Quantization(scale: 0.5, zeroPoint: 9)))
+        for instructionSet in InstructionSets.supported {
+            let model = try #require(
+                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            #expect(model.inputsGatheredAsBytes() == (gathered ? [0] : []), "\(instructionSet)")
+            let (cpu, reference) = try OperationParityTests.run(
+                graph, seed: 84, backend: CPUBackend(instructionSet: instructionSet))
+            #expect(cpu == reference, "\(instructionSet)")
         }
     }
 
