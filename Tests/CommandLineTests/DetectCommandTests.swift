@@ -16,7 +16,8 @@ struct DetectCommandTests {
     /// the suite. `crashed`: ended by a signal (an abort, a trap, the kill), not an exit; `status` is then the signal.
     ///
     /// Its output goes to files, not pipes: FileHandle.readDataToEndOfFile traps when a read is interrupted by a
-    /// signal, and the many processes these tests start in parallel make that happen.
+    /// signal, and the many processes these tests start in parallel make that happen. A `ChildProcess`, not a
+    /// Foundation Process, whose wait once never returned (see there).
     static func run(
         _ arguments: [String], environment: [String: String]? = nil,
         timeout: DispatchTimeInterval = .seconds(300)
@@ -27,27 +28,16 @@ struct DetectCommandTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let outputFile = folder.appendingPathComponent("stdout"), errorsFile = folder.appendingPathComponent("stderr")
-        try Data().write(to: outputFile)
-        try Data().write(to: errorsFile)
-        let output = try FileHandle(forWritingTo: outputFile), errors = try FileHandle(forWritingTo: errorsFile)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        let process = try ChildProcess(
+            executable.path, arguments, environment: environment, standardOutput: outputFile.path,
+            standardError: errorsFile.path)
+        let watchdog = DispatchWorkItem { process.send(SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        process.waitUntilExit()
+        let exit = process.waitUntilExit()
         watchdog.cancel()
-        try output.close()
-        try errors.close()
         return (
-            process.terminationStatus, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
-            String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self),
-            process.terminationReason == .uncaughtSignal
+            exit.status, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errorsFile), as: UTF8.self), exit.signaled
         )
     }
 

@@ -63,17 +63,14 @@ struct ServeCommandTests {
 
     /// `ssd-detect serve` on a random port of 127.0.0.1 with one single-threaded worker and `options`, ready; its
     /// standard error goes to `errors` (a file: reading a pipe can be cut short by a signal).
-    static func startServer(_ options: [String], errors: FileHandle? = nil) async throws -> (Process, URL) {
+    static func startServer(_ options: [String], errors: String? = nil) async throws -> (ChildProcess, URL) {
         let port = Int.random(in: 20_000..<40_000)
-        let process = Process()
-        process.executableURL = DetectCommandTests.executable
-        process.arguments =
+        let process = try ChildProcess(
+            DetectCommandTests.executable.path,
             [
                 "serve", "--host", "127.0.0.1", "--port", "\(port)", "--model-dir", DetectCommandTests.model,
                 "--workers", "1", "--threads-per-worker", "1",
-            ] + options
-        if let errors { process.standardError = errors }
-        try process.run()
+            ] + options, standardError: errors)
         let base = URL(string: "http://127.0.0.1:\(port)")!
         #expect(try await Self.waitUntilReady(base), "the server never answered /ping")
         return (process, base)
@@ -116,7 +113,7 @@ struct ServeCommandTests {
         ])
         defer { if process.isRunning { process.terminate() } }
         nonisolated(unsafe) let connections = try Self.postBatches(6, base)
-        let (pid, port) = (process.processIdentifier, base.port!)
+        let (pid, port) = (process.pid, base.port!)
         // Every request has arrived, and at least three are in flight, most waiting for the one worker, when the
         // signal goes; the answers are read as they come.
         typealias Answer = (status: Int?, predictions: Int, after: Duration)
@@ -142,8 +139,7 @@ struct ServeCommandTests {
         let answeredAfterSignal = answers.filter { $0.after > .milliseconds(20) }.count
         // The point of the test: requests still running when the signal came were answered, not dropped.
         #expect(answeredAfterSignal >= 2, "only \(answeredAfterSignal) answers came after SIGTERM")
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(process.waitUntilExit() == ChildProcess.Exit(status: 0, signaled: false))
     }
 
     /// Every number a flag or the environment carries is bounded: a usage error (64) names it, before anything
@@ -177,13 +173,13 @@ struct ServeCommandTests {
             [
                 "--no-all-cores-when-idle", "--grace-period", "0",
                 "--drain-linger", "0", "--log-level", "error",
-            ], errors: try FileHandle(forWritingTo: logFile))
+            ], errors: logFile.path)
         defer { if process.isRunning { process.terminate() } }
         // 16 photos a batch on one single-threaded detector: over a hundred milliseconds of work each, two batches
         // queued behind the first. Queued requests at a zero grace period used to crash the server (SIGILL in
         // SwiftNIO on a connection set up as the accept loop was cancelled: docs/RELIABILITY.md).
         let connections = try Self.postBatches(3, base)
-        let (pid, port) = (process.processIdentifier, base.port!)
+        let (pid, port) = (process.pid, base.port!)
         let failure = await Self.onOwnThread {
             let failure = Self.probeUntilInFlight(3, arrived: 3, port: port)
             if failure == nil { kill(pid, SIGTERM) }
@@ -194,9 +190,9 @@ struct ServeCommandTests {
             return
         }
         // The batches' connections stay open until the server has exited.
-        withExtendedLifetime(connections) { process.waitUntilExit() }
+        let exit = withExtendedLifetime(connections) { process.waitUntilExit() }
         let log = String(decoding: try Data(contentsOf: logFile), as: UTF8.self)
-        #expect(process.terminationReason == .exit && process.terminationStatus == 3, "\(log)")
+        #expect(exit == ChildProcess.Exit(status: 3, signaled: false), "\(log)")
         // All three, unless the signal reached the server after the first batch was done (a loaded machine).
         #expect(log.contains("cut_off=3") || log.contains("cut_off=2"), "\(log)")
     }

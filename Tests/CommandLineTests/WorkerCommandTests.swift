@@ -7,16 +7,15 @@ import TestSupport
 struct WorkerCommandTests {
     /// `ssd-detect worker` on a random port of 127.0.0.1 with one single-threaded network, ready within a minute
     /// (the whole suite shares a few cores). A port that turns out taken (the worker exits) is replaced by another.
-    static func startWorker() async throws -> (Process, Int) {
+    static func startWorker() async throws -> (ChildProcess, Int) {
         for _ in 0..<3 {
             let port = Int.random(in: 40_000..<50_000)
-            let process = Process()
-            process.executableURL = DetectCommandTests.executable
-            process.arguments = [
-                "worker", "--host", "127.0.0.1", "--port", "\(port)", "--model", DetectCommandTests.model,
-                "--workers", "1", "--threads-per-worker", "1", "--log-level", "error",
-            ]
-            try process.run()
+            let process = try ChildProcess(
+                DetectCommandTests.executable.path,
+                [
+                    "worker", "--host", "127.0.0.1", "--port", "\(port)", "--model", DetectCommandTests.model,
+                    "--workers", "1", "--threads-per-worker", "1", "--log-level", "error",
+                ])
             for _ in 0..<1200 where process.isRunning {
                 let connection = try? RawHTTPConnection(port: port)
                 if connection?.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\n\r\n") == true,
