@@ -8,17 +8,14 @@ extension CPUModel {
     /// float copy: its `InputConversion` and the float im2col were 9% of the AVX-512 VNNI network.
     func inputsGatheredAsBytes() -> Set<Int> {
         guard kernel != nil else { return [] }
-        var readers: [Int: [Node]] = [:]
-        for node in graph.nodes {
-            for input in Set(node.inputs) { readers[input, default: []].append(node) }
-        }
+        let readers = graph.readers()
         return Set(
             inputIndices.filter { index in
                 let tensor = graph.tensors[index]
                 guard tensor.dataType == .uint8, tensor.quantization != nil, !outputIndices.contains(index),
-                    let nodes = readers[index]
+                    let positions = readers[index]
                 else { return false }
-                return nodes.allSatisfy { node in
+                return positions.map { graph.nodes[$0] }.allSatisfy { node in
                     gathersPatches(node) && node.inputs[0] == index && !node.inputs.dropFirst().contains(index)
                 }
             })

@@ -11,11 +11,7 @@ extension CPUModel {
     /// between the two: they all share one buffer of packed rows.
     func depthwisePackingPairs() -> [Int: Int] {
         guard kernel != nil else { return [:] }
-        let nodes = graph.nodes, tensors = graph.tensors
-        var readers: [Int: [Int]] = [:]
-        for (position, node) in nodes.enumerated() {
-            for input in Set(node.inputs) { readers[input, default: []].append(position) }
-        }
+        let nodes = graph.nodes, tensors = graph.tensors, readers = graph.readers()
         var pairs: [Int: Int] = [:]
         for (position, node) in nodes.enumerated() {
             let middle = node.outputs[0]

@@ -228,7 +228,7 @@ final class CPUModel: PreparedModel {
         let built = IntegerGEMM(
             kernel: kernel, packedWeights: packed, columnTerms: columnTerms, rowSumScale: 128 - filterZeroPoint,
             inputZeroPoint: Float(inputZeroPoint), window: window, packedByProducer: packing.values.contains(position),
-            inputBytes: window == nil ? nil : inputBytes[node.inputs[0]], activations: integerActivations!,
+            inputBytes: inputBytes[node.inputs[0]], activations: integerActivations!,
             rowTerms: integerRowTerms!)
         integerGEMMs[position] = built
         return built

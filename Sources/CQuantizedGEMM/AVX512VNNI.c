@@ -123,11 +123,11 @@ VNNI void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows
 // blocks, accumulated over the whole depth and requantized. A lone last block runs alone: paired with itself, as
 // it had been, its copy's products were computed and thrown away (a quarter of the multiply-adds of the model's
 // 48-column layer, over half of its 12-column one's).
-#define VNNI_TILE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
-VNNI_TILE static inline void tile(int blocks, int rows, int columns, int groups, const uint8_t *a, int aStride,
-                                  const int8_t *b0, const int8_t *b1, const int32_t *rowTerms,
-                                  const int32_t *columnTerms, const requantization512 *requantization, float *output,
-                                  int outputStride) {
+#define VNNI_INLINE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
+VNNI_INLINE static inline void tile(int blocks, int rows, int columns, int groups, const uint8_t *a, int aStride,
+                                    const int8_t *b0, const int8_t *b1, const int32_t *rowTerms,
+                                    const int32_t *columnTerms, const requantization512 *requantization,
+                                    float *output, int outputStride) {
     __m512i c[TILE_ROWS][2];
     const uint8_t *lines[TILE_ROWS];
     for (int r = 0; r < TILE_ROWS; r++) {
@@ -199,8 +199,6 @@ VNNI void qgemm_requantize_avx512vnni(int rows, int channels, float *values, con
         }
     }
 }
-
-#define VNNI_INLINE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
 
 /// As AVX2.c's: one output pixel's taps, and where a block of channels starts. With `packed`, the block's outputs
 /// go to the pixel's packed row there (`packedStride` bytes to the next pixel's) as unsigned bytes, their sums
@@ -274,8 +272,8 @@ VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, __mmask
 // pixels share the row's tap lists. With `packed`, each pixel's values go to its packed row, then its row term and
 // the row's zero padding.
 VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
-                                      const int32_t *bias, qgemm_requantization requantization, float *output,
-                                      const qgemm_packed_rows *packed) {
+                                             const int32_t *bias, qgemm_requantization requantization, float *output,
+                                             const qgemm_packed_rows *packed) {
     const requantization512 constants = requantization512_make(requantization);
     const int channels = shape.channels, step = shape.strideX * channels;
     const int padded = qgemm_padded_depth(channels);

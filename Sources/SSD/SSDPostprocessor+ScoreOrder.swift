@@ -12,9 +12,7 @@ extension SSDPostprocessor.Context {
                 for classIndex in 0..<classes { best = max(best, score(anchor, classIndex)) }
                 if passes(best) { candidates.append((anchor, best)) }
             }
-            return candidates.enumerated().sorted { a, b in
-                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
-            }.map(\.element.anchor)
+            return Self.byDecreasingScore(candidates) { $0.score }.map(\.anchor)
         }
         let lowest = lowestPassingCode()
         var keys: [UInt64] = []
@@ -43,10 +41,9 @@ extension SSDPostprocessor.Context {
                     pairs.append((anchor, classIndex, score(anchor, classIndex)))
                 }
             }
-            let ordered = pairs.enumerated().sorted { a, b in
-                a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+            for pair in Self.byDecreasingScore(pairs, score: { $0.score }) where !visit(pair.anchor, pair.classIndex) {
+                return
             }
-            for (_, pair) in ordered where !visit(pair.anchor, pair.classIndex) { return }
             return
         }
         let lowest = lowestPassingCode()
@@ -81,6 +78,14 @@ extension SSDPostprocessor.Context {
             high = low - 1
             bandSize = min(bandSize * 4, 1 << 40)
         }
+    }
+
+    /// `items` by decreasing score, ties in their given order (a stable sort, as TFLite's).
+    static func byDecreasingScore<Item>(_ items: [Item], score: (Item) -> Float) -> [Item] {
+        items.enumerated().sorted { a, b in
+            let (x, y) = (score(a.element), score(b.element))
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
     }
 
     /// The lowest uint8 code whose value passes the threshold, 256 where none does: codes order as their values

@@ -82,8 +82,7 @@ struct BytePatchesTests {
         var alsoAnOutput = alone
         alsoAnOutput.outputs.append(0)
         for (graph, gathered) in [(alone, true), (alsoRectified, false), (alsoAnOutput, false)] {
-            let model = try #require(
-                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            let model = try TestGraphs.cpuModel(graph, instructionSet)
             #expect(model.inputsGatheredAsBytes() == (gathered ? [0] : []))
             for threads in [1, 2] {
                 let (cpu, reference) = try OperationParityTests.run(
@@ -109,8 +108,7 @@ struct BytePatchesTests {
                 name: "output", shape: [1, 5 - filter, 5 - filter, 2], dataType: .uint8,
                 quantization: Quantization(scale: 0.5, zeroPoint: 9)))
         for instructionSet in InstructionSets.supported {
-            let model = try #require(
-                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            let model = try TestGraphs.cpuModel(graph, instructionSet)
             #expect(model.inputsGatheredAsBytes() == (gathered ? [0] : []), "\(instructionSet)")
             let (cpu, reference) = try OperationParityTests.run(
                 graph, seed: 84, backend: CPUBackend(instructionSet: instructionSet))
@@ -121,10 +119,8 @@ struct BytePatchesTests {
     /// SSD MobileNet's input is gathered as bytes by its first convolution; the golden tests check the heads.
     @Test(arguments: InstructionSets.supported)
     func theModelsInputIsGatheredAsBytes(_ instructionSet: CPUInstructionSet) throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
-        let model = try #require(
-            try CPUBackend(instructionSet: instructionSet).prepare(network, options: BackendOptions()) as? CPUModel)
+        let network = try GoldenTensors.network()
+        let model = try TestGraphs.cpuModel(network, instructionSet)
         #expect(model.inputsGatheredAsBytes() == Set(network.inputs))
     }
 }

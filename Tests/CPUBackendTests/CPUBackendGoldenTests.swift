@@ -8,8 +8,7 @@ struct CPUBackendGoldenTests {
     static func preparedModel(threads: Int? = nil, instructionSet: CPUInstructionSet? = nil) throws
         -> any PreparedModel
     {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         let logits = try #require(network.tensorIndex(named: "concat_1"))
         return try CPUBackend(instructionSet: instructionSet)
             .prepare(network, options: BackendOptions(threads: threads, extraOutputs: [logits]))

@@ -7,8 +7,7 @@ import TestSupport
 struct CPUBackendTests {
     /// Refused before a worker starts: `--threads 100000` once hung at start-up.
     @Test func tooManyThreadsAreRefusedBeforeAnyStarts() throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         #expect(throws: ModelError.invalidOption(name: "threads", value: "100000", allowed: "1...256")) {
             _ = try CPUBackend().prepare(network, options: BackendOptions(threads: 100_000))
         }

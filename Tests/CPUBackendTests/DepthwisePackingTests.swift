@@ -84,8 +84,7 @@ struct DepthwisePackingTests {
     @Test(arguments: cases, InstructionSets.supported)
     func packedRowsMatchTheReference(_ c: Case, _ instructionSet: CPUInstructionSet) throws {
         let graph = Self.graph(c)
-        let model = try #require(
-            try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+        let model = try TestGraphs.cpuModel(graph, instructionSet)
         #expect(model.depthwisePackingPairs()[0] == 1)
         for threads in [1, 2] {
             for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: threads) {
@@ -100,8 +99,7 @@ struct DepthwisePackingTests {
     func anOutputReadElsewhereIsStored(_ instructionSet: CPUInstructionSet) throws {
         let c = Self.cases[3]
         for graph in [Self.graph(c, depthwiseIsAlsoAnOutput: true), Self.graph(c, secondReader: true)] {
-            let model = try #require(
-                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            let model = try TestGraphs.cpuModel(graph, instructionSet)
             #expect(model.depthwisePackingPairs()[0] == nil)
             for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: 2) {
                 #expect(HeadComparison(cpu, reference).maximumDifference == 0)
@@ -113,10 +111,8 @@ struct DepthwisePackingTests {
     /// (CPUBackendGoldenTests) check the heads it computes so.
     @Test(arguments: InstructionSets.supported)
     func everyDepthwiseLayerOfTheModelPacks(_ instructionSet: CPUInstructionSet) throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
-        let model = try #require(
-            try CPUBackend(instructionSet: instructionSet).prepare(network, options: BackendOptions()) as? CPUModel)
+        let network = try GoldenTensors.network()
+        let model = try TestGraphs.cpuModel(network, instructionSet)
         let depthwise = network.nodes.indices.filter {
             if case .depthwiseConv2D = network.nodes[$0].operation { return true }
             return false
@@ -127,9 +123,7 @@ struct DepthwisePackingTests {
 
     /// Without an 8-bit kernel nothing is packed.
     @Test func noPairsOnFloat() throws {
-        let model = try #require(
-            try CPUBackend(instructionSet: .float).prepare(Self.graph(Self.cases[3]), options: BackendOptions())
-                as? CPUModel)
+        let model = try TestGraphs.cpuModel(Self.graph(Self.cases[3]), .float)
         #expect(model.depthwisePackingPairs()[0] == nil)
     }
 }
@@ -198,8 +192,7 @@ extension DepthwisePackingTests {
             inputs: [0, 7], outputs: [8])
         graph.nodes.insert(between, at: 1)
         graph.outputs.append(8)
-        let model = try #require(
-            try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+        let model = try TestGraphs.cpuModel(graph, instructionSet)
         #expect(model.depthwisePackingPairs().isEmpty)
         for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: 2) {
             #expect(HeadComparison(cpu, reference).maximumDifference == 0)

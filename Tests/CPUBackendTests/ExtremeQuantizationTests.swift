@@ -100,8 +100,7 @@ struct ExtremeQuantizationTests {
                 name: "output", shape: [1, 1, 2, 3], dataType: .uint8,
                 quantization: Quantization(scale: 0.5, zeroPoint: 128)))
         for instructionSet in InstructionSets.supported {
-            let model = try #require(
-                try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+            let model = try TestGraphs.cpuModel(graph, instructionSet)
             #expect(model.runsOnIntegers(graph.nodes[0]) == (depth < IntegerGEMM.depthBound), "\(instructionSet)")
             let (cpu, reference) = try OperationParityTests.run(
                 graph, seed: 45, backend: CPUBackend(instructionSet: instructionSet))

@@ -152,8 +152,7 @@ struct FloatKernelTests {
     /// On a quantized model run in float the sums are integers, exact in float whatever their order, so the float
     /// kernels must give OpenBLAS's very bytes (the COCO model's --float-convolutions path).
     @Test func quantizedModelInFloatGivesOpenBLASBytes() throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         var outputs: [[UInt8]] = []
         for kernels in [CPUBackend.FloatKernels.openBLAS, .selected] {
             var backend = CPUBackend(instructionSet: .float)

@@ -1,11 +1,19 @@
+@testable import CPUBackend
 import Engine
 import TestSupport
+import Testing
 
 /// Small one-op graphs with random inputs and constants, for comparing backends op by op.
 struct TestGraphs {
     var random: SplitMix64
 
     init(seed: UInt64) { random = SplitMix64(seed: seed) }
+
+    /// `graph` planned on the CPU backend with `instructionSet`, as the model whose planning decisions the tests read.
+    static func cpuModel(_ graph: Graph, _ instructionSet: CPUInstructionSet) throws -> CPUModel {
+        try #require(
+            try CPUBackend(instructionSet: instructionSet).prepare(graph, options: BackendOptions()) as? CPUModel)
+    }
 
     /// A uint8 tensor quantized with `scale` and `zeroPoint`, random contents when constant.
     mutating func quantized(_ name: String, _ shape: [Int], scale: Float, zeroPoint: Int32, constant: Bool = false)

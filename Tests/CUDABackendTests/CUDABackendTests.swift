@@ -30,8 +30,7 @@ struct CUDABackendTests {
         #expect(
             message.contains("libcuda.so.1") || message.contains("libnvrtc") || message.contains("cuInit")
                 || message.contains("no CUDA device"), "\(message)")
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         #expect {
             _ = try CUDABackend().prepare(network, options: BackendOptions())
         } throws: { error in
@@ -52,8 +51,7 @@ struct CUDABackendTests {
 
     /// The thread bound all backends share is checked before the device is looked for, GPU or not.
     @Test func tooManyThreadsAreRefusedLikeOnEveryBackend() throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         #expect(throws: ModelError.invalidOption(name: "threads", value: "100000", allowed: "1...256")) {
             _ = try CUDABackend().prepare(network, options: BackendOptions(threads: 100_000))
         }
@@ -78,8 +76,7 @@ struct CUDABackendTests {
         .enabled(if: CUDABackendTests.gpu != nil, "no CUDA GPU: the probe found no usable device"),
         arguments: GoldenTensors.images)
     func rawHeadsMatchTheCPUBackend(image: String) throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         let cuda = try CUDABackend().prepare(network, options: BackendOptions())
         let cpu = try CPUBackend().prepare(network, options: BackendOptions(threads: 1))
         let input = try GoldenTensors.bytes(image, "input")

@@ -9,8 +9,7 @@ struct BackendOptionsTests {
         let expected = ModelError.invalidOption(name: "threads", value: "\(threads)", allowed: "1...256")
         #expect(throws: expected) { try BackendOptions(threads: threads).validate() }
         #expect(expected.description == "backend option threads = \(threads) is outside 1...256")
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         #expect(throws: expected) {
             _ = try ReferenceBackend().prepare(network, options: BackendOptions(threads: threads))
         }

@@ -6,8 +6,7 @@ import TestSupport
 struct ReferenceBackendTests {
     @Test(arguments: GoldenTensors.images)
     func rawHeadsMatchTheTFLiteReferenceKernels(image: String) throws {
-        let (network, _) = try TFLiteLoader.load(try GoldenTensors.modelBytes(), name: "detect.tflite")
-            .splittingCustomTail()
+        let network = try GoldenTensors.network()
         let logits = try #require(network.tensorIndex(named: "concat_1"))
         let model = try ReferenceBackend().prepare(network, options: BackendOptions(extraOutputs: [logits]))
         let input = try GoldenTensors.bytes(image, "input")

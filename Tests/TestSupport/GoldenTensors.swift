@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// The TFLite runtime's reference-kernel tensors for the golden images (shared/reference/golden).
@@ -15,4 +16,9 @@ public enum GoldenTensors {
 
     /// The bytes of that model.
     public static func modelBytes() throws -> [UInt8] { try Assets.bytes(at: URL(fileURLWithPath: modelPath)) }
+
+    /// That model's network: the graph without its trailing custom ops (the postprocess), as backends run it.
+    public static func network() throws -> Graph {
+        try TFLiteLoader.load(try modelBytes(), name: "detect.tflite").splittingCustomTail().network
+    }
 }

@@ -2,9 +2,8 @@ import CQuantizedGEMM
 
 extension Convolution {
     /// On the 8-bit kernel: the part's rows packed as unsigned values (gathered straight from the input where the
-    /// patches are not the input itself, from the caller's bytes where it is a uint8 graph input; already packed where
-    /// the depthwise convolution before wrote them), then
-    /// the GEMM, which requantizes its tiles itself.
+    /// patches are not the input itself, from the caller's bytes where it is a uint8 graph input; already packed
+    /// where the depthwise convolution before wrote them), then the GEMM, which requantizes its tiles itself.
     func runIntegers(part: Int, _ integer: IntegerGEMM) {
         let depth = filterHeight * filterWidth * input.shape[3]
         let rows = output.shape[0] * output.shape[1] * output.shape[2]
