@@ -1,13 +1,16 @@
 // qgemm-bench: the 8-bit GEMM (CQuantizedGEMM) on every convolution shape of SSD MobileNet v1 (COCO, quantized),
-// each variant this CPU runs: time per call, multiply-adds per second, and the activation packing beside it. Random
-// data; the arithmetic is checked by QuantizedGEMMTests, not here. Each shape runs for 50 ms, so its operands are
-// as warm as repetition makes them (in the network they are often not: compare with `ssd-detect bench`).
+// each variant this CPU runs: time per call, multiply-adds per second, and the activation packing beside it; then
+// the model's depthwise convolutions, each writing the next convolution's packed rows as in the network. Random
+// data; the arithmetic is checked by QuantizedGEMMTests and OperationParityTests, not here. Each shape runs for 50
+// ms, so its operands are as warm as repetition makes them (in the network they are often not: compare with
+// `ssd-detect bench`).
 //
-// usage: qgemm-bench   (prints a table per variant, then one JSON line per variant)
+// usage: qgemm-bench   (prints two tables per variant, then one JSON line per variant)
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "QuantizedDepthwise.h"
 #include "QuantizedGEMM.h"
 
 // Output pixels (M), output channels (N) and depth (K = filter height x width x input channels) of the model's 34
@@ -21,6 +24,13 @@ static const int shapes[][3] = {
     {4, 24, 192}, {4, 546, 192}, {1, 24, 96}, {1, 546, 96},
 };
 
+// The model's 13 DEPTHWISE_CONV_2D (3 x 3, SAME padding): input height = width, channels, stride. SAME pads a
+// stride-2 window by (output - 1) * 2 + 3 - input, the smaller half at the top and left.
+static const int depthwiseShapes[][3] = {
+    {150, 24, 1}, {150, 48, 2}, {75, 96, 1}, {75, 96, 2}, {38, 192, 1}, {38, 192, 2}, {19, 384, 1},
+    {19, 384, 1}, {19, 384, 1}, {19, 384, 1}, {19, 384, 1}, {19, 384, 2}, {10, 768, 1},
+};
+
 static double now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -28,6 +38,43 @@ static double now(void) {
 }
 
 static void *buffer(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
+
+/// Times every depthwise shape on `isa` (all output rows of one image per call) and returns the total in seconds.
+static double bench_depthwise(qgemm_isa isa, const char *name) {
+    printf("%-10s  size  chan  s  depthwise us  Mpixel-channels/s\n", name);
+    double total = 0;
+    for (size_t s = 0; s < sizeof(depthwiseShapes) / sizeof(depthwiseShapes[0]); s++) {
+        int size = depthwiseShapes[s][0], channels = depthwiseShapes[s][1], stride = depthwiseShapes[s][2];
+        int out = (size + stride - 1) / stride, pad = (out - 1) * stride + 3 - size;
+        qgemm_window window = {size, size, channels, 3, 3, stride, stride, 1, 1, pad / 2, pad / 2, out, out};
+        float *input = buffer(sizeof(float) * (size_t)size * size * channels);
+        for (size_t i = 0; i < (size_t)size * size * channels; i++) input[i] = (float)(rand() % 256 - 128);
+        float *filter = buffer(sizeof(float) * 9 * (size_t)channels);
+        for (int i = 0; i < 9 * channels; i++) filter[i] = (float)(rand() % 256 - 128);
+        int32_t *bias = buffer(sizeof(int32_t) * (size_t)channels);
+        for (int i = 0; i < channels; i++) bias[i] = rand() % 4096 - 2048;
+        size_t rowBytes = qgemm_packed_activations_size(isa, 1, channels);
+        uint8_t *rows = buffer(rowBytes * (size_t)out * out);
+        int32_t *rowTerms = buffer(sizeof(int32_t) * (size_t)out * out);
+        qgemm_requantization requantization = {1 << 30, -12, 128, 0, 255};
+        int runs = 0;
+        double start = now();
+        while (now() - start < 0.05) {
+            for (int y = 0; y < out; y++) {
+                qgemm_packed_rows packed = {rows + rowBytes * (size_t)y * out, rowTerms + (size_t)y * out, 128};
+                qgemm_depthwise_row_packed(isa, window, input, filter, y, bias, requantization, packed);
+            }
+            runs++;
+        }
+        double call = (now() - start) / runs;
+        printf("%-10s %5d %5d %2d %13.1f %18.0f\n", "", size, channels, stride, call * 1e6,
+               (double)out * out * channels / call / 1e6);
+        total += call;
+        free(input), free(filter), free(bias), free(rows), free(rowTerms);
+    }
+    printf("%s depthwise total: %.3f ms\n", name, total * 1e3);
+    return total;
+}
 
 int main(void) {
     const qgemm_isa isas[] = {QGEMM_AVX512VNNI, QGEMM_AVXVNNI, QGEMM_AVX2};
@@ -71,8 +118,9 @@ int main(void) {
         }
         printf("%s total: GEMM %.2f ms (%.1f GMAC/s over %.0f million multiply-adds), packing %.2f ms\n", names[v],
                gemm * 1e3, macs / gemm / 1e9, macs / 1e6, pack * 1e3);
-        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f}\n", names[v], gemm * 1e3,
-               pack * 1e3, macs / gemm / 1e9);
+        double depthwise = bench_depthwise(isa, names[v]);
+        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f,\"depthwise_ms\":%.3f}\n",
+               names[v], gemm * 1e3, pack * 1e3, macs / gemm / 1e9, depthwise * 1e3);
     }
     return 0;
 }
