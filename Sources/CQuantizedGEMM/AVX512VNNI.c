@@ -11,17 +11,17 @@
 
 /// The requantization's constants, broadcast once per call.
 typedef struct {
-    __m512i m, nudge, half, signs, lowest, highest, zeroPoint;
+    __m512i m, nudge, negativeBelow, lowest, highest, zeroPoint;
     __m128i left, right;
 } requantization512;
 
 VNNI static inline requantization512 requantization512_make(qgemm_requantization q) {
     const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+    const int32_t half = right > 0 ? 1 << (right - 1) : 0;
     return (requantization512){
         .m = _mm512_set1_epi64(q.significand),
-        .nudge = _mm512_set1_epi64(1LL << 30),
-        .half = _mm512_set1_epi32(right > 0 ? 1 << (right - 1) : 0),
-        .signs = _mm512_set1_epi32(right > 0 ? -1 : 0),
+        .nudge = _mm512_set1_epi64((1LL << 30) + ((long long)half << 31)),
+        .negativeBelow = _mm512_set1_epi32(right > 0 ? half : INT32_MIN),
         .lowest = _mm512_set1_epi32(q.low - q.zeroPoint),
         .highest = _mm512_set1_epi32(q.high - q.zeroPoint),
         .zeroPoint = _mm512_set1_epi32(q.zeroPoint),
@@ -37,8 +37,9 @@ VNNI static inline __m512i requantize16_integers(__m512i x, const requantization
     __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, k->m), k->nudge), 31);
     __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k->m), k->nudge);
     __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
-    __m512i sign = _mm512_and_si512(_mm512_srai_epi32(product, 31), k->signs);
-    __m512i quotient = _mm512_sra_epi32(_mm512_add_epi32(_mm512_add_epi32(product, k->half), sign), k->right);
+    __mmask16 negative = _mm512_cmpgt_epi32_mask(k->negativeBelow, product);
+    __m512i quotient = _mm512_sra_epi32(_mm512_mask_add_epi32(product, negative, product, _mm512_set1_epi32(-1)),
+                                        k->right);
     return _mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest);
 }
 

@@ -38,6 +38,10 @@ void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int
 // - RoundingDivideByPOT(v, e), half away from zero, is (v + 2^(e - 1) - [v < 0]) >> e for e > 0: for v >= 0 it
 //   rounds half up; for v < 0 it is -((-v + 2^(e - 1)) >> e) by the same identity. |v| <= |x| < 2^30, so the
 //   sum does not overflow. For e = 0 it is v (no half, no sign term).
+// - The half rides in the nudge: (p + 2^30 + h 2^31) >> 31 is v + h exactly (h 2^31 is a multiple of 2^31; the
+//   sum stays below 2^62, and v + h below 2^31). Then v < 0 is v + h < h: one compare gives the sign term, and the
+//   second rounding is two operations more, an add and the shift. For e = 0 the compare's bound is INT32_MIN,
+//   which nothing is below.
 // Checked against Engine's scalar TFLite arithmetic in Tests/CPUBackendTests/QuantizedGEMMTests.swift.
 void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
                                        uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);

@@ -24,17 +24,17 @@ TILE256 static inline __m256i lane_mask(int count) {
 
 /// The requantization's constants, broadcast once per call.
 typedef struct {
-    __m256i m, nudge, half, signs, lowest, highest, zeroPoint;
+    __m256i m, nudge, negativeBelow, lowest, highest, zeroPoint;
     __m128i left, right;
 } requantization256;
 
 TILE256 static inline requantization256 requantization256_make(qgemm_requantization q) {
     const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
+    const int32_t half = right > 0 ? 1 << (right - 1) : 0;
     return (requantization256){
         .m = _mm256_set1_epi64x(q.significand),
-        .nudge = _mm256_set1_epi64x(1LL << 30),
-        .half = _mm256_set1_epi32(right > 0 ? 1 << (right - 1) : 0),
-        .signs = _mm256_set1_epi32(right > 0 ? -1 : 0),
+        .nudge = _mm256_set1_epi64x((1LL << 30) + ((long long)half << 31)),
+        .negativeBelow = _mm256_set1_epi32(right > 0 ? half : INT32_MIN),
         .lowest = _mm256_set1_epi32(q.low - q.zeroPoint),
         .highest = _mm256_set1_epi32(q.high - q.zeroPoint),
         .zeroPoint = _mm256_set1_epi32(q.zeroPoint),
@@ -50,8 +50,8 @@ TILE256 static inline __m256i requantize8_integers(__m256i x, const requantizati
     __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, k->m), k->nudge), 31);
     __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), k->m), k->nudge);
     __m256i product = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 1), 0xAA);
-    __m256i sign = _mm256_and_si256(_mm256_srai_epi32(product, 31), k->signs);
-    __m256i quotient = _mm256_sra_epi32(_mm256_add_epi32(_mm256_add_epi32(product, k->half), sign), k->right);
+    __m256i sign = _mm256_cmpgt_epi32(k->negativeBelow, product);
+    __m256i quotient = _mm256_sra_epi32(_mm256_add_epi32(product, sign), k->right);
     return _mm256_min_epi32(_mm256_max_epi32(quotient, k->lowest), k->highest);
 }
 
