@@ -274,7 +274,7 @@ AVX2FMA static inline void depthwise_row(qgemm_window shape, const float *input,
     const int padded = qgemm_padded_depth(channels), size = wide ? 2 : 1;
     qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
-        int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
+        int pixels = 1 + qgemm_depthwise_run_inside(&shape, x, 2);
         int shift = 0;
         __m256i sums[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
         uint8_t *rows = packed ? (uint8_t *)packed->rows + (size_t)x * padded * size : NULL;

@@ -218,13 +218,13 @@ typedef struct {
     __m512i *sums;
 } depthwise_block_args;
 
-/// `vectors` x 16 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps;
-/// the last vector masked with `last` (all lanes for whole vectors). Two pixels share each filter load.
+/// `vectors` x 16 channels (1 to 4 vectors, one chain each) of `pixels` (1, 2 or 4) output pixels with the same
+/// taps; the last vector masked with `last` (all lanes for whole vectors). The pixels share each filter load.
 VNNI_INLINE static inline void depthwise_block(int pixels, int vectors, __mmask16 last, const depthwise_block_args *a) {
-    __m512 s[2][4];
+    __m512 s[4][4];
     __mmask16 masks[4];
     for (int v = 0; v < 4; v++) masks[v] = v == vectors - 1 ? last : 0xFFFF;
-    for (int p = 0; p < 2; p++)
+    for (int p = 0; p < 4; p++)
         for (int v = 0; v < 4; v++) s[p][v] = _mm512_setzero_ps();
     for (int t = 0; t < a->taps; t++) {
         const float *w = a->filter + a->filterTaps[t];
@@ -254,7 +254,7 @@ VNNI_INLINE static inline void depthwise_block(int pixels, int vectors, __mmask1
 /// depthwise_block with the counts as constants: one copy of the loop per combination.
 VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, __mmask16 last,
                                                 const depthwise_block_args *a) {
-    switch (vectors + 4 * (pixels - 1)) {
+    switch (vectors + 4 * (pixels / 2)) {
     case 1: depthwise_block(1, 1, last, a); break;
     case 2: depthwise_block(1, 2, last, a); break;
     case 3: depthwise_block(1, 3, last, a); break;
@@ -263,15 +263,22 @@ VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, __mmask
     case 6: depthwise_block(2, 2, last, a); break;
     case 7: depthwise_block(2, 3, last, a); break;
     case 8: depthwise_block(2, 4, last, a); break;
+    case 9: depthwise_block(4, 1, last, a); break;
+    case 10: depthwise_block(4, 2, last, a); break;
+    case 11: depthwise_block(4, 3, last, a); break;
+    case 12: depthwise_block(4, 4, last, a); break;
     }
 }
 
 // Per pixel, 64 channels at a time over all its taps: four independent chains of multiply-adds, since one chain
 // alone waits on each multiply-add's latency (a 3x3 window is 9 in a row). The channels left (fewer than 64) run
 // as many chains as they fill vectors, the last masked; masking every block had cost 5%. Each vector is
-// requantized in registers. Two pixels at a time where both windows lie inside the image's columns, and those
-// pixels share the row's tap lists. With `packed`, each pixel's values go to its packed row, then its row term and
-// the row's zero padding.
+// requantized in registers. Four pixels at a time where their windows lie inside the image's columns, else two,
+// and those pixels share the row's tap lists: with 24 or 48 channels (one or two vectors, the model's largest
+// layers) two pixels were only two to four chains, each 9 multiply-adds long, and four took the 24-channel layer
+// from 384 to 333 us (qgemm-bench). 4 x 4 chains and 4 filter vectors fit AVX-512's 32 registers; AVX2's 16 do
+// not hold 4 x 3, and four pixels made it slower there. With `packed`, each pixel's values go to its packed row,
+// then its row term and the row's zero padding.
 VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
                                              const int32_t *bias, qgemm_requantization requantization, float *output,
                                              const qgemm_packed_rows *packed) {
@@ -280,12 +287,13 @@ VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *in
     const int padded = qgemm_padded_depth(channels);
     qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
-        int pixels = 1 + qgemm_depthwise_pair_inside(&shape, x);
+        int pixels = qgemm_depthwise_run_inside(&shape, x, 4) ? 4 : 1 + qgemm_depthwise_run_inside(&shape, x, 2);
         int shift = 0;
-        __m512i sums[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+        __m512i sums[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                           _mm512_setzero_si512()};
         uint8_t *rows = packed ? (uint8_t *)packed->rows + (size_t)x * padded : NULL;
         depthwise_block_args a = {
-            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
+            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels > 1, &shift),
             .inputTaps = taps.input,
             .filterTaps = taps.filter,
             .step = step,

@@ -98,11 +98,12 @@ static inline int qgemm_depthwise_taps(const qgemm_window *s, int x, int y, int 
     return taps;
 }
 
-/// Whether output pixels x and x + 1 of a row both have every column of their window inside the image: then they
-/// have the same taps, and x + 1's inputs are x's, strideX pixels on.
-static inline int qgemm_depthwise_pair_inside(const qgemm_window *s, int x) {
+/// Whether output pixels x to x + count - 1 of a row all have every column of their window inside the image: then
+/// they have the same taps, and each one's inputs are the one before's, strideX pixels on.
+static inline int qgemm_depthwise_run_inside(const qgemm_window *s, int x, int count) {
     int left = x * s->strideX - s->padLeft;
-    return x + 1 < s->outputWidth && left >= 0 && left + s->strideX + (s->filterWidth - 1) * s->dilationX < s->width;
+    return x + count - 1 < s->outputWidth && left >= 0 &&
+           left + (count - 1) * s->strideX + (s->filterWidth - 1) * s->dilationX < s->width;
 }
 
 /// A row's tap lists: the last pixel's, and those of its first pixel whose window lies inside the image's columns,
