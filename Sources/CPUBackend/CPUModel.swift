@@ -2,6 +2,10 @@ import COpenBLAS
 import CQuantizedGEMM
 import Engine
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A graph planned for the CPU: its arena, packed weights and the kernels that run in order.
 final class CPUModel: PreparedModel {
     let graph: Graph
@@ -15,6 +19,10 @@ final class CPUModel: PreparedModel {
     private let pool: WorkerPool
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
+    /// One page that any access faults on: the stored form of the tensors no kernel stores (`plan` says which), so
+    /// that a kernel that did read or write one would stop at once instead of spoiling another tensor's bytes.
+    private let inaccessiblePage: UnsafeMutableRawPointer
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// The 8-bit kernel quantized convolutions run on; nil: the float kernels.
     let kernel: qgemm_isa?
@@ -39,12 +47,16 @@ final class CPUModel: PreparedModel {
         // Its own threading also allocates on every multithreaded call.
         openblas_set_num_threads(1)
         pool = WorkerPool(threads: options.threads ?? BackendOptions.defaultThreads)
+        let page = mmap(nil, Self.pageSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let page, page != MAP_FAILED else { fatalError("mmap of one page failed: errno \(errno)") }
+        inaccessiblePage = page
         plan()
     }
 
     deinit {
         pool.shutDown()
         for allocation in allocations { allocation.deallocate() }
+        munmap(inaccessiblePage, Self.pageSize)
     }
 
     func input(_ position: Int) -> UnsafeMutableRawBufferPointer { inputBuffers[position] }
@@ -92,9 +104,14 @@ final class CPUModel: PreparedModel {
     /// Lays out the arena and builds the kernels: everything `run` needs, decided once.
     private func plan() {
         let tensors = graph.tensors
+        let gatheredAsBytes = inputsGatheredAsBytes()
+        let packing = depthwisePackingPairs()
+        // No storage for what no kernel stores: depthwise outputs packed straight into the next convolution's rows,
+        // and inputs gathered from the caller's bytes (about 2 MB of SSD MobileNet's arena, never written).
+        let unstored = gatheredAsBytes.union(packing.keys.map { graph.nodes[$0].outputs[0] })
         // Im2col scratch for the float convolutions that need it, live during their own step (the 8-bit path
         // gathers into its packed rows).
-        let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4) { _, node in
+        let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4, unstored: unstored) { _, node in
             guard case .conv2D(let parameters) = node.operation, !self.runsOnIntegers(node) else { return 0 }
             if self.floatISA != nil { return 0 }  // an indirection buffer instead
             let filter = tensors[node.inputs[1]].shape
@@ -128,13 +145,18 @@ final class CPUModel: PreparedModel {
         }
         func stored(_ index: Int) -> StoredTensor {
             let root = layout.storageRoot[index]
-            let pointer =
-                constantStorage[root] ?? inputStorage[root]
-                ?? (arena + layout.offset(of: index)!).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
+            let pointer: UnsafeMutablePointer<Float>
+            if let storage = constantStorage[root] ?? inputStorage[root] {
+                pointer = storage
+            } else if let offset = layout.offset(of: index) {
+                pointer = (arena + offset).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
+            } else {
+                precondition(unstored.contains(root), "tensor \(index) has no storage")
+                pointer = inaccessiblePage.bindMemory(to: Float.self, capacity: 1)
+            }
             return StoredTensor(
                 pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
         }
-        let gatheredAsBytes = inputsGatheredAsBytes()
         for (position, index) in inputIndices.enumerated() where inputStorage[index] == nil {
             if gatheredAsBytes.contains(index) {
                 inputBytes[index] = UnsafePointer(
@@ -144,7 +166,6 @@ final class CPUModel: PreparedModel {
             }
         }
         allocateIntegerScratch()
-        let packing = depthwisePackingPairs()
         for (position, node) in graph.nodes.enumerated() {
             if let kernel = makeKernel(
                 node, at: position, packing: packing, stored: stored,

@@ -121,6 +121,21 @@ struct DepthwisePackingTests {
         #expect(Set(model.depthwisePackingPairs().keys) == Set(depthwise))
     }
 
+    /// Neither the depthwise outputs packed straight into rows nor the input gathered from the caller's bytes take
+    /// arena storage: in SSD MobileNet they had reserved megabytes that nothing wrote.
+    @Test(arguments: InstructionSets.supported)
+    func theModelsArenaHoldsOnlyStoredTensors(_ instructionSet: CPUInstructionSet) throws {
+        let network = try GoldenTensors.network()
+        let model = try TestGraphs.cpuModel(network, instructionSet)
+        #expect(model.inputsGatheredAsBytes() == Set(network.inputs))
+        let unstored = model.inputsGatheredAsBytes().union(
+            model.depthwisePackingPairs().keys.map { network.nodes[$0].outputs[0] })
+        let stored = ArenaLayout(graph: network, outputs: network.outputs, elementSize: 4, unstored: unstored)
+        let everything = ArenaLayout(graph: network, outputs: network.outputs, elementSize: 4)
+        #expect(model.arenaSize == stored.size)
+        #expect(everything.size - stored.size > 2_000_000, "\(everything.size) -> \(stored.size) bytes")
+    }
+
     /// Without an 8-bit kernel nothing is packed.
     @Test func noPairsOnFloat() throws {
         let model = try TestGraphs.cpuModel(Self.graph(Self.cases[3]), .float)

@@ -6,8 +6,8 @@
 public struct ArenaLayout: Sendable {
     /// The tensor whose storage each tensor uses (itself, or the input of the RESHAPE that made it).
     public let storageRoot: [Int]
-    /// Byte offset of each root tensor that needs arena storage (activations in use); nil for constants and
-    /// unused tensors.
+    /// Byte offset of each root tensor that needs arena storage (activations in use); nil for constants, unused
+    /// and unstored tensors.
     public let offsets: [Int?]
     /// Byte offset of each node's scratch buffer, when it asked for one.
     public let scratchOffsets: [Int: Int]
@@ -16,9 +16,13 @@ public struct ArenaLayout: Sendable {
     /// Constants some node reads as data (not as a filter or bias of a convolution, which backends pack).
     public let constantsReadAsData: Set<Int>
 
-    /// `outputs`: tensors read after the last node (the graph's outputs, and any extra). `scratchBytes`: scratch
-    /// bytes a node needs while it runs (0 for none).
-    public init(graph: Graph, outputs: [Int], elementSize: Int, scratchBytes: (Int, Node) -> Int = { _, _ in 0 }) {
+    /// `outputs`: tensors read after the last node (the graph's outputs, and any extra). `unstored`: tensors that
+    /// get no storage because the backend never stores them in its form (it hands them from node to node in its
+    /// own, or reads the caller's buffer). `scratchBytes`: scratch bytes a node needs while it runs (0 for none).
+    public init(
+        graph: Graph, outputs: [Int], elementSize: Int, unstored: Set<Int> = [],
+        scratchBytes: (Int, Node) -> Int = { _, _ in 0 }
+    ) {
         let tensors = graph.tensors
         var root = Array(tensors.indices)
         var first = [Int](repeating: .max, count: tensors.count), last = [Int](repeating: -1, count: tensors.count)
@@ -47,7 +51,8 @@ public struct ArenaLayout: Sendable {
 
         var requests: [ArenaPlanner.Request] = []
         var requestOfRoot: [Int: Int] = [:]
-        for index in tensors.indices where last[index] >= 0 && root[index] == index && !tensors[index].isConstant {
+        for index in tensors.indices
+        where last[index] >= 0 && root[index] == index && !tensors[index].isConstant && !unstored.contains(index) {
             requestOfRoot[index] = requests.count
             requests.append(
                 .init(size: tensors[index].elementCount * elementSize, first: first[index], last: last[index]))
