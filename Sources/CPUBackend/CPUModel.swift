@@ -4,6 +4,8 @@ import Engine
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// A graph planned for the CPU: its arena, packed weights and the kernels that run in order.
@@ -19,10 +21,10 @@ final class CPUModel: PreparedModel {
     private let pool: WorkerPool
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
-    /// One page that any access faults on: the stored form of the tensors no kernel stores (`plan` says which), so
-    /// that a kernel that did read or write one would stop at once instead of spoiling another tensor's bytes.
-    private let inaccessiblePage: UnsafeMutableRawPointer
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    /// Address space as large as the largest tensor no kernel stores (`unstoredTensors`) that any access faults on
+    /// (no memory behind it): their stored form, so that a kernel that did read or write one would stop at once
+    /// instead of spoiling another tensor's bytes.
+    private var inaccessible: UnsafeMutableRawBufferPointer?
 
     /// The 8-bit kernel quantized convolutions run on; nil: the float kernels.
     let kernel: qgemm_isa?
@@ -47,16 +49,13 @@ final class CPUModel: PreparedModel {
         // Its own threading also allocates on every multithreaded call.
         openblas_set_num_threads(1)
         pool = WorkerPool(threads: options.threads ?? BackendOptions.defaultThreads)
-        let page = mmap(nil, Self.pageSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let page, page != MAP_FAILED else { fatalError("mmap of one page failed: errno \(errno)") }
-        inaccessiblePage = page
         plan()
     }
 
     deinit {
         pool.shutDown()
         for allocation in allocations { allocation.deallocate() }
-        munmap(inaccessiblePage, Self.pageSize)
+        if let inaccessible { munmap(inaccessible.baseAddress, inaccessible.count) }
     }
 
     func input(_ position: Int) -> UnsafeMutableRawBufferPointer { inputBuffers[position] }
@@ -106,9 +105,15 @@ final class CPUModel: PreparedModel {
         let tensors = graph.tensors
         let gatheredAsBytes = inputsGatheredAsBytes()
         let packing = depthwisePackingPairs()
-        // No storage for what no kernel stores: depthwise outputs packed straight into the next convolution's rows,
-        // and inputs gathered from the caller's bytes (about 2 MB of SSD MobileNet's arena, never written).
-        let unstored = gatheredAsBytes.union(packing.keys.map { graph.nodes[$0].outputs[0] })
+        let unstored = unstoredTensors()
+        let unstoredBytes = unstored.map { tensors[$0].elementCount * 4 }.max() ?? 0
+        if unstoredBytes > 0, let start = mmap(nil, unstoredBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            start != MAP_FAILED
+        {
+            inaccessible = UnsafeMutableRawBufferPointer(start: start, count: unstoredBytes)
+        }
+        // Ordinary memory, as the arena would have given, where that address space cannot be had.
+        let unstoredStorage = inaccessible?.baseAddress ?? allocate(bytes: unstoredBytes)
         // Im2col scratch for the float convolutions that need it, live during their own step (the 8-bit path
         // gathers into its packed rows).
         let layout = ArenaLayout(graph: graph, outputs: outputIndices, elementSize: 4, unstored: unstored) { _, node in
@@ -152,7 +157,7 @@ final class CPUModel: PreparedModel {
                 pointer = (arena + offset).bindMemory(to: Float.self, capacity: tensors[root].elementCount)
             } else {
                 precondition(unstored.contains(root), "tensor \(index) has no storage")
-                pointer = inaccessiblePage.bindMemory(to: Float.self, capacity: 1)
+                pointer = unstoredStorage.bindMemory(to: Float.self, capacity: tensors[root].elementCount)
             }
             return StoredTensor(
                 pointer: pointer, shape: tensors[index].shape, quantization: tensors[index].quantization)
@@ -181,6 +186,13 @@ final class CPUModel: PreparedModel {
             outputBuffers.append(buffer)
             kernels.append(OutputConversion(source: stored(index), destination: buffer))
         }
+    }
+
+    /// The tensors no kernel stores, which get no arena storage: depthwise outputs packed straight into the next
+    /// convolution's rows, and inputs gathered from the caller's bytes (in SSD MobileNet, 2.2 MB of a 6.5 MB arena,
+    /// never written).
+    func unstoredTensors() -> Set<Int> {
+        inputsGatheredAsBytes().union(depthwisePackingPairs().keys.map { graph.nodes[$0].outputs[0] })
     }
 
     /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output, and a depth

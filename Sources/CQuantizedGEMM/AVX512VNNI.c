@@ -36,9 +36,9 @@ VNNI static inline __m512i requantize16_integers(__m512i x, const requantization
     x = _mm512_sll_epi32(x, k->left);
     __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, k->m), k->nudge), 31);
     __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k->m), k->nudge);
-    __m512i product = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
-    __mmask16 negative = _mm512_cmpgt_epi32_mask(k->negativeBelow, product);
-    __m512i quotient = _mm512_sra_epi32(_mm512_mask_add_epi32(product, negative, product, _mm512_set1_epi32(-1)),
+    __m512i withHalf = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
+    __mmask16 negative = _mm512_cmpgt_epi32_mask(k->negativeBelow, withHalf);
+    __m512i quotient = _mm512_sra_epi32(_mm512_mask_add_epi32(withHalf, negative, withHalf, _mm512_set1_epi32(-1)),
                                         k->right);
     return _mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest);
 }

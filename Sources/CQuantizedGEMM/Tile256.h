@@ -49,9 +49,9 @@ TILE256 static inline __m256i requantize8_integers(__m256i x, const requantizati
     x = _mm256_sll_epi32(x, k->left);
     __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, k->m), k->nudge), 31);
     __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), k->m), k->nudge);
-    __m256i product = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 1), 0xAA);
-    __m256i sign = _mm256_cmpgt_epi32(k->negativeBelow, product);
-    __m256i quotient = _mm256_sra_epi32(_mm256_add_epi32(product, sign), k->right);
+    __m256i withHalf = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 1), 0xAA);
+    __m256i sign = _mm256_cmpgt_epi32(k->negativeBelow, withHalf);
+    __m256i quotient = _mm256_sra_epi32(_mm256_add_epi32(withHalf, sign), k->right);
     return _mm256_min_epi32(_mm256_max_epi32(quotient, k->lowest), k->highest);
 }
 

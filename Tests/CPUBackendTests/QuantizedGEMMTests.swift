@@ -76,6 +76,50 @@ struct QuantizedGEMMTests {
         }
     }
 
+    /// The requantization where its proof is tightest (Kernels.h): accumulators within 2^18 of +-2^30, the bound it
+    /// holds below, and right shifts of 21 to 31 (31 is the largest TFLite makes), which bring them back into a
+    /// byte. The column terms carry the size, as a large bias would.
+    @Test(arguments: InstructionSets.supported)
+    func requantizationAtTheAccumulatorBound(_ instructionSet: CPUInstructionSet) {
+        let kernel = instructionSet.kernel!
+        var random = SplitMix64(seed: 19)
+        let (rows, columns, depth) = (7, 33, 4)
+        let activations = (0..<(rows * depth)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let weights = (0..<(columns * depth)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        var packedWeights = [UInt8](
+            repeating: 0, count: qgemm_packed_weights_size(kernel, Int32(columns), Int32(depth)))
+        var packed = [UInt8](repeating: 0, count: qgemm_packed_activations_size(kernel, Int32(rows), Int32(depth)))
+        var rowTerms = [Int32](repeating: 0, count: rows)
+        qgemm_pack_weights(kernel, Int32(columns), Int32(depth), weights, &packedWeights)
+        qgemm_pack_activations(
+            kernel, Int32(rows), Int32(depth), activations.map { Float($0) }, Int32(depth), 0, &packed, 1, &rowTerms)
+        // Products and row sums stay below 2^17 + 2^10, so every accumulator is within 2^18 of its column term.
+        let bound = (1 << 30) - (1 << 18)
+        for real in [3e-10, 7e-10, 1e-9, 2e-8, 1e-7, 1.9e-7] {
+            let stage = Stage(multiplier: QuantizedMultiplier(real), zeroPoint: 128, low: 0, high: 255)
+            #expect(stage.multiplier.shift <= -21)
+            let columnTerms = (0..<columns).map { n in
+                Int32(n % 2 == 0 ? bound - Int(random.next() % 4096) : Int(random.next() % 4096) - bound)
+            }
+            var output = [Float](repeating: 0, count: rows * columns)
+            qgemm_multiply(
+                kernel, Int32(rows), Int32(columns), Int32(depth), packed, packedWeights, rowTerms, columnTerms,
+                stage.parameters, &output, Int32(columns))
+            var mismatches = 0
+            for m in 0..<rows {
+                let rowSum = (0..<depth).reduce(0) { $0 + Int(activations[m * depth + $1]) }
+                for n in 0..<columns {
+                    let products = (0..<depth).reduce(0) {
+                        $0 + Int(activations[m * depth + $1]) * (Int(weights[n * depth + $1]) - 128)
+                    }
+                    let accumulator = Int32(products + rowSum) + columnTerms[n]
+                    if output[m * columns + n] != stage(accumulator) { mismatches += 1 }
+                }
+            }
+            #expect(mismatches == 0, "\(real): \(mismatches) outputs differ")
+        }
+    }
+
     /// A requantization and its scalar counterpart.
     struct Stage {
         let multiplier: QuantizedMultiplier
@@ -103,7 +147,7 @@ struct QuantizedGEMMTests {
     @Test(arguments: InstructionSets.supported)
     func requantizationMatchesTFLite(_ instructionSet: CPUInstructionSet) {
         var random = SplitMix64(seed: 17)
-        for real in [0.000_37, 0.0123, 0.27, 0.5, 0.99, 1.7, 3.2] {
+        for real in [3e-10, 1e-9, 1e-7, 0.000_37, 0.0123, 0.27, 0.5, 0.99, 1.7, 3.2] {
             let stage = Stage(multiplier: QuantizedMultiplier(real))
             let channels = 1 + Int(random.next() % 40)
             let accumulators = (0..<(2 * channels)).map { _ in

@@ -16,9 +16,10 @@ public struct ArenaLayout: Sendable {
     /// Constants some node reads as data (not as a filter or bias of a convolution, which backends pack).
     public let constantsReadAsData: Set<Int>
 
-    /// `outputs`: tensors read after the last node (the graph's outputs, and any extra). `unstored`: tensors that
-    /// get no storage because the backend never stores them in its form (it hands them from node to node in its
-    /// own, or reads the caller's buffer). `scratchBytes`: scratch bytes a node needs while it runs (0 for none).
+    /// `outputs`: tensors read after the last node (the graph's outputs, and any extra). `unstored`: root tensors
+    /// (no RESHAPE's outputs) that get no storage because the backend never stores them in its form (it hands them
+    /// from node to node in its own, or reads the caller's buffer). `scratchBytes`: scratch bytes a node needs while
+    /// it runs (0 for none).
     public init(
         graph: Graph, outputs: [Int], elementSize: Int, unstored: Set<Int> = [],
         scratchBytes: (Int, Node) -> Int = { _, _ in 0 }
@@ -48,6 +49,7 @@ public struct ArenaLayout: Sendable {
             for output in node.outputs { use(output, at: step) }
         }
         for output in outputs { use(output, at: graph.nodes.count + 1) }
+        precondition(unstored.allSatisfy { root[$0] == $0 }, "an unstored tensor is another's RESHAPE")
 
         var requests: [ArenaPlanner.Request] = []
         var requestOfRoot: [Int: Int] = [:]
