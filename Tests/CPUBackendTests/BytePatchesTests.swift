@@ -4,6 +4,10 @@ import Engine
 import Testing
 import TestSupport
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Patches gathered straight from the caller's uint8 input (`qgemm_pack_patches_u8`, CPUModel+BytePatches): byte
 /// for byte the rows and row terms of the float im2col on the same values, and used only where nothing else reads
 /// the input.
@@ -55,9 +59,29 @@ struct BytePatchesTests {
         var expectedTerms = [Int32](repeating: -1, count: count + 1), terms = expectedTerms
         qgemm_pack_patches(
             kernel, window, Int32(first), Int32(count), stored, Float(zeroPoint), &expected, 7, &expectedTerms)
-        qgemm_pack_patches_u8(kernel, window, Int32(first), Int32(count), bytes, zeroPoint, &packed, 7, &terms)
+        // The input ends where a page nothing may touch begins: a read past it would fault, not pass unseen.
+        Self.withBytesBeforeAGuardPage(bytes) { input in
+            qgemm_pack_patches_u8(kernel, window, Int32(first), Int32(count), input, zeroPoint, &packed, 7, &terms)
+        }
         #expect(packed == expected)
         #expect(terms == expectedTerms)
+    }
+
+    /// `bytes` copied to end right where an inaccessible page starts.
+    static func withBytesBeforeAGuardPage(_ bytes: [UInt8], _ body: (UnsafePointer<UInt8>) -> Void) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let span = (bytes.count + page - 1) / page * page
+        guard let region = mmap(nil, span + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            region != MAP_FAILED
+        else {
+            Issue.record("mmap failed")
+            return
+        }
+        defer { munmap(region, span + page) }
+        #expect(mprotect(region + span, page, PROT_NONE) == 0)
+        let start = (region + span - bytes.count).assumingMemoryBound(to: UInt8.self)
+        start.update(from: bytes, count: bytes.count)
+        body(start)
     }
 
     /// An image model's first layer gathers from the caller's bytes (no float copy of the input), bit-exact with the
