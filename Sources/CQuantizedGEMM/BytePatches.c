@@ -1,12 +1,14 @@
 // im2col from the caller's uint8 input (qgemm_pack_patches_u8), for every variant: a packed value is stored +
 // zero point, and for the caller's bytes that is the byte itself, so the patches are copies, not conversions. The
 // first layer's float im2col had been 8.7% of the AVX-512 VNNI network: per pixel, three 9-value window rows, each
-// converted, narrowed and summed. Plain x86-64 (SSE2), but for AVX2's widening: copies and byte sums are what it
-// does.
+// converted, narrowed and summed. Copies and byte sums are what it does: SSE2, and AVX2 (which every variant has)
+// to widen the AVX2 variant's rows.
 #include "Kernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+
+#define BYTE_PATCHES_INLINE __attribute__((target("avx2"), always_inline))
 
 /// Copies `count` bytes and adds their sum to `sums` (two 64-bit lanes), reading and writing nothing outside the
 /// two ranges: 16-byte moves, then 8- or 4-byte ones whose last overlaps the one before (a 3-channel image's window
@@ -88,43 +90,32 @@ static inline int inside_window(const qgemm_window *w, int x, int y) {
 }
 
 /// The patch of a pixel whose window lies inside the image (inside_window), for layers that fit the inside path:
-/// one 16-byte load per window row, its bytes past the row's `keep` zeroed, stored at the row's place. Each store
-/// runs past its row and the next overwrites that; the last one's zeros are the row's padding, and past the
-/// padding they fall in the next packed row, written after. Returns the bytes' sum. The general path had spent 30
-/// cycles a pixel on the first layer's three 9-byte rows, most of it choosing how to copy them.
-static inline int32_t gather_inside(const qgemm_window *w, const uint8_t *image, int x, int y, __m128i keep,
-                                    uint8_t *row) {
+/// one 16-byte load per window row, its bytes past the row's `keep` zeroed, stored at the row's place (widened to
+/// 16 bits with `wide`, AVX2's rows). Each store runs past its row and the next overwrites that; the last one's
+/// zeros are the row's padding, and past the padding they fall in the next packed row, written after. Returns the
+/// bytes' sum. The general path had spent 30 cycles a pixel on the first layer's three 9-byte rows, most of it
+/// choosing how to copy them.
+BYTE_PATCHES_INLINE static inline int32_t gather_inside(const qgemm_window *w, const uint8_t *image, int x, int y,
+                                                        __m128i keep, void *row, int wide) {
     const int length = w->filterWidth * w->channels;
     const size_t rowStride = (size_t)w->dilationY * w->width * w->channels;
     const uint8_t *from = image + ((size_t)(y * w->strideY - w->padTop) * w->width + x * w->strideX - w->padLeft) *
                                       w->channels;
     __m128i sums = _mm_setzero_si128();
-    for (int ky = 0; ky < w->filterHeight; ky++, from += rowStride, row += length) {
+    for (int ky = 0; ky < w->filterHeight; ky++, from += rowStride) {
         __m128i values = _mm_and_si128(_mm_loadu_si128((const __m128i *)from), keep);
-        _mm_storeu_si128((__m128i *)row, values);
+        if (wide)
+            _mm256_storeu_si256((__m256i *)((uint16_t *)row + ky * length), _mm256_cvtepu8_epi16(values));
+        else
+            _mm_storeu_si128((__m128i *)((uint8_t *)row + ky * length), values);
         sums = _mm_add_epi64(sums, _mm_sad_epu8(values, _mm_setzero_si128()));
     }
     return _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums));
 }
 
-/// gather_inside for AVX2's rows of 16-bit values: each window row widened before it is stored.
-__attribute__((target("avx2"))) static inline int32_t gather_inside_wide(const qgemm_window *w, const uint8_t *image,
-                                                                        int x, int y, __m128i keep, uint16_t *row) {
-    const int length = w->filterWidth * w->channels;
-    const size_t rowStride = (size_t)w->dilationY * w->width * w->channels;
-    const uint8_t *from = image + ((size_t)(y * w->strideY - w->padTop) * w->width + x * w->strideX - w->padLeft) *
-                                      w->channels;
-    __m128i sums = _mm_setzero_si128();
-    for (int ky = 0; ky < w->filterHeight; ky++, from += rowStride, row += length) {
-        __m128i values = _mm_and_si128(_mm_loadu_si128((const __m128i *)from), keep);
-        _mm256_storeu_si256((__m256i *)row, _mm256_cvtepu8_epi16(values));
-        sums = _mm_add_epi64(sums, _mm_sad_epu8(values, _mm_setzero_si128()));
-    }
-    return _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums));
-}
-
-void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_window window, int first, int rows, const uint8_t *input,
-                           int zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {
+__attribute__((target("avx2"))) void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_window window, int first, int rows,
+                                                            const uint8_t *input, int zeroPoint, void *packed,
+                                                            int32_t rowSumScale, int32_t *rowTerms) {
     const int depth = window.filterHeight * window.filterWidth * window.channels;
     const int padded = qgemm_padded_depth(depth), wide = isa == QGEMM_AVX2;
     const size_t image = (size_t)window.height * window.width * window.channels;
@@ -141,10 +132,11 @@ void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_window window, int first, int ro
         // The inside path's stores run into the next row: never on a part's last, which another thread may pack.
         const int inside = insidePath && m + 1 < rows && inside_window(&window, x, y);
         int32_t sum;
+        // A constant `wide` in each call, so that the copies inlined have no test per store.
         if (inside && wide)
-            sum = gather_inside_wide(&window, source, x, y, keep, (uint16_t *)packed + (size_t)m * padded);
+            sum = gather_inside(&window, source, x, y, keep, (uint16_t *)packed + (size_t)m * padded, 1);
         else if (inside)
-            sum = gather_inside(&window, source, x, y, keep, (uint8_t *)packed + (size_t)m * padded);
+            sum = gather_inside(&window, source, x, y, keep, (uint8_t *)packed + (size_t)m * padded, 0);
         // Bytes go straight to their row; AVX2's 16-bit rows are widened from the line.
         uint8_t *bytes = wide ? line : (uint8_t *)packed + (size_t)m * padded;
         if (!inside) sum = gather_patch(&window, source, x, y, (uint8_t)zeroPoint, bytes);
