@@ -1,52 +1,13 @@
-// The AVX-512 VNNI kernels: vpdpbusd on 512-bit registers, in tiles of 8 rows by 32 columns, and the activation
-// packing and requantization on 16 lanes with masks.
+// The AVX-512 VNNI kernels: vpdpbusd on 512-bit registers (Tile512.h's GEMM), and the activation packing,
+// requantization and depthwise convolution on 16 lanes with masks.
 #include "Kernels.h"
 
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "Tile512.h"
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-
-/// The requantization's constants, broadcast once per call.
-typedef struct {
-    __m512i m, nudge, negativeBelow, lowest, highest, zeroPoint;
-    __m128i left, right;
-} requantization512;
-
-VNNI static inline requantization512 requantization512_make(qgemm_requantization q) {
-    const int left = q.shift > 0 ? q.shift : 0, right = q.shift > 0 ? 0 : -q.shift;
-    const int32_t half = right > 0 ? 1 << (right - 1) : 0;
-    return (requantization512){
-        .m = _mm512_set1_epi64(q.significand),
-        .nudge = _mm512_set1_epi64((1LL << 30) + ((long long)half << 31)),
-        .negativeBelow = _mm512_set1_epi32(right > 0 ? half : INT32_MIN),
-        .lowest = _mm512_set1_epi32(q.low - q.zeroPoint),
-        .highest = _mm512_set1_epi32(q.high - q.zeroPoint),
-        .zeroPoint = _mm512_set1_epi32(q.zeroPoint),
-        .left = _mm_cvtsi32_si128(left),
-        .right = _mm_cvtsi32_si128(right),
-    };
-}
-
-/// TFLite's MultiplyByQuantizedMultiplier of 16 accumulators (bias included) in signed 64-bit products (Kernels.h
-/// says why these shifts and additions are its two roundings), clamped: quantized - zero point, in int32.
-VNNI static inline __m512i requantize16_integers(__m512i x, const requantization512 *k) {
-    x = _mm512_sll_epi32(x, k->left);
-    __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, k->m), k->nudge), 31);
-    __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), k->m), k->nudge);
-    __m512i withHalf = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 1));
-    __mmask16 negative = _mm512_cmpgt_epi32_mask(k->negativeBelow, withHalf);
-    __m512i quotient = _mm512_sra_epi32(_mm512_mask_add_epi32(withHalf, negative, withHalf, _mm512_set1_epi32(-1)),
-                                        k->right);
-    return _mm512_min_epi32(_mm512_max_epi32(quotient, k->lowest), k->highest);
-}
-
-/// requantize16_integers as stored floats.
-VNNI static inline __m512 requantize16(__m512i x, const requantization512 *k) {
-    return _mm512_cvtepi32_ps(requantize16_integers(x, k));
-}
 
 /// Converts `count` stored values to unsigned bytes (stored + zero point), adding them to the lanes of `sum`
 /// (reduced once per row: a reduction per segment cost more than the conversion of a 3-channel image's taps).
@@ -116,75 +77,18 @@ VNNI void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows
     }
 }
 
-// Rows of one tile. vpdpbusd's latency is several cycles and two can start per cycle, so it takes more than 8
-// independent accumulators to keep it busy: 8 rows by 32 columns is 16 of the 32 registers, plus two of weights.
-#define TILE_ROWS 8
-
-// One tile: up to 8 rows by 16 columns per block, of `blocks` (1 or 2, a constant where it is inlined) 16-column
-// blocks, accumulated over the whole depth and requantized. A lone last block runs alone: paired with itself, as
-// it had been, its copy's products were computed and thrown away (a quarter of the multiply-adds of the model's
-// 48-column layer, over half of its 12-column one's).
 #define VNNI_INLINE __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline))
-VNNI_INLINE static inline void tile(int blocks, int rows, int columns, int groups, const uint8_t *a, int aStride,
-                                    const int8_t *b0, const int8_t *b1, const int32_t *rowTerms,
-                                    const int32_t *columnTerms, const requantization512 *requantization,
-                                    float *output, int outputStride) {
-    __m512i c[TILE_ROWS][2];
-    const uint8_t *lines[TILE_ROWS];
-    for (int r = 0; r < TILE_ROWS; r++) {
-        c[r][0] = _mm512_setzero_si512();
-        c[r][1] = _mm512_setzero_si512();
-        // Rows past the end read row 0 again; their results are not stored.
-        lines[r] = r < rows ? a + (size_t)r * aStride : a;
-    }
-    for (int g = 0; g < groups; g++) {
-        __m512i w0 = _mm512_loadu_si512(b0 + g * 64);
-        __m512i w1 = blocks == 2 ? _mm512_loadu_si512(b1 + g * 64) : w0;
-        for (int r = 0; r < TILE_ROWS; r++) {
-            __m512i x = _mm512_set1_epi32(four_bytes(lines[r] + 4 * g));
-            c[r][0] = _mm512_dpbusd_epi32(c[r][0], x, w0);
-            if (blocks == 2) c[r][1] = _mm512_dpbusd_epi32(c[r][1], x, w1);
-        }
-    }
-    __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
-    __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
-    __m512i t0 = _mm512_maskz_loadu_epi32(mask0, columnTerms);
-    __m512i t1 = _mm512_maskz_loadu_epi32(mask1, columnTerms + 16);
-    for (int r = 0; r < rows; r++) {
-        __m512i row = _mm512_set1_epi32(rowTerms[r]);
-        float *line = output + (size_t)r * outputStride;
-        __m512i x0 = _mm512_add_epi32(_mm512_add_epi32(c[r][0], t0), row);
-        _mm512_mask_storeu_ps(line, mask0, requantize16(x0, requantization));
-        if (blocks == 2 && mask1) {
-            __m512i x1 = _mm512_add_epi32(_mm512_add_epi32(c[r][1], t1), row);
-            _mm512_mask_storeu_ps(line + 16, mask1, requantize16(x1, requantization));
-        }
-    }
+
+/// vpdpbusd: four bytes of a row by four of each column's weights, added to its lane.
+VNNI_INLINE static inline __m512i dpbusd_accumulate(__m512i c, __m512i x, __m512i w) {
+    return _mm512_dpbusd_epi32(c, x, w);
 }
 
 VNNI void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed,
                                     const int8_t *packedWeights, const int32_t *rowTerms, const int32_t *columnTerms,
                                     qgemm_requantization requantization, float *output, int outputStride) {
-    const requantization512 constants = requantization512_make(requantization);
-    int padded = qgemm_padded_depth(depth);
-    int groups = padded / 4;
-    size_t blockSize = (size_t)groups * 64;
-    int blocks = (columns + 15) / 16;
-    for (int block = 0; block < blocks; block += 2) {
-        const int8_t *b0 = packedWeights + (size_t)block * blockSize, *b1 = b0 + blockSize;
-        int width = columns - block * 16 < 32 ? columns - block * 16 : 32;
-        for (int m = 0; m < rows; m += TILE_ROWS) {
-            int height = rows - m < TILE_ROWS ? rows - m : TILE_ROWS;
-            const uint8_t *a = packed + (size_t)m * padded;
-            float *out = output + (size_t)m * outputStride + block * 16;
-            if (width > 16)
-                tile(2, height, width, groups, a, padded, b0, b1, rowTerms + m, columnTerms + block * 16, &constants,
-                     out, outputStride);
-            else
-                tile(1, height, width, groups, a, padded, b0, NULL, rowTerms + m, columnTerms + block * 16,
-                     &constants, out, outputStride);
-        }
-    }
+    multiply512(dpbusd_accumulate, rows, columns, qgemm_padded_depth(depth), packed, (const uint8_t *)packedWeights,
+                rowTerms, columnTerms, requantization, output, outputStride);
 }
 
 VNNI void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
