@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Engine latency side by side, in one run: ssd-detect's CPU backend (one row per 8-bit variant this CPU runs,
-# SSD_CPU_ISA=avx512vnni|avxvnni|avx2, then float convolutions) and the TFLite runtime (XNNPACK, its optimized
-# built-in kernels, its reference kernels) on the same model and machine, interleaved round by round so that the
-# noise of a shared machine falls on all. Each row is the median of the rounds (p50, p90, min, first inference);
-# prints a table with ratios to XNNPACK and writes .out/bench-engine.json (every round's rows). A variant this CPU
-# lacks is named on stderr, not timed. "tflite-xnnpack (AVX2 kernels)" is XNNPACK made to see a CPU without
-# AVX-512 and AVX-VNNI (scripts/xnnpack_isa.py): what it runs on an AVX2-only host, the AVX2 variant's rival there.
+# SSD_CPU_ISA=avx512vnni|avxvnni|avx512bw|avx2, then float convolutions) and the TFLite runtime (XNNPACK, its optimized
+# built-in kernels, its reference kernels) on the same model and machine, interleaved round by round so that the noise
+# of a shared machine falls on all. Each row is the median of the rounds (p50, p90, min, first inference); prints a
+# table with ratios to XNNPACK and writes .out/bench-engine.json (every round's rows). A variant this CPU lacks is named
+# on stderr, not timed. "tflite-xnnpack (AVX2 kernels)" is XNNPACK made to see a CPU without AVX-512 and AVX-VNNI
+# (scripts/xnnpack_isa.py): what it runs on an AVX2-only host, the AVX2 variant's rival there; "tflite-xnnpack
+# (AVX-512 kernels, no VNNI)" the same for a Skylake-SP host, the AVX-512BW variant's.
 #
 # usage: scripts/bench-engine.sh [ITERATIONS] [ROUNDS]   (after `make build-release` and `make deps`)
 #        SSD_DETECT=path/to/ssd-detect scripts/bench-engine.sh   (another build)
@@ -21,7 +22,7 @@ results=.out/bench-engine.jsonl
 : > "$results"
 for round in $(seq "$rounds"); do
     for threads in 2 1; do
-        for isa in avx512vnni avxvnni avx2 float; do
+        for isa in avx512vnni avxvnni avx512bw avx2 float; do
             if ! row=$(SSD_CPU_ISA=$isa "$ours" bench --model "$model" --threads "$threads" \
                 --iterations "$iterations" --json 2>.out/bench-engine.err); then
                 [ "$round" = 1 ] && echo "SSD_CPU_ISA=$isa not timed: $(cat .out/bench-engine.err)" >&2
@@ -33,10 +34,12 @@ for round in $(seq "$rounds"); do
             "$python" scripts/tflite_bench.py "$model" --kernels "$kernels" --threads "$threads" \
                 --runs "$iterations" 2>/dev/null >> "$results"
         done
-        if ! "$python" scripts/tflite_bench.py "$model" --threads "$threads" --runs "$iterations" \
-            --xnnpack-max-isa avx2 2>.out/bench-engine.err >> "$results"; then
-            [ "$round" = 1 ] && echo "XNNPACK's AVX2 kernels not timed: $(tail -1 .out/bench-engine.err)" >&2
-        fi
+        for max_isa in avx512skx avx2; do
+            if ! "$python" scripts/tflite_bench.py "$model" --threads "$threads" --runs "$iterations" \
+                --xnnpack-max-isa "$max_isa" 2>.out/bench-engine.err >> "$results"; then
+                [ "$round" = 1 ] && echo "XNNPACK as on $max_isa not timed: $(tail -1 .out/bench-engine.err)" >&2
+            fi
+        done
     done
 done
 "$python" scripts/tflite_bench.py "$model" --kernels ref --threads 1 --runs 10 2>/dev/null >> "$results"
@@ -59,15 +62,19 @@ for (engine, threads), group in groups.items():
         entry["load_plan_ms"] = median("load_plan_ms")
         entry["peak_rss_mb"] = median("peak_rss_mb")
     summary.append(entry)
-# Ratios to XNNPACK as it runs here (the headline) and to its AVX2 kernels (what an AVX2-only host would run).
+# Ratios to XNNPACK as it runs here (the headline), and to the kernels it runs on a host without VNNI (AVX-512BW's
+# rival) and on an AVX2-only host (AVX2's).
 baseline = lambda engine: {s["threads"]: s["p50_ms"] for s in summary if s["engine"] == engine}
-xnnpack, xnnpack_avx2 = baseline("tflite-xnnpack"), baseline("tflite-xnnpack (AVX2 kernels)")
+xnnpack = baseline("tflite-xnnpack")
+xnnpack_skx = baseline("tflite-xnnpack (AVX-512 kernels, no VNNI)")
+xnnpack_avx2 = baseline("tflite-xnnpack (AVX2 kernels)")
 ratio = lambda s, base: s["p50_ms"] / base[s["threads"]] if s["threads"] in base else float("nan")
 print(f"{'engine':50} {'threads':>7} {'rounds':>6} {'p50 ms':>8} {'p90 ms':>8} {'min ms':>8} {'p50 / XNNPACK':>14} "
-      f"{'/ XNNPACK AVX2':>15}")
+      f"{'/ no VNNI':>10} {'/ XNNPACK AVX2':>15}")
 for s in summary:
     print(f"{s['engine']:50} {s['threads']:>7} {s['rounds']:>6} {s['p50_ms']:>8.2f} {s['p90_ms']:>8.2f} "
-          f"{s['min_ms']:>8.2f} {ratio(s, xnnpack):>13.2f}x {ratio(s, xnnpack_avx2):>14.2f}x")
+          f"{s['min_ms']:>8.2f} {ratio(s, xnnpack):>13.2f}x {ratio(s, xnnpack_skx):>9.2f}x "
+          f"{ratio(s, xnnpack_avx2):>14.2f}x")
 for s in summary:
     if "first_ratio" in s:
         print(f"{s['engine']}: load + plan {s['load_plan_ms']:.1f} ms, first inference {s['first_ratio']:.2f}x p50, "

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Engine-only latency of the TFLite runtime (ai-edge-litert) on a model, as JSON lines.
 
-usage: tflite_bench.py MODEL --kernels xnnpack|builtin|ref --threads N --runs N [--xnnpack-max-isa avx2]
-                       [--keep-postprocess]
+usage: tflite_bench.py MODEL --kernels xnnpack|builtin|ref --threads N --runs N
+                       [--xnnpack-max-isa avx2|avx512skx] [--keep-postprocess]
 
 Feeds seeded uniform noise, as `ssd-detect bench` does, warms up with 3 invocations, then times invoke() only.
 Times the network as `ssd-detect bench` does: without a trailing TFLite_Detection_PostProcess op, whose box decoding
@@ -12,7 +12,8 @@ flatter the other engine). The model is cut in memory (scripts/tflite_model.py).
 "xnnpack" is the runtime's default (XNNPACK delegate), "builtin" its optimized kernels without delegates, "ref"
 its reference kernels (the oracle our reference backend matches bit for bit). `--xnnpack-max-isa avx2` makes
 XNNPACK see a CPU without AVX-512 and AVX-VNNI, so that it runs the kernels an AVX2-only host would
-(scripts/xnnpack_isa.py); the engine is then named "tflite-xnnpack (AVX2 kernels)".
+(scripts/xnnpack_isa.py); the engine is then named "tflite-xnnpack (AVX2 kernels)". `--xnnpack-max-isa avx512skx`
+does the same for a host with AVX-512 but without VNNI (Skylake-SP): "tflite-xnnpack (AVX-512 kernels, no VNNI)".
 """
 import argparse, json, statistics, sys, time
 
@@ -23,6 +24,7 @@ from tflite_model import without_postprocess
 
 RESOLVERS = {"xnnpack": OpResolverType.AUTO, "builtin": OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
              "ref": OpResolverType.BUILTIN_REF}
+KERNEL_NAMES = {"avx2": "AVX2 kernels", "avx512skx": "AVX-512 kernels, no VNNI"}
 
 def main():
     parser = argparse.ArgumentParser()
@@ -30,14 +32,14 @@ def main():
     parser.add_argument("--kernels", choices=RESOLVERS, default="xnnpack")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--xnnpack-max-isa", choices=["avx2"])
+    parser.add_argument("--xnnpack-max-isa", choices=KERNEL_NAMES)
     parser.add_argument("--keep-postprocess", action="store_true")
     args = parser.parse_args()
     engine = "tflite-" + args.kernels
     if args.xnnpack_max_isa:
         import xnnpack_isa
-        xnnpack_isa.limit_to_avx2()
-        engine += f" ({args.xnnpack_max_isa.upper()} kernels)"
+        xnnpack_isa.limit_to(args.xnnpack_max_isa)
+        engine += f" ({KERNEL_NAMES[args.xnnpack_max_isa]})"
     with open(args.model, "rb") as file:
         model = file.read()
     if args.keep_postprocess:

@@ -1,10 +1,12 @@
-"""Make the XNNPACK bundled in the TFLite runtime (ai-edge-litert) see an AVX2-only x86-64 CPU.
+"""Make the XNNPACK bundled in the TFLite runtime (ai-edge-litert) see an older x86-64 CPU: AVX2-only, or AVX-512
+without VNNI.
 
 XNNPACK picks its kernels from cpuinfo's `cpuinfo_isa` flags once, when the first delegate is created, and has no
 override. To time the kernels it would run on a host without AVX-512 or AVX-VNNI (AMD EPYC before Zen 4, many Intel
-parts) on a host with them, `limit_to_avx2()` runs the library's own `cpuinfo_initialize()` and then clears those
-flags, before any interpreter exists. This emulates such a host for XNNPACK only: it is the same chip, caches and
-clock, running XNNPACK's AVX2 kernels.
+parts), or on one with AVX-512 but without VNNI (Skylake-SP, the first Xeon Scalable), on a host with them,
+`limit_to(max_isa)` runs the library's own `cpuinfo_initialize()` and then clears the flags such a host lacks,
+before any interpreter exists. This emulates that host for XNNPACK only: it is the same chip, caches and clock,
+running the kernels XNNPACK would pick there.
 
 `cpuinfo_isa` and `cpuinfo_initialize` are local symbols (not exported), found in the library's ELF symbol table;
 the load base comes from an exported symbol's address. The flags' offsets follow `struct cpuinfo_x86_isa` in
@@ -47,8 +49,12 @@ PROC_FLAG = {"sse3": "pni", "ssse3": "ssse3", "sse4_1": "sse4_1", "sse4_2": "sse
              "vpclmulqdq": "vpclmulqdq", "gfni": "gfni", "rdrand": "rdrand", "sha": "sha_ni"}
 # Not rdseed: Linux hides it on Zen 5 (its 16- and 32-bit forms are faulty) while CPUID, which cpuinfo reads, has it.
 
-# What an AVX2-only host lacks: every AVX-512 and AVX10 extension, AMX, and the VEX-encoded VNNI family.
+# What each emulated host lacks. avx2: every AVX-512 and AVX10 extension, AMX, and the VEX-encoded VNNI family.
+# avx512skx (Skylake-SP): the same but AVX-512 F, CD, DQ, BW and VL, and also GFNI, VAES and VPCLMULQDQ (Ice Lake's).
 BEYOND_AVX2 = [name for name in FIELDS if name.startswith(("avx512", "avx10", "amx", "avxvnni", "avx_vnni"))]
+SKYLAKE_AVX512 = ["avx512f", "avx512cd", "avx512dq", "avx512bw", "avx512vl"]
+LACKS = {"avx2": BEYOND_AVX2,
+         "avx512skx": [name for name in BEYOND_AVX2 if name not in SKYLAKE_AVX512] + ["gfni", "vaes", "vpclmulqdq"]}
 
 
 def local_symbols(path, names):
@@ -75,8 +81,9 @@ def local_symbols(path, names):
     return found
 
 
-def limit_to_avx2():
-    """Clear every flag beyond AVX2 in the runtime's cpuinfo; call before creating any interpreter."""
+def limit_to(max_isa):
+    """Clear the flags a `max_isa` host lacks (LACKS) in the runtime's cpuinfo; call before creating any
+    interpreter. Refuses where this CPU lacks what that host has."""
     symbols = local_symbols(LIBRARY, {"cpuinfo_isa", "cpuinfo_initialize", EXPORTED})
     library = ctypes.CDLL(LIBRARY)
     base = ctypes.cast(getattr(library, EXPORTED), ctypes.c_void_p).value - symbols[EXPORTED]
@@ -89,5 +96,8 @@ def limit_to_avx2():
     if mismatches or any(value > 1 for value in isa) or not isa[OFFSET["avx2"]]:
         raise SystemExit("xnnpack_isa: cpuinfo_isa does not have the expected layout, not patched: "
                          + "; ".join(mismatches or ["bytes other than 0/1, or no AVX2"]))
-    for name in BEYOND_AVX2:
+    needed = ["avx2"] + (SKYLAKE_AVX512 if max_isa == "avx512skx" else [])
+    if missing := [name for name in needed if not isa[OFFSET[name]]]:
+        raise SystemExit(f"xnnpack_isa: this CPU lacks {', '.join(missing)}: it cannot stand in for {max_isa}")
+    for name in LACKS[max_isa]:
         isa[OFFSET[name]] = 0

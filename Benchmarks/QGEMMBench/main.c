@@ -77,10 +77,10 @@ static double bench_depthwise(qgemm_isa isa, const char *name) {
 }
 
 int main(void) {
-    const qgemm_isa isas[] = {QGEMM_AVX512VNNI, QGEMM_AVXVNNI, QGEMM_AVX2};
-    const char *names[] = {"avx512vnni", "avxvnni", "avx2"};
+    const qgemm_isa isas[] = {QGEMM_AVX512VNNI, QGEMM_AVXVNNI, QGEMM_AVX512BW, QGEMM_AVX2};
+    const char *names[] = {"avx512vnni", "avxvnni", "avx512bw", "avx2"};
     const int count = sizeof(shapes) / sizeof(shapes[0]);
-    for (int v = 0; v < 3; v++) {
+    for (int v = 0; v < 4; v++) {
         qgemm_isa isa = isas[v];
         if (!qgemm_supports(isa)) {
             printf("%s: not supported by this CPU\n", names[v]);

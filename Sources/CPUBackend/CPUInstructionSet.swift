@@ -17,23 +17,26 @@ public enum CPUInstructionSet: String, CaseIterable, Sendable {
     case avxvnni
     /// The 8-bit kernel on AVX-512 VNNI: vpdpbusd on 512-bit registers.
     case avx512vnni
+    /// The 8-bit kernel on AVX-512 without VNNI (AVX512BW: Skylake-SP servers): vpmaddwd on 512-bit registers.
+    case avx512bw
 
-    /// The environment variable that overrides the pick: `SSD_CPU_ISA=avx2|avxvnni|avx512vnni|float`.
+    /// The environment variable that overrides the pick: `SSD_CPU_ISA=avx2|avx512bw|avxvnni|avx512vnni|float`.
     public static let environmentVariable = "SSD_CPU_ISA"
 
-    /// The fastest this CPU runs: AVX-512 VNNI, then AVX-VNNI, then AVX2, then float.
-    public static let best = [avx512vnni, avxvnni, avx2].first(where: \.isSupported) ?? .float
+    /// The fastest this CPU runs: AVX-512 VNNI, then AVX-VNNI, then AVX-512BW, then AVX2, then float.
+    public static let best = [avx512vnni, avxvnni, avx512bw, avx2].first(where: \.isSupported) ?? .float
 
     /// Whether this CPU runs it (float runs everywhere).
     public var isSupported: Bool { kernel.map { qgemm_supports($0) != 0 } ?? true }
 
-    /// The name in tables and logs: "AVX-512 VNNI", "AVX-VNNI", "AVX2", "float".
+    /// The name in tables and logs: "AVX-512 VNNI", "AVX-VNNI", "AVX-512BW", "AVX2", "float".
     public var displayName: String {
         switch self {
         case .float: "float"
         case .avx2: "AVX2"
         case .avxvnni: "AVX-VNNI"
         case .avx512vnni: "AVX-512 VNNI"
+        case .avx512bw: "AVX-512BW"
         }
     }
 
@@ -44,6 +47,7 @@ public enum CPUInstructionSet: String, CaseIterable, Sendable {
         case .avx2: QGEMM_AVX2
         case .avxvnni: QGEMM_AVXVNNI
         case .avx512vnni: QGEMM_AVX512VNNI
+        case .avx512bw: QGEMM_AVX512BW
         }
     }
 

@@ -117,7 +117,7 @@ __attribute__((target("avx2"))) void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_
                                                             const uint8_t *input, int zeroPoint, void *packed,
                                                             int32_t rowSumScale, int32_t *rowTerms) {
     const int depth = window.filterHeight * window.filterWidth * window.channels;
-    const int padded = qgemm_padded_depth(depth), wide = isa == QGEMM_AVX2;
+    const int padded = qgemm_padded_depth(depth), wide = qgemm_has_wide_rows(isa);
     const size_t image = (size_t)window.height * window.width * window.channels;
     // CPUModel+BytePatches keeps to the bound; past it the line below would overflow the stack.
     if (depth > QGEMM_BYTE_PATCH_DEPTH_BOUND) __builtin_trap();

@@ -15,6 +15,10 @@ int qgemm_supports(qgemm_isa isa) {
     case QGEMM_AVX512VNNI:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+    case QGEMM_AVX512BW:
+        // Its packing, requantization and depthwise kernels are the AVX2 ones, built for avx2 and fma.
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     }
     return 0;
 }
@@ -52,19 +56,19 @@ void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int
 }
 
 size_t qgemm_packed_weights_size(qgemm_isa isa, int columns, int depth) {
-    return isa == QGEMM_AVX2 ? qgemm_packed_weights_size_avx2(columns, depth)
-                             : qgemm_packed_weights_size_vnni(columns, depth);
+    return qgemm_has_wide_rows(isa) ? qgemm_packed_weights_size_avx2(columns, depth)
+                                    : qgemm_packed_weights_size_vnni(columns, depth);
 }
 
 void qgemm_pack_weights(qgemm_isa isa, int columns, int depth, const uint8_t *weights, void *packed) {
-    if (isa == QGEMM_AVX2)
+    if (qgemm_has_wide_rows(isa))
         qgemm_pack_weights_avx2(columns, depth, weights, packed);
     else
         qgemm_pack_weights_vnni(columns, depth, weights, packed);
 }
 
 size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth) {
-    return (size_t)rows * (size_t)qgemm_padded_depth(depth) * (isa == QGEMM_AVX2 ? 2 : 1);
+    return (size_t)rows * (size_t)qgemm_padded_depth(depth) * (qgemm_has_wide_rows(isa) ? 2 : 1);
 }
 
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
@@ -72,8 +76,8 @@ void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *sou
     if (isa == QGEMM_AVX512VNNI)
         qgemm_pack_activations_avx512vnni(rows, depth, source, stride, zeroPoint, packed, rowSumScale, rowTerms);
     else
-        qgemm_pack_activations_avx2(rows, depth, source, stride, zeroPoint, packed, isa == QGEMM_AVX2, rowSumScale,
-                                    rowTerms);
+        qgemm_pack_activations_avx2(rows, depth, source, stride, zeroPoint, packed, qgemm_has_wide_rows(isa),
+                                    rowSumScale, rowTerms);
 }
 
 void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
@@ -81,7 +85,7 @@ void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows,
     if (isa == QGEMM_AVX512VNNI)
         qgemm_pack_patches_avx512vnni(window, first, rows, input, zeroPoint, packed, rowSumScale, rowTerms);
     else
-        qgemm_pack_patches_avx2(window, first, rows, input, zeroPoint, packed, isa == QGEMM_AVX2, rowSumScale,
+        qgemm_pack_patches_avx2(window, first, rows, input, zeroPoint, packed, qgemm_has_wide_rows(isa), rowSumScale,
                                 rowTerms);
 }
 
@@ -100,6 +104,10 @@ void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void 
     case QGEMM_AVX512VNNI:
         qgemm_multiply_avx512vnni(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, requantization,
                                   output, outputStride);
+        break;
+    case QGEMM_AVX512BW:
+        qgemm_multiply_avx512bw(rows, columns, depth, packed, packedWeights, rowTerms, columnTerms, requantization,
+                                output, outputStride);
         break;
     }
 }
@@ -126,7 +134,8 @@ void qgemm_depthwise_row_packed(qgemm_isa isa, qgemm_window shape, const float *
     if (isa == QGEMM_AVX512VNNI)
         qgemm_depthwise_row_packed_avx512(shape, input, filter, y, bias, requantization, output);
     else
-        qgemm_depthwise_row_packed_avx2(shape, input, filter, y, bias, requantization, output, isa == QGEMM_AVX2);
+        qgemm_depthwise_row_packed_avx2(shape, input, filter, y, bias, requantization, output,
+                                        qgemm_has_wide_rows(isa));
 }
 
 #else  // Other architectures: no kernel; callers use their float path.

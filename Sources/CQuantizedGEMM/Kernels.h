@@ -73,6 +73,9 @@ void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, const flo
 void qgemm_multiply_avx2(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
                          const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                          float *output, int outputStride);
+void qgemm_multiply_avx512bw(int rows, int columns, int depth, const uint16_t *packed, const int16_t *packedWeights,
+                             const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
+                             float *output, int outputStride);
 void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
                             const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                             float *output, int outputStride);

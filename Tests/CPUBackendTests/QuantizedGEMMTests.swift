@@ -203,7 +203,7 @@ struct QuantizedGEMMTests {
                 }
                 expected += [Int](repeating: 0, count: padded - depth)
                 let actual = (0..<padded).map { k in
-                    kernel == QGEMM_AVX2
+                    qgemm_has_wide_rows(kernel) != 0
                         ? Int(packed[2 * (m * padded + k)]) | Int(packed[2 * (m * padded + k) + 1]) << 8
                         : Int(packed[m * padded + k])
                 }

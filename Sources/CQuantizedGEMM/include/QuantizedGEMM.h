@@ -1,6 +1,7 @@
 // An 8-bit integer GEMM for quantized convolutions: uint8 activations times uint8 weights, int32 accumulation, and
 // TFLite's requantization of the accumulators. One kernel per x86-64 instruction set (qgemm_isa), all computing the
-// same integers: AVX-512 VNNI and AVX-VNNI (vpdpbusd, 512 and 256 bits) and plain AVX2 (vpmaddwd). Callers pick one
+// same integers: AVX-512 VNNI and AVX-VNNI (vpdpbusd, 512 and 256 bits), AVX-512BW and AVX2 (vpmaddwd, 512 and 256
+// bits). Callers pick one
 // the CPU has (qgemm_supports) and keep their float path otherwise.
 //
 // Written in C because Swift cannot emit these instructions; kept to plain functions on caller-owned memory.
@@ -18,7 +19,13 @@ typedef enum qgemm_isa {
     QGEMM_AVXVNNI = 2,
     /// AVX-512 VNNI: vpdpbusd on 512-bit registers, 64 multiply-accumulates per instruction.
     QGEMM_AVX512VNNI = 3,
+    /// AVX-512 without VNNI (AVX512BW): AVX2's vpmaddwd on 512-bit registers, 32 multiply-accumulates per
+    /// instruction, on the AVX2 variant's 16-bit layouts (and its packing and depthwise kernels).
+    QGEMM_AVX512BW = 4,
 } qgemm_isa;
+
+/// Nonzero for the variants whose packed rows and weights are 16-bit values (vpmaddwd's): AVX2 and AVX-512BW.
+static inline int qgemm_has_wide_rows(qgemm_isa isa) { return isa == QGEMM_AVX2 || isa == QGEMM_AVX512BW; }
 
 /// Nonzero when this CPU (and its OS) runs `isa`'s kernels.
 int qgemm_supports(qgemm_isa isa);
