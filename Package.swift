@@ -68,7 +68,8 @@ let package = Package(
         // A backend that sends the network's input to a KServe v2 server (a GPU host's `ssd-detect worker`, Triton)
         // and falls back to a local backend when it fails.
         .target(name: "RemoteBackend", dependencies: ["Engine", "KServe"]),
-        // The 8-bit GEMM of quantized convolutions (AVX2, AVX-VNNI and AVX-512 VNNI intrinsics, which Swift cannot emit).
+        // The 8-bit GEMM of quantized convolutions (AVX2, AVX-512BW, AVX-VNNI and AVX-512 VNNI intrinsics, which Swift
+        // cannot emit).
         .target(name: "CQuantizedGEMM"),
         // The float convolution kernels (indirect GEMM, GEMM, depthwise; AVX-512 and AVX2 + FMA intrinsics chosen at
         // run time, which Swift cannot emit): twice OpenBLAS's SGEMM on these small-channel layers, and no im2col.

@@ -1,5 +1,5 @@
-// The AVX2 kernels: the GEMM for CPUs without VNNI, and the activation packing and requantization of both 256-bit
-// kernels.
+// The AVX2 kernels: the GEMM for CPUs without VNNI or AVX-512, and the activation packing, requantization and
+// depthwise convolution of both 256-bit kernels and of AVX-512BW's.
 //
 // Why vpmaddwd and not vpmaddubsw: vpmaddubsw multiplies uint8 by int8 and adds pairs into int16 with saturation.
 // Activations are 0...255 and weights - 128 are -128...127, so a pair reaches 2 * 255 * -128 = -65280, far outside

@@ -2,7 +2,7 @@
 // zero point, and for the caller's bytes that is the byte itself, so the patches are copies, not conversions. The
 // first layer's float im2col had been 8.7% of the AVX-512 VNNI network: per pixel, three 9-value window rows, each
 // converted, narrowed and summed. Copies and byte sums are what it does: SSE2, and AVX2 (which every variant has)
-// to widen the AVX2 variant's rows.
+// to widen the 16-bit rows of the vpmaddwd variants.
 #include "Kernels.h"
 
 #if defined(__x86_64__)

@@ -13,8 +13,10 @@ int qgemm_supports(qgemm_isa isa) {
         // Its depthwise kernel is the AVX2 one, built for avx2 and fma.
         return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avxvnni");
     case QGEMM_AVX512VNNI:
+        // Its first layer's byte patches are built for avx2 (BytePatches.c).
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+               __builtin_cpu_supports("avx2");
     case QGEMM_AVX512BW:
         // Its packing, requantization and depthwise kernels are the AVX2 ones, built for avx2 and fma.
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&

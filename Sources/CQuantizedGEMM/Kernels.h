@@ -23,8 +23,9 @@ static inline int32_t four_bytes(const void *p) {
 size_t qgemm_packed_weights_size_vnni(int columns, int depth);
 void qgemm_pack_weights_vnni(int columns, int depth, const uint8_t *weights, int8_t *packed);
 
-// vpmaddwd layout (AVX2): blocks of 16 columns; within a block, for each pair of depths, 16 x 2 int16 values
-// (column-major within the pair): two 32-byte loads feed two vpmaddwd for 8 columns each.
+// vpmaddwd layout (AVX2, AVX-512BW): blocks of 16 columns; within a block, for each pair of depths, 16 x 2 int16
+// values (column-major within the pair): two 32-byte loads feed two 256-bit vpmaddwd for 8 columns each, or one
+// 64-byte load one 512-bit vpmaddwd for all 16.
 size_t qgemm_packed_weights_size_avx2(int columns, int depth);
 void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int16_t *packed);
 
@@ -60,7 +61,7 @@ void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input, const floa
 void qgemm_depthwise_row_packed_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                        const int32_t *bias, qgemm_requantization requantization,
                                        qgemm_packed_rows output);
-// `wide`: 16-bit packed values (AVX2's GEMM), else bytes (AVX-VNNI's).
+// `wide`: 16-bit packed values (AVX2's and AVX-512BW's GEMMs), else bytes (AVX-VNNI's).
 void qgemm_depthwise_row_packed_avx2(qgemm_window shape, const float *input, const float *filter, int y,
                                      const int32_t *bias, qgemm_requantization requantization,
                                      qgemm_packed_rows output, int wide);

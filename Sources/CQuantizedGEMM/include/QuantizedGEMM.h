@@ -1,8 +1,7 @@
 // An 8-bit integer GEMM for quantized convolutions: uint8 activations times uint8 weights, int32 accumulation, and
 // TFLite's requantization of the accumulators. One kernel per x86-64 instruction set (qgemm_isa), all computing the
 // same integers: AVX-512 VNNI and AVX-VNNI (vpdpbusd, 512 and 256 bits), AVX-512BW and AVX2 (vpmaddwd, 512 and 256
-// bits). Callers pick one
-// the CPU has (qgemm_supports) and keep their float path otherwise.
+// bits). Callers pick one the CPU has (qgemm_supports) and keep their float path otherwise.
 //
 // Written in C because Swift cannot emit these instructions; kept to plain functions on caller-owned memory.
 #ifndef SSD_QUANTIZED_GEMM_H
