@@ -105,7 +105,7 @@ final class CPUModel: PreparedModel {
         let tensors = graph.tensors
         let gatheredAsBytes = inputsGatheredAsBytes()
         let packing = depthwisePackingPairs()
-        let unstored = unstoredTensors()
+        let unstored = unstoredTensors(gatheredAsBytes: gatheredAsBytes, packing: packing)
         let unstoredBytes = unstored.map { tensors[$0].elementCount * 4 }.max() ?? 0
         if unstoredBytes > 0, let start = mmap(nil, unstoredBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
             start != MAP_FAILED
@@ -192,7 +192,12 @@ final class CPUModel: PreparedModel {
     /// convolution's rows, and inputs gathered from the caller's bytes (in SSD MobileNet, 2.2 MB of a 6.5 MB arena,
     /// never written).
     func unstoredTensors() -> Set<Int> {
-        inputsGatheredAsBytes().union(depthwisePackingPairs().keys.map { graph.nodes[$0].outputs[0] })
+        unstoredTensors(gatheredAsBytes: inputsGatheredAsBytes(), packing: depthwisePackingPairs())
+    }
+
+    /// `unstoredTensors()` from the two findings `plan` already has at hand.
+    private func unstoredTensors(gatheredAsBytes: Set<Int>, packing: [Int: Int]) -> Set<Int> {
+        gatheredAsBytes.union(packing.keys.map { graph.nodes[$0].outputs[0] })
     }
 
     /// Whether `node` is a convolution for the 8-bit kernel: quantized input, filter and output, and a depth
