@@ -15,6 +15,12 @@ protocol PartitionedKernel: AnyObject {
 ///
 /// Written here rather than using Dispatch: a job is handed over without allocating (the kernels are planned
 /// objects), and workers spin briefly between the back-to-back kernels of an inference before they sleep.
+///
+/// The caller claims parts from the front and the workers from the back, so that with two threads each keeps its
+/// end of the tensors from one kernel to the next (parts are ranges of rows, in order), and most of what a part
+/// reads was written by the same core. Where the host puts the two cores far apart (a cache line took 40-250 ns
+/// between them on a shared AMD EPYC host, changing from minute to minute), a part reading the other core's rows
+/// waited on them: the two-ended claim made 2-thread p50s about 5% lower there (docs/PERFORMANCE.md, session 13).
 final class WorkerPool: @unchecked Sendable {
     /// The threads that run parts, the caller included: those asked for, fewer if the system refused some.
     private(set) var threads: Int
@@ -112,7 +118,7 @@ final class WorkerPool: @unchecked Sendable {
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
         }
-        takeParts()
+        takeParts(fromFront: true)
         var checks = 0
         while finishedParts.load(ordering: .acquiring) < parts {
             checks += 1
@@ -120,20 +126,22 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Claims and runs parts of the published kernel until none is left.
-    private func takeParts() {
+    /// Claims and runs parts of the published kernel, the first unclaimed one each time (the caller) or the last
+    /// (the workers), until none is left.
+    private func takeParts(fromFront: Bool) {
         while true {
             let word = ticket.load(ordering: .acquiring)
             let claim = Ticket(word)
-            guard claim.nextPart < claim.parts else { return }
-            // Fails if another thread took this part, or if the ticket is a newer kernel's: then look again.
+            guard claim.front < claim.back else { return }
+            let (part, claimed) = fromFront ? (claim.front, claim.claimingFront) : (claim.back - 1, claim.claimingBack)
+            // Fails if another thread took a part, or if the ticket is a newer kernel's: then look again.
             guard
                 ticket.compareExchange(
-                    expected: word, desired: claim.claimingOne.word, successOrdering: .acquiringAndReleasing,
+                    expected: word, desired: claimed.word, successOrdering: .acquiringAndReleasing,
                     failureOrdering: .relaxed
                 ).exchanged
             else { continue }
-            job!.run(part: claim.nextPart)
+            job!.run(part: part)
             finishedParts.add(1, ordering: .releasing)
         }
     }
@@ -165,36 +173,39 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
             }
             seen = generation.load(ordering: .acquiring)
-            takeParts()
+            takeParts(fromFront: false)
         }
     }
 }
 
-/// A kernel's parts as the pool hands them out: which kernel (its generation, 24 bits), how many parts it has and
-/// the next one to claim (20 bits each), in one 64-bit word.
+/// A kernel's parts as the pool hands them out: which kernel (its generation, 24 bits) and the parts not yet
+/// claimed, [front, back) (20 bits each), in one 64-bit word.
 struct Ticket {
     static let maximumParts = 1 << 20 - 1
     let generation: UInt64
-    let parts: Int
-    let nextPart: Int
+    let front: Int
+    let back: Int
 
     init(_ word: UInt64) {
         generation = word >> 40
-        parts = Int(word >> 20 & UInt64(Self.maximumParts))
-        nextPart = Int(word & UInt64(Self.maximumParts))
+        back = Int(word >> 20 & UInt64(Self.maximumParts))
+        front = Int(word & UInt64(Self.maximumParts))
     }
 
-    private init(generation: UInt64, parts: Int, nextPart: Int) {
+    private init(generation: UInt64, front: Int, back: Int) {
         self.generation = generation & (1 << 24 - 1)
-        self.parts = parts
-        self.nextPart = nextPart
+        self.front = front
+        self.back = back
     }
 
-    var word: UInt64 { generation << 40 | UInt64(parts) << 20 | UInt64(nextPart) }
+    var word: UInt64 { generation << 40 | UInt64(back) << 20 | UInt64(front) }
 
     /// The ticket of the kernel after this one, none of its `parts` claimed.
-    func next(parts: Int) -> Ticket { Ticket(generation: generation + 1, parts: parts, nextPart: 0) }
+    func next(parts: Int) -> Ticket { Ticket(generation: generation + 1, front: 0, back: parts) }
 
-    /// This ticket with its next part claimed.
-    var claimingOne: Ticket { Ticket(generation: generation, parts: parts, nextPart: nextPart + 1) }
+    /// This ticket with its first unclaimed part claimed.
+    var claimingFront: Ticket { Ticket(generation: generation, front: front + 1, back: back) }
+
+    /// This ticket with its last unclaimed part claimed.
+    var claimingBack: Ticket { Ticket(generation: generation, front: front, back: back - 1) }
 }

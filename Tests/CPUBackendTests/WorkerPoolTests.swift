@@ -1,6 +1,10 @@
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import CPUBackend
 
 struct WorkerPoolTests {
@@ -86,13 +90,57 @@ struct WorkerPoolTests {
 
     @Test func aTicketKeepsItsFields() {
         let first = Ticket(0).next(parts: Ticket.maximumParts)
-        #expect(first.generation == 1 && first.parts == Ticket.maximumParts && first.nextPart == 0)
-        let claimed = Ticket(first.claimingOne.word)
-        #expect(claimed.generation == 1 && claimed.parts == Ticket.maximumParts && claimed.nextPart == 1)
+        #expect(first.generation == 1 && first.front == 0 && first.back == Ticket.maximumParts)
+        let fromFront = Ticket(first.claimingFront.word)
+        #expect(fromFront.generation == 1 && fromFront.front == 1 && fromFront.back == Ticket.maximumParts)
+        let fromBoth = Ticket(fromFront.claimingBack.word)
+        #expect(fromBoth.generation == 1 && fromBoth.front == 1 && fromBoth.back == Ticket.maximumParts - 1)
         // The generation wraps in its 24 bits without touching the other fields.
         var ticket = Ticket(UInt64(1 << 24 - 1) << 40).next(parts: 5)
-        #expect(ticket.generation == 0 && ticket.parts == 5 && ticket.nextPart == 0)
-        ticket = Ticket(ticket.claimingOne.word)
-        #expect(ticket.nextPart == 1 && ticket.parts == 5)
+        #expect(ticket.generation == 0 && ticket.front == 0 && ticket.back == 5)
+        ticket = Ticket(ticket.claimingBack.word)
+        #expect(ticket.front == 0 && ticket.back == 4)
+    }
+
+    /// Records which thread ran each part. Each thread's first part waits (at most 5 s) until a second thread has
+    /// started one, so that both take parts.
+    final class ThreadRecordingKernel: PartitionedKernel, @unchecked Sendable {
+        let parts: Int
+        let runners: Mutex<[pthread_t?]>
+        let threadsStarted = Atomic(0)
+
+        init(parts: Int) {
+            self.parts = parts
+            runners = Mutex([pthread_t?](repeating: nil, count: parts))
+        }
+
+        func run(part: Int) {
+            let me = pthread_self()
+            let first = runners.withLock { runners in
+                defer { runners[part] = me }
+                return !runners.contains { $0.map { pthread_equal($0, me) != 0 } ?? false }
+            }
+            guard first else { return }
+            threadsStarted.add(1, ordering: .relaxed)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while threadsStarted.load(ordering: .relaxed) < 2, ContinuousClock.now < deadline {}
+        }
+    }
+
+    /// With two threads the caller runs the first parts and the worker the last ones, kernel after kernel: each
+    /// keeps its end of the tensors, which is what the two-ended ticket is for.
+    @Test func theCallerRunsTheFirstPartsAndTheWorkerTheLast() {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.shutDown() }
+        let caller = pthread_self()
+        for parts in [2, 5, 16] {
+            let kernel = ThreadRecordingKernel(parts: parts)
+            pool.run(kernel)
+            let byCaller = kernel.runners.withLock { $0.map { $0.map { pthread_equal($0, caller) != 0 } } }
+            #expect(byCaller.allSatisfy { $0 != nil }, "\(parts) parts: one did not run")
+            let callerParts = byCaller.prefix { $0 == true }.count
+            #expect(callerParts >= 1 && callerParts < parts, "\(parts) parts: the caller ran \(callerParts) first")
+            #expect(byCaller.dropFirst(callerParts).allSatisfy { $0 == false }, "\(parts) parts: \(byCaller)")
+        }
     }
 }
