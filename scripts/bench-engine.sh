@@ -25,7 +25,8 @@ for round in $(seq "$rounds"); do
         for isa in avx512vnni avxvnni avx512bw avx2 float; do
             if ! row=$(SSD_CPU_ISA=$isa "$ours" bench --model "$model" --threads "$threads" \
                 --iterations "$iterations" --json 2>.out/bench-engine.err); then
-                [ "$round" = 1 ] && [ "$threads" = 2 ] && echo "SSD_CPU_ISA=$isa not timed: $(cat .out/bench-engine.err)" >&2
+                [ "$round" = 1 ] && [ "$threads" = 2 ] &&
+                    echo "SSD_CPU_ISA=$isa not timed: $(cat .out/bench-engine.err)" >&2
                 continue
             fi
             echo "$row" >> "$results"
@@ -85,9 +86,10 @@ for s in summary:
 by_engine = {}
 for s in summary:
     by_engine.setdefault(s["isa"] or s["engine"], {})[s["threads"]] = s
-for name, rows in by_engine.items():
-    if 1 in rows and 2 in rows:
-        print(f"{name}: 2 threads {rows[1]['p50_ms'] / rows[2]['p50_ms']:.2f}x as fast as 1 "
-              f"(minima {rows[1]['min_ms'] / rows[2]['min_ms']:.2f}x)")
+for name, by_threads in by_engine.items():
+    if 1 in by_threads and 2 in by_threads:
+        one, two = by_threads[1], by_threads[2]
+        print(f"{name}: 2 threads {one['p50_ms'] / two['p50_ms']:.2f}x as fast as 1 "
+              f"(minima {one['min_ms'] / two['min_ms']:.2f}x)")
 json.dump(rows, open(sys.argv[1].replace(".jsonl", ".json"), "w"), indent=1)
 PY

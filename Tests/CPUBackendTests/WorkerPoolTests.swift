@@ -129,9 +129,10 @@ struct WorkerPoolTests {
 
     /// With two threads the caller runs the first parts and the worker the last ones, kernel after kernel: each
     /// keeps its end of the tensors, which is what the two-ended ticket is for.
-    @Test func theCallerRunsTheFirstPartsAndTheWorkerTheLast() {
+    @Test func theCallerRunsTheFirstPartsAndTheWorkerTheLast() throws {
         let pool = WorkerPool(threads: 2)
         defer { pool.shutDown() }
+        try #require(pool.threads == 2, "the system refused the worker thread")
         let caller = pthread_self()
         for parts in [2, 5, 16] {
             let kernel = ThreadRecordingKernel(parts: parts)
