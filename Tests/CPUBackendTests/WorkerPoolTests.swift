@@ -117,8 +117,9 @@ struct WorkerPoolTests {
         func run(part: Int) {
             let me = pthread_self()
             let first = runners.withLock { runners in
-                defer { runners[part] = me }
-                return !runners.contains { $0.map { pthread_equal($0, me) != 0 } ?? false }
+                let seenBefore = runners.contains { $0.map { pthread_equal($0, me) != 0 } ?? false }
+                runners[part] = me
+                return !seenBefore
             }
             guard first else { return }
             threadsStarted.add(1, ordering: .relaxed)
