@@ -77,6 +77,14 @@ struct OperationParityTests {
         .init(
             height: 5, width: 1, inputChannels: 33, outputChannels: 40, filter: 1, stride: 1, dilation: 1,
             padding: .same, activation: .relu6),
+        // Filters that outweigh their rows and outputs: on the 8-bit kernels, split by columns
+        // (ConvolutionPartitionTests), the last part's columns not a whole number of blocks.
+        .init(
+            height: 2, width: 3, inputChannels: 320, outputChannels: 500, filter: 1, stride: 1, dilation: 1,
+            padding: .same, activation: .relu6),
+        .init(
+            height: 4, width: 5, inputChannels: 64, outputChannels: 330, filter: 3, stride: 1, dilation: 1,
+            padding: .same, activation: .none),
     ]
 
     /// Quantized convolutions on each 8-bit kernel this CPU runs: bit-exact (CPUInstructionSetTests names the others).

@@ -7,6 +7,10 @@ import Engine
 /// has neither kernel. A 1x1 stride-1 convolution's patches are its input as it lies (NHWC); on the last two paths
 /// any other gathers its patches first (im2col) into a scratch buffer, with zeros (the zero point) where the
 /// window leaves the input.
+///
+/// Parts are ranges of output pixels (rows), each multiplied by the whole filter; on the 8-bit kernel a
+/// convolution whose packed filter outweighs its packed rows and its output splits by output channels instead
+/// (`columnsPerPart`), so that each thread reads its share of the filter rather than all of it.
 final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
@@ -18,7 +22,14 @@ final class Convolution: CPUKernel, PartitionedKernel {
     let filterHeight: Int, filterWidth: Int
     let requantizer: Requantizer
     let parts: Int
+    /// Output pixels per part; all of them where parts are column ranges.
     let rowsPerPart: Int
+    /// Output channels per part, a multiple of the 8-bit kernel's column block; all of them where parts are row
+    /// ranges.
+    let columnsPerPart: Int
+    /// Where parts are column ranges of a convolution whose rows need packing: that packing, by row ranges, run
+    /// before them.
+    private let rowPacking: RowPacking?
 
     /// How the products are computed.
     enum Arithmetic {
@@ -45,17 +56,34 @@ final class Convolution: CPUKernel, PartitionedKernel {
         self.filterWidth = filterWidth
         self.requantizer = requantizer
         let rows = output.shape[0] * output.shape[1] * output.shape[2]
+        let (channels, depth) = (output.shape[3], filterHeight * filterWidth * input.shape[3])
+        if case .integer(let integer) = arithmetic,
+            let columns = IntegerGEMM.columnsPerPart(
+                kernel: integer.kernel, rows: rows, columns: channels, depth: depth, threads: threads)
+        {
+            (parts, rowsPerPart, columnsPerPart) = ((channels + columns - 1) / columns, rows, columns)
+            rowPacking =
+                integer.packsRows
+                ? RowPacking(integer: integer, input: input.pointer, depth: depth, rows: rows, threads: threads) : nil
+            return
+        }
+        (columnsPerPart, rowPacking) = (channels, nil)
         guard case .packed(let plan) = arithmetic else {
             (parts, rowsPerPart) = rowPartition(
-                rows: rows, bytesPerRow: output.shape[3] * 4, threads: threads,
-                repackedRows: filterHeight * filterWidth * input.shape[3])
+                rows: rows, bytesPerRow: channels * 4, threads: threads, repackedRows: depth)
             return
         }
         // Packed once, at planning; parts start on a register tile (the indirection buffer is grouped by tiles).
-        let partition = rowPartition(rows: rows, bytesPerRow: output.shape[3] * 4, threads: threads)
+        let partition = rowPartition(rows: rows, bytesPerRow: channels * 4, threads: threads)
         let tile = plan.isa.tileRows
         rowsPerPart = (partition.rowsPerPart + tile - 1) / tile * tile
         parts = (rows + rowsPerPart - 1) / rowsPerPart
+    }
+
+    /// A column split's packing first, when it has one, then the parts.
+    func run(on pool: WorkerPool) {
+        if let rowPacking { pool.run(rowPacking) }
+        pool.run(self)
     }
 
     /// Whether the input itself is the patch matrix.

@@ -32,14 +32,15 @@ int qgemm_supports(qgemm_isa isa);
 /// K rounded up to a multiple of 4 (the depth of one vpdpbusd step, two vpmaddwd steps).
 static inline int qgemm_padded_depth(int depth) { return (depth + 3) & ~3; }
 
-/// Bytes of a packed weight matrix of `columns` outputs and `depth` inputs.
+/// Bytes of a packed weight matrix of `columns` outputs and `depth` inputs. For a multiple of 16 columns, also the
+/// offset of column `columns` in a wider matrix of that depth: blocks of 16 columns lie one after another.
 size_t qgemm_packed_weights_size(qgemm_isa isa, int columns, int depth);
 
 /// Packs `weights` ([columns][depth] uint8, row-major) as (weight - 128) in the kernel's layout, zero-padded to 16
 /// columns and 4 depths.
 void qgemm_pack_weights(qgemm_isa isa, int columns, int depth, const uint8_t *weights, void *packed);
 
-/// Bytes of `rows` packed activation rows of `depth` inputs.
+/// Bytes of `rows` packed activation rows of `depth` inputs, and so the offset of row `rows`.
 size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth);
 
 /// Converts `rows` rows of float activations (stored as quantized - zeroPoint, `stride` floats apart) to the
