@@ -184,7 +184,7 @@ final class CPUModel: PreparedModel {
                 start: allocate(bytes: tensors[index].byteCount),
                 count: tensors[index].byteCount)
             outputBuffers.append(buffer)
-            kernels.append(OutputConversion(source: stored(index), destination: buffer))
+            kernels.append(OutputConversion(source: stored(index), destination: buffer, threads: pool.threads))
         }
     }
 
@@ -335,7 +335,9 @@ final class CPUModel: PreparedModel {
         case .reshape:
             return nil
         case .concatenation(let axis, let activation):
-            return Concatenation(inputs: node.inputs.map(stored), output: output, axis: axis, activation: activation)
+            return Concatenation(
+                inputs: node.inputs.map(stored), output: output, axis: axis, activation: activation,
+                threads: pool.threads)
         case .add, .sub, .mul:
             let (arithmetic, activation) = node.operation.elementwiseArithmetic!
             return Arithmetic(
@@ -346,7 +348,9 @@ final class CPUModel: PreparedModel {
         case .slice(let begin, _):
             return Slice(input: input, output: output, begin: begin)
         case .logistic, .relu, .relu6, .exp, .quantize, .dequantize:
-            return UnaryMap(input: input, output: output, function: StoredValues.realFunction(of: node.operation)!)
+            return UnaryMap(
+                input: input, output: output, function: StoredValues.realFunction(of: node.operation)!,
+                threads: pool.threads)
         case .custom: preconditionFailure("custom ops are refused by prepare")
         }
     }

@@ -216,6 +216,50 @@ struct OperationParityTests {
         try Self.expectFloatAgreement(floats, seed: 8)
     }
 
+    /// SSD's score tensors: concatenated (along anchors, and along the last axis), then LOGISTIC, then out to
+    /// bytes, large enough that each kernel splits into element ranges on 2 threads, ranges that cut rows in
+    /// the middle. The split changes no byte, and agrees with the reference.
+    @Test(arguments: ["concatenate anchors", "concatenate channels", "logistic"])
+    func largeTensorsSplitIntoElementRanges(_ name: String) throws {
+        var g = TestGraphs(seed: 10)
+        let scores = Quantization(scale: 0.1, zeroPoint: 170)
+        let graph: Graph
+        switch name {
+        case "concatenate anchors":
+            graph = TestGraphs.graph(
+                .concatenation(axis: 1, activation: .none),
+                inputs: [
+                    g.quantized("a", [1, 1083, 91], scale: 0.09, zeroPoint: 160),
+                    g.quantized("b", [1, 600, 91], scale: 0.1, zeroPoint: 170),
+                    g.quantized("c", [1, 150, 91], scale: 0.12, zeroPoint: 150),
+                ], graphInputs: 3,
+                output: Tensor(name: "output", shape: [1, 1833, 91], dataType: .uint8, quantization: scores))
+        case "concatenate channels":
+            graph = TestGraphs.graph(
+                .concatenation(axis: -1, activation: .none),
+                inputs: [
+                    g.quantized("a", [1, 151, 101, 5], scale: 0.05, zeroPoint: 100),
+                    g.quantized("b", [1, 151, 101, 2], scale: 0.08, zeroPoint: 30),
+                ], graphInputs: 2,
+                output: Tensor(
+                    name: "output", shape: [1, 151, 101, 7], dataType: .uint8,
+                    quantization: Quantization(scale: 0.07, zeroPoint: 80)))
+        default:
+            graph = TestGraphs.graph(
+                .logistic, inputs: [g.quantized("input", [1, 1917, 91], scale: 0.1, zeroPoint: 170)],
+                output: Tensor(
+                    name: "output", shape: [1, 1917, 91], dataType: .uint8,
+                    quantization: Quantization(scale: 1 / 256, zeroPoint: 0)))
+        }
+        let one = try Self.run(graph, seed: 10, threads: 1).cpu
+        let (two, reference) = try Self.run(graph, seed: 10, threads: 2)
+        let changed = zip(one, two).filter { $0 != $1 }.count
+        #expect(changed == 0, "\(changed) of \(one.count) bytes differ between 1 and 2 threads")
+        let comparison = HeadComparison(two, reference)
+        #expect(comparison.maximumDifference <= 1, "\(comparison)")
+        #expect(comparison.exact >= 0.97, "\(comparison)")
+    }
+
     @Test(arguments: ["logistic", "relu", "relu6", "requantize", "reshape"])
     func quantizedUnary(_ name: String) throws {
         var g = TestGraphs(seed: 9)
