@@ -17,8 +17,10 @@ final class CPUModel: PreparedModel {
     private var allocations: [UnsafeMutableRawPointer] = []
     private var inputBuffers: [UnsafeMutableRawBufferPointer] = []
     private var outputBuffers: [UnsafeMutableRawBufferPointer] = []
-    private var kernels: [any CPUKernel] = []
-    private let pool: WorkerPool
+    /// The steps of an inference, in order, and their names (`KernelTiming`).
+    private(set) var kernels: [any CPUKernel] = []
+    private(set) var kernelNames: [String] = []
+    let pool: WorkerPool
     /// Bytes of the intermediate-tensor arena.
     private(set) var arenaSize = 0
     /// Address space as large as the largest tensor no kernel stores (`unstoredTensors`) that any access faults on
@@ -167,7 +169,9 @@ final class CPUModel: PreparedModel {
                 inputBytes[index] = UnsafePointer(
                     inputBuffers[position].baseAddress!.assumingMemoryBound(to: UInt8.self))
             } else {
-                kernels.append(InputConversion(source: inputBuffers[position], destination: stored(index)))
+                append(
+                    InputConversion(source: inputBuffers[position], destination: stored(index)),
+                    name: "input conversion", shape: tensors[index].shape)
             }
         }
         allocateIntegerScratch()
@@ -176,7 +180,7 @@ final class CPUModel: PreparedModel {
                 node, at: position, packing: packing, stored: stored,
                 patches: layout.scratchOffsets[position].map { (arena + $0).assumingMemoryBound(to: Float.self) })
             {
-                kernels.append(kernel)
+                append(kernel, name: node.operation.name, shape: tensors[node.outputs[0]].shape)
             }
         }
         for index in outputIndices {
@@ -184,8 +188,15 @@ final class CPUModel: PreparedModel {
                 start: allocate(bytes: tensors[index].byteCount),
                 count: tensors[index].byteCount)
             outputBuffers.append(buffer)
-            kernels.append(OutputConversion(source: stored(index), destination: buffer, threads: pool.threads))
+            append(
+                OutputConversion(source: stored(index), destination: buffer, threads: pool.threads),
+                name: "output conversion", shape: tensors[index].shape)
         }
+    }
+
+    private func append(_ kernel: any CPUKernel, name: String, shape: [Int]) {
+        kernels.append(kernel)
+        kernelNames.append(Self.kernelName(name, kernel, shape: shape))
     }
 
     /// The tensors no kernel stores, which get no arena storage: depthwise outputs packed straight into the next

@@ -42,6 +42,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Run quantized convolutions on the float kernels even where the 8-bit kernel would (for comparison).")
     var floatConvolutions = false
 
+    @Flag(
+        help:
+            "Also time each step of an inference on its own (CPU backend): its p50 and minimum over the iterations, in order."
+    )
+    var kernels = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -116,7 +122,7 @@ struct BenchCommand: ParsableCommand {
             if case .conv2D = node.operation { return model.network.tensors[node.inputs[1]].quantization != nil }
             return false
         }
-        let report = BenchReport(
+        var report = BenchReport(
             model: (manifest.modelFile as NSString).lastPathComponent, backend: backend.name,
             detail: backend.detail(threads: threadCount, quantized: quantized),
             instructionSet: backend.instructions(quantized: quantized)?.rawValue, threads: threadCount,
@@ -125,6 +131,13 @@ struct BenchCommand: ParsableCommand {
             postprocessRegular: postprocess?.regular, endToEnd: endToEnd?.milliseconds,
             photo: endToEnd.map { ($0.path as NSString).lastPathComponent },
             remoteOverhead: remoteOverhead.map { $0 * 1000 })
+        if kernels {
+            if let timing = prepared as? any KernelTiming {
+                report.kernels = KernelTimes(timing: timing, iterations: iterations)
+            } else {
+                printError("--kernels: the \(backend.name) backend does not time its steps")
+            }
+        }
         return (report, endToEnd.map { ($0.detector, $0.image) })
     }
 

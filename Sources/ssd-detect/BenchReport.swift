@@ -26,6 +26,8 @@ struct BenchReport {
     let remoteOverhead: Double?
     /// Agreement with the CPU backend on that photo, for the other rows of `--backend all`.
     var agreement: DetectorAgreement?
+    /// Each step's own time (`--kernels`), for backends that time them.
+    var kernels: KernelTimes?
 
     private var sorted: [Double] { samples.map(\.milliseconds).sorted() }
 
@@ -51,6 +53,7 @@ struct BenchReport {
             + (instructionSet.map { [("isa", $0)] } ?? [])
             + (remoteOverhead.map { [("remote_overhead_p50_ms", round3($0))] } ?? [])
             + (agreement.map { [("agreement_with_cpu", Self.fields(of: $0))] } ?? [])
+            + (kernels.map { [("kernels", $0.jsonObject)] } ?? [])
     }
 
     private static func fields(of agreement: DetectorAgreement) -> [String: Any] {
@@ -97,7 +100,8 @@ struct BenchReport {
             + (endToEnd.map {
                 [("end to end", String(format: "%.2f ms per photo (decode + preprocess + network + postprocess)", $0))]
             } ?? [])
-        return rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+        let table = rows.map { $0.0.padding(toLength: 17, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n")
+        return kernels.map { table + "\n\n" + $0.table } ?? table
     }
 
     /// Several backends, one row each, with the speed-up over the first (the CPU).
@@ -120,6 +124,9 @@ struct BenchReport {
         for report in reports.dropFirst() {
             guard let agreement = report.agreement, let photo = report.photo else { continue }
             lines.append("\n\(report.detail) vs \(reports[0].detail) on \(photo): \(agreement.summary)")
+        }
+        for report in reports {
+            if let kernels = report.kernels { lines.append("\n\(report.detail)\n\(kernels.table)") }
         }
         return lines.joined(separator: "\n")
     }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `ssd-detect bench`'s numeric flags, refused before the model loads.
+/// `ssd-detect bench`: its numeric flags, refused before the model loads, and its per-kernel times.
 struct BenchCommandTests {
     /// `--iterations 1099511627776` once reserved that many samples and aborted.
     @Test(arguments: [
@@ -16,5 +16,30 @@ struct BenchCommandTests {
             timeout: .seconds(60))
         #expect(result.status == 64 && !result.crashed, "\(result)")
         #expect(result.errors.contains(message), "\(result.errors)")
+    }
+
+    /// `--kernels`: one entry per step of an inference, in order, each with a median and a minimum; on 2 threads,
+    /// SSD MobileNet's 10 x 10 layers split by columns wherever an 8-bit variant runs.
+    @Test func kernelsAreTimedOneByOne() throws {
+        let result = try DetectCommandTests.run(
+            [
+                "bench", "--model", DetectCommandTests.model, "--threads", "2", "--iterations", "3", "--kernels",
+                "--json",
+            ], timeout: .seconds(120))
+        #expect(result.status == 0 && !result.crashed, "\(result)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let kernels = try #require(report["kernels"] as? [[String: Any]])
+        let names = kernels.compactMap { $0["kernel"] as? String }
+        #expect(names.count == kernels.count && names.count > 10)
+        #expect(names.first?.hasPrefix("CONV_2D 1x150x150x") == true, "\(names)")
+        #expect(names.contains { $0.hasPrefix("DEPTHWISE_CONV_2D 1x19x19x") }, "\(names)")
+        #expect(names.suffix(2).allSatisfy { $0.hasPrefix("output conversion") }, "\(names)")
+        for kernel in kernels {
+            let (p50, minimum) = (kernel["p50_us"] as? Double ?? -1, kernel["min_us"] as? Double ?? -1)
+            #expect(minimum > 0 && p50 >= minimum, "\(kernel)")
+        }
+        if report["isa"] as? String != "float" {
+            #expect(names.contains { $0.hasPrefix("CONV_2D 1x10x10x") && $0.hasSuffix("2 column parts") }, "\(names)")
+        }
     }
 }

@@ -1,0 +1,39 @@
+import Engine
+import Foundation
+
+/// Each step of an inference timed on its own (`bench --kernels`): its median and its minimum over the runs, in
+/// microseconds, in the order the steps run.
+struct KernelTimes {
+    struct Row {
+        let name: String
+        let p50: Double
+        let minimum: Double
+    }
+
+    let rows: [Row]
+
+    /// Times `iterations` inferences of `model` step by step.
+    init(timing model: any KernelTiming, iterations: Int) {
+        var durations = [[Duration]](repeating: [], count: model.kernelNames.count)
+        for _ in 0..<iterations { model.runTimingKernels(&durations) }
+        rows = zip(model.kernelNames, durations).map { name, samples in
+            let sorted = samples.map { $0.milliseconds * 1000 }.sorted()
+            return Row(name: name, p50: sorted[(sorted.count - 1) / 2], minimum: sorted[0])
+        }
+    }
+
+    var jsonObject: [[String: Any]] {
+        rows.map {
+            ["kernel": $0.name, "p50_us": ($0.p50 * 10).rounded() / 10, "min_us": ($0.minimum * 10).rounded() / 10]
+        }
+    }
+
+    /// One line per step, then their sums: the sum of the minima is the inference as fast as each step has run.
+    var table: String {
+        let lines = rows.map { String(format: "%9.1f %9.1f  ", $0.p50, $0.minimum) + $0.name }
+        let sums = String(
+            format: "%9.1f %9.1f  all %d kernels", rows.map(\.p50).reduce(0, +), rows.map(\.minimum).reduce(0, +),
+            rows.count)
+        return (["   p50 us    min us  kernel"] + lines + [sums]).joined(separator: "\n")
+    }
+}
