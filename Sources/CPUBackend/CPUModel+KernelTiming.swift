@@ -12,7 +12,7 @@ extension CPUModel: KernelTiming {
     /// A kernel's name: `step` (an op's name, or a conversion), its output's shape, and its parts.
     static func kernelName(_ step: String, _ kernel: any CPUKernel, shape: [Int]) -> String {
         let split: String
-        if let convolution = kernel as? Convolution, convolution.columnsPerPart < shape[shape.count - 1] {
+        if let convolution = kernel as? Convolution, convolution.splitsByColumns {
             split = "\(convolution.parts) column parts"
         } else if let partitioned = kernel as? any PartitionedKernel, partitioned.parts > 1 {
             split = "\(partitioned.parts) parts"

@@ -22,6 +22,9 @@ struct DepthwisePackingTests {
         .init(batches: 1, channels: 24, stride: 1, outputChannels: 48),
         .init(batches: 2, channels: 37, stride: 2, outputChannels: 16),
         .init(batches: 1, channels: 70, stride: 1, outputChannels: 33),
+        // A pointwise filter that outweighs its rows: split by columns (ConvolutionPartitionTests), each part
+        // reading every packed row the depthwise convolution wrote.
+        .init(batches: 1, channels: 256, stride: 2, outputChannels: 520),
     ]
 
     /// Depthwise (3x3, ReLU6) then pointwise: tensors input, filters, biases, the depthwise output, the output.
@@ -86,7 +89,7 @@ struct DepthwisePackingTests {
         let graph = Self.graph(c)
         let model = try TestGraphs.cpuModel(graph, instructionSet)
         #expect(model.depthwisePackingPairs()[0] == 1)
-        for threads in [1, 2] {
+        for threads in [1, 2, 3] {
             for (cpu, reference) in try Self.outputs(graph, instructionSet: instructionSet, threads: threads) {
                 let comparison = HeadComparison(cpu, reference)
                 #expect(comparison.maximumDifference == 0, "\(threads) threads: \(comparison)")

@@ -25,10 +25,10 @@ struct OperationParityTests {
     /// Within 1 LSB and mostly exact; bit-exact for convolutions on the 8-bit path (`bitExactOnIntegers`).
     static func expectQuantizedAgreement(
         _ graph: Graph, seed: UInt64, exactAtLeast: Double = 0.97,
-        backend: CPUBackend = CPUBackend(), bitExactOnIntegers: Bool = false,
+        backend: CPUBackend = CPUBackend(), threads: Int = 2, bitExactOnIntegers: Bool = false,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let (cpu, reference) = try run(graph, seed: seed, backend: backend)
+        let (cpu, reference) = try run(graph, seed: seed, backend: backend, threads: threads)
         let comparison = HeadComparison(cpu, reference)
         if bitExactOnIntegers, try CPUInstructionSet.resolve(backend.instructionSet) != .float {
             #expect(comparison.maximumDifference == 0, "\(graph.name): \(comparison)", sourceLocation: sourceLocation)
@@ -114,11 +114,14 @@ struct OperationParityTests {
         let output = Tensor(
             name: "output", shape: [1, geometry.outputHeight, geometry.outputWidth, c.outputChannels],
             dataType: .uint8, quantization: Quantization(scale: 0.05 * Float(c.filter), zeroPoint: 100))
-        try expectQuantizedAgreement(
-            TestGraphs.graph(
-                .conv2D(.init(window: window, activation: c.activation)),
-                inputs: [input, filter, bias], output: output), seed: 1,
-            backend: CPUBackend(instructionSet: instructionSet), bitExactOnIntegers: true)
+        // On 3 threads too: a column split's last part then takes the remaining blocks.
+        for threads in [2, 3] {
+            try expectQuantizedAgreement(
+                TestGraphs.graph(
+                    .conv2D(.init(window: window, activation: c.activation)),
+                    inputs: [input, filter, bias], output: output), seed: 1,
+                backend: CPUBackend(instructionSet: instructionSet), threads: threads, bitExactOnIntegers: true)
+        }
     }
 
     @Test(arguments: convolutions)

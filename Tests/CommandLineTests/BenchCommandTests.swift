@@ -31,14 +31,17 @@ struct BenchCommandTests {
         let kernels = try #require(report["kernels"] as? [[String: Any]])
         let names = kernels.compactMap { $0["kernel"] as? String }
         #expect(names.count == kernels.count && names.count > 10)
-        #expect(names.first?.hasPrefix("CONV_2D 1x150x150x") == true, "\(names)")
         #expect(names.contains { $0.hasPrefix("DEPTHWISE_CONV_2D 1x19x19x") }, "\(names)")
         #expect(names.suffix(2).allSatisfy { $0.hasPrefix("output conversion") }, "\(names)")
-        for kernel in kernels {
-            let (p50, minimum) = (kernel["p50_us"] as? Double ?? -1, kernel["min_us"] as? Double ?? -1)
-            #expect(minimum > 0 && p50 >= minimum, "\(kernel)")
+        let minima = kernels.map { $0["min_us"] as? Double ?? -1 }
+        for (kernel, minimum) in zip(kernels, minima) {
+            #expect(minimum >= 0 && kernel["p50_us"] as? Double ?? -1 >= minimum, "\(kernel)")
         }
+        #expect(minima.reduce(0, +) > 0)
+        // Where an 8-bit variant runs, the first layer gathers its patches from the caller's bytes (no input
+        // conversion) and the 10 x 10 layers split by columns.
         if report["isa"] as? String != "float" {
+            #expect(names.first?.hasPrefix("CONV_2D 1x150x150x") == true, "\(names)")
             #expect(names.contains { $0.hasPrefix("CONV_2D 1x10x10x") && $0.hasSuffix("2 column parts") }, "\(names)")
         }
     }

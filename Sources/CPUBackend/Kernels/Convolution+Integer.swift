@@ -7,7 +7,7 @@ extension Convolution {
         let (rows, channels) = (output.shape[0] * output.shape[1] * output.shape[2], output.shape[3])
         let depth = filterHeight * filterWidth * input.shape[3]
         guard case .integer(let stage) = requantizer else { preconditionFailure("8-bit GEMM without an integer stage") }
-        guard columnsPerPart == channels else {
+        guard !splitsByColumns else {
             let first = part * columnsPerPart
             integer.multiply(
                 rows: 0..<rows, columns: first..<min(first + columnsPerPart, channels), depth: depth,

@@ -96,7 +96,10 @@ final class Convolution: CPUKernel, PartitionedKernel {
         output[0] * output[1] * output[2] * filterHeight * filterWidth * inputChannels
     }
 
-    /// Rows [part * rowsPerPart, ...) of the output: their patches, their GEMM, their requantization.
+    /// Whether parts are ranges of output channels (every row) rather than ranges of rows (every channel).
+    var splitsByColumns: Bool { columnsPerPart < output.shape[3] }
+
+    /// Part `part` of the output: its patches, its GEMM, its requantization.
     func run(part: Int) {
         switch arithmetic {
         case .integer(let integer): runIntegers(part: part, integer)

@@ -29,10 +29,10 @@ struct IntegerGEMM {
     let rowTerms: UnsafeMutablePointer<Int32>
 
     /// Whether a part's rows need packing before its GEMM: not where the depthwise convolution before packs them.
-    var packsRows: Bool { window != nil || !packedByProducer }
+    var packsRows: Bool { !packedByProducer }
 
-    /// Output channels per part where a convolution on `kernel` of `rows` output pixels, `columns` channels and `depth` should
-    /// split by columns on `threads` threads, else nil (split by rows).
+    /// Output channels per part where a convolution on `kernel` of `rows` output pixels, `columns` channels and
+    /// `depth` should split by columns on `threads` threads, else nil (split by rows).
     ///
     /// Split by rows, each thread streams the whole packed filter: the late layers of SSD MobileNet (10 x 10 pixels,
     /// 768 channels; 1.2 MB of 16-bit weights on AVX2) spent the filter's trip from L3 twice, and scaled 1.84x on
