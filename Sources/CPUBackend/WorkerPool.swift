@@ -18,10 +18,11 @@ protocol PartitionedKernel: AnyObject {
 ///
 /// The caller claims parts from the front and the workers from the back, so that with two threads each keeps
 /// roughly its end of the tensors from one kernel to the next (parts are ranges of rows, channels or elements, in
-/// order; where the ends meet moves with timing), and most of what a part reads was written by the same thread, on the same core while
-/// the system leaves it there. Where the host put the two cores far apart (a cache line took 40-250 ns between
-/// them on a shared AMD EPYC host, changing from minute to minute), a part reading the other core's rows waited on
-/// them: the two-ended claim made 2-thread p50s about 8% lower there (docs/PERFORMANCE.md, session 13).
+/// order; where the ends meet moves with timing), and most of what a part reads was written by the same thread,
+/// on the same core while the system leaves it there. Where the host put the two cores far apart (a cache line
+/// took 40-250 ns between them on a shared AMD EPYC host, changing from minute to minute), a part reading the other
+/// core's rows waited on them: the two-ended claim made 2-thread p50s about 8% lower there (docs/PERFORMANCE.md,
+/// session 13).
 final class WorkerPool: @unchecked Sendable {
     /// The threads that run parts, the caller included: those asked for, fewer if the system refused some.
     private(set) var threads: Int

@@ -32,9 +32,11 @@ struct BenchReport {
     private var sorted: [Double] { samples.map(\.milliseconds).sorted() }
 
     /// The sample at `fraction` of the sorted list (nearest rank).
-    func percentile(_ fraction: Double) -> Double {
-        let values = sorted
-        return values[min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))]
+    func percentile(_ fraction: Double) -> Double { Self.percentile(fraction, ofSorted: sorted) }
+
+    /// The value at `fraction` of `values`, sorted ascending (nearest rank).
+    static func percentile(_ fraction: Double, ofSorted values: [Double]) -> Double {
+        values[min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))]
     }
 
     var mean: Double { samples.map(\.milliseconds).reduce(0, +) / Double(samples.count) }

@@ -18,7 +18,7 @@ struct KernelTimes {
         for _ in 0..<iterations { model.runTimingKernels(&durations) }
         rows = zip(model.kernelNames, durations).map { name, samples in
             let sorted = samples.map { $0.milliseconds * 1000 }.sorted()
-            return Row(name: name, p50: sorted[(sorted.count - 1) / 2], minimum: sorted[0])
+            return Row(name: name, p50: BenchReport.percentile(0.5, ofSorted: sorted), minimum: sorted[0])
         }
     }
 

@@ -35,7 +35,7 @@ struct BenchCommandTests {
         #expect(names.suffix(2).allSatisfy { $0.hasPrefix("output conversion") }, "\(names)")
         let minima = kernels.map { $0["min_us"] as? Double ?? -1 }
         for (kernel, minimum) in zip(kernels, minima) {
-            #expect(minimum >= 0 && kernel["p50_us"] as? Double ?? -1 >= minimum, "\(kernel)")
+            #expect(minimum >= 0 && (kernel["p50_us"] as? Double ?? -1) >= minimum, "\(kernel)")
         }
         #expect(minima.reduce(0, +) > 0)
         // Where an 8-bit variant runs, the first layer gathers its patches from the caller's bytes (no input

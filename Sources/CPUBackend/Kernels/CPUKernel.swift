@@ -35,9 +35,9 @@ func rowPartition(rows: Int, bytesPerRow: Int, threads: Int, repackedRows: Int =
 }
 
 /// How to split `count` elements of a memory-bound pass (a table lookup, a copy): one part per thread, fewer where
-/// a part would get fewer than `minimumElementsPerPart` (one part runs on the calling thread, without a hand-over). A hand-over
-/// costs about a microsecond; 16,384 elements take several (SSD MobileNet's scores, 174,447 of them, took 110 us in
-/// LOGISTIC alone, on one thread while the other waited).
+/// a part would get fewer than `minimumElementsPerPart` (one part runs on the calling thread, without a
+/// hand-over). A hand-over costs about a microsecond; 16,384 elements take several (SSD MobileNet's scores,
+/// 174,447 of them, took 110 us in LOGISTIC alone, on one thread while the other waited).
 func elementPartition(count: Int, threads: Int) -> (parts: Int, elementsPerPart: Int) {
     let parts = max(1, min(threads, count / minimumElementsPerPart))
     return (parts, (count + parts - 1) / parts)

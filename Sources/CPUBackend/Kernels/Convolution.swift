@@ -62,8 +62,9 @@ final class Convolution: CPUKernel, PartitionedKernel {
                 kernel: integer.kernel, rows: rows, columns: channels, depth: depth, threads: threads)
         {
             (parts, rowsPerPart, columnsPerPart) = ((channels + columns - 1) / columns, rows, columns)
+            // Nothing to pack where the depthwise convolution before writes the packed rows.
             rowPacking =
-                integer.packsRows
+                !integer.packedByProducer
                 ? RowPacking(integer: integer, input: input.pointer, depth: depth, rows: rows, threads: threads) : nil
             return
         }

@@ -28,9 +28,6 @@ struct IntegerGEMM {
     let activations: UnsafeMutableRawPointer
     let rowTerms: UnsafeMutablePointer<Int32>
 
-    /// Whether a part's rows need packing before its GEMM: not where the depthwise convolution before packs them.
-    var packsRows: Bool { !packedByProducer }
-
     /// Output channels per part where a convolution on `kernel` of `rows` output pixels, `columns` channels and
     /// `depth` should split by columns on `threads` threads, else nil (split by rows).
     ///
