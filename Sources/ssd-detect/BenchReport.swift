@@ -55,7 +55,7 @@ struct BenchReport {
             + (instructionSet.map { [("isa", $0)] } ?? [])
             + (remoteOverhead.map { [("remote_overhead_p50_ms", round3($0))] } ?? [])
             + (agreement.map { [("agreement_with_cpu", Self.fields(of: $0))] } ?? [])
-            + (kernels.map { [("kernels", $0.jsonObject)] } ?? [])
+            + (kernels.map { [("kernels", $0.jsonObject), ("kernel_inferences", $0.inferenceJSONObject)] } ?? [])
     }
 
     private static func fields(of agreement: DetectorAgreement) -> [String: Any] {

@@ -38,6 +38,11 @@ struct BenchCommandTests {
             #expect(minimum >= 0 && (kernel["p50_us"] as? Double ?? -1) >= minimum, "\(kernel)")
         }
         #expect(minima.reduce(0, +) > 0)
+        // Each inference's steps summed: no faster than every step at its best, and its median no faster than its
+        // minimum.
+        let inferences = try #require(report["kernel_inferences"] as? [String: Double])
+        let (p50, minimum) = (try #require(inferences["p50_us"]), try #require(inferences["min_us"]))
+        #expect(minimum >= minima.reduce(0, +) * 0.999 && p50 >= minimum, "\(inferences)")
         // Where an 8-bit variant runs, the first layer gathers its patches from the caller's bytes (no input
         // conversion) and the 10 x 10 layers split by columns.
         if report["isa"] as? String != "float" {
