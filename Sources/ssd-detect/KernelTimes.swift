@@ -20,24 +20,26 @@ struct KernelTimes {
     init(timing model: any KernelTiming, iterations: Int) {
         var durations = [[Duration]](repeating: [], count: model.kernelNames.count)
         for _ in 0..<iterations { model.runTimingKernels(&durations) }
-        rows = zip(model.kernelNames, durations).map { name, samples in
-            let sorted = samples.map { $0.milliseconds * 1000 }.sorted()
+        let microseconds = durations.map { $0.map { $0.milliseconds * 1000 } }
+        rows = zip(model.kernelNames, microseconds).map { name, samples in
+            let sorted = samples.sorted()
             return Row(name: name, p50: BenchReport.percentile(0.5, ofSorted: sorted), minimum: sorted[0])
         }
-        let totals = (0..<iterations).map { run in durations.reduce(0) { $0 + $1[run].milliseconds * 1000 } }.sorted()
+        let totals = (0..<iterations).map { run in microseconds.reduce(0) { $0 + $1[run] } }.sorted()
         inference = (BenchReport.percentile(0.5, ofSorted: totals), totals.first ?? 0)
     }
 
     var jsonObject: [[String: Any]] {
-        rows.map {
-            ["kernel": $0.name, "p50_us": ($0.p50 * 10).rounded() / 10, "min_us": ($0.minimum * 10).rounded() / 10]
-        }
+        rows.map { ["kernel": $0.name, "p50_us": Self.tenths($0.p50), "min_us": Self.tenths($0.minimum)] }
     }
 
     /// The median and minimum of each inference's steps summed, in microseconds (`inference`).
     var inferenceJSONObject: [String: Any] {
-        ["p50_us": (inference.p50 * 10).rounded() / 10, "min_us": (inference.minimum * 10).rounded() / 10]
+        ["p50_us": Self.tenths(inference.p50), "min_us": Self.tenths(inference.minimum)]
     }
+
+    /// Microseconds to the tenth, as the JSON gives them.
+    private static func tenths(_ microseconds: Double) -> Double { (microseconds * 10).rounded() / 10 }
 
     /// One line per step, then their sums (the sum of the minima is the inference as fast as each step has run),
     /// then the inferences' own median and minimum.
