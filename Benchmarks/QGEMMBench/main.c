@@ -1,9 +1,9 @@
 // qgemm-bench: the 8-bit GEMM (CQuantizedGEMM) on every convolution shape of SSD MobileNet v1 (COCO, quantized),
 // each variant this CPU runs: time per call, multiply-adds per second, and the activation packing beside it; then
-// the model's depthwise convolutions, each writing the next convolution's packed rows as in the network. Random
-// data; the arithmetic is checked by QuantizedGEMMTests and OperationParityTests, not here. Each shape runs for 50
-// ms, so its operands are as warm as repetition makes them (in the network they are often not: compare with
-// `ssd-detect bench`).
+// the model's depthwise convolutions, each writing the next convolution's packed rows as in the network, and each
+// again on three rows' inputs over and over, for what waiting on memory costs it. Random data; the arithmetic is
+// checked by QuantizedGEMMTests and OperationParityTests, not here. Each shape runs for 50 ms, so its operands are as
+// warm as repetition makes them (in the network they are often not: compare with `ssd-detect bench`).
 //
 // usage: qgemm-bench   (prints two tables per variant, then one JSON line per variant)
 #include <stdio.h>
@@ -39,10 +39,34 @@ static double now(void) {
 
 static void *buffer(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
 
+/// Seconds per image of one depthwise shape, repeated for 50 ms: every output row of the image, or (`hot`) as many
+/// rows, but rows 1 to 3 over and over, so that the five input rows they read stay in the nearest cache they fit in.
+/// Those rows are inside the image, all nine taps each, where the whole image's first and last rows have six: the
+/// repeated rows do slightly more work (2 rows in 19 by a third less, for the 19 x 19 layers).
+static double time_depthwise(qgemm_isa isa, qgemm_window window, const float *input, const float *filter,
+                             const int32_t *bias, uint8_t *rows, size_t rowBytes, int32_t *rowTerms, int hot) {
+    const int out = window.outputHeight;
+    qgemm_requantization requantization = {1 << 30, -12, 128, 0, 255};
+    int runs = 0;
+    double start = now();
+    while (now() - start < 0.05) {
+        for (int i = 0; i < out; i++) {
+            int y = hot ? 1 + i % 3 : i;
+            qgemm_packed_rows packed = {rows + rowBytes * (size_t)y * out, rowTerms + (size_t)y * out, 128};
+            qgemm_depthwise_row_packed(isa, window, input, filter, y, bias, requantization, packed);
+        }
+        runs++;
+    }
+    return (now() - start) / runs;
+}
+
 /// Times every depthwise shape on `isa` (all output rows of one image per call) and returns the total in seconds.
-static double bench_depthwise(qgemm_isa isa, const char *name) {
-    printf("%-10s  size  chan  s  depthwise us  Mpixel-channels/s\n", name);
+/// Beside each, as many rows repeated on three rows' inputs (`*hotTotal`, their total): what the layer's waiting on
+/// memory beyond those caches costs is about the difference.
+static double bench_depthwise(qgemm_isa isa, const char *name, double *hotTotal) {
+    printf("%-10s  size  chan  s  depthwise us  Mpixel-channels/s  3 rows repeated us\n", name);
     double total = 0;
+    *hotTotal = 0;
     for (size_t s = 0; s < sizeof(depthwiseShapes) / sizeof(depthwiseShapes[0]); s++) {
         int size = depthwiseShapes[s][0], channels = depthwiseShapes[s][1], stride = depthwiseShapes[s][2];
         int out = (size + stride - 1) / stride, pad = (out - 1) * stride + 3 - size;
@@ -56,23 +80,14 @@ static double bench_depthwise(qgemm_isa isa, const char *name) {
         size_t rowBytes = qgemm_packed_activations_size(isa, 1, channels);
         uint8_t *rows = buffer(rowBytes * (size_t)out * out);
         int32_t *rowTerms = buffer(sizeof(int32_t) * (size_t)out * out);
-        qgemm_requantization requantization = {1 << 30, -12, 128, 0, 255};
-        int runs = 0;
-        double start = now();
-        while (now() - start < 0.05) {
-            for (int y = 0; y < out; y++) {
-                qgemm_packed_rows packed = {rows + rowBytes * (size_t)y * out, rowTerms + (size_t)y * out, 128};
-                qgemm_depthwise_row_packed(isa, window, input, filter, y, bias, requantization, packed);
-            }
-            runs++;
-        }
-        double call = (now() - start) / runs;
-        printf("%-10s %5d %5d %2d %13.1f %18.0f\n", "", size, channels, stride, call * 1e6,
-               (double)out * out * channels / call / 1e6);
-        total += call;
+        double call = time_depthwise(isa, window, input, filter, bias, rows, rowBytes, rowTerms, 0);
+        double hot = time_depthwise(isa, window, input, filter, bias, rows, rowBytes, rowTerms, 1);
+        printf("%-10s %5d %5d %2d %13.1f %18.0f %19.1f\n", "", size, channels, stride, call * 1e6,
+               (double)out * out * channels / call / 1e6, hot * 1e6);
+        total += call, *hotTotal += hot;
         free(input), free(filter), free(bias), free(rows), free(rowTerms);
     }
-    printf("%s depthwise total: %.3f ms\n", name, total * 1e3);
+    printf("%s depthwise total: %.3f ms, 3 rows repeated %.3f ms\n", name, total * 1e3, *hotTotal * 1e3);
     return total;
 }
 
@@ -118,9 +133,10 @@ int main(void) {
         }
         printf("%s total: GEMM %.2f ms (%.1f GMAC/s over %.0f million multiply-adds), packing %.2f ms\n", names[v],
                gemm * 1e3, macs / gemm / 1e9, macs / 1e6, pack * 1e3);
-        double depthwise = bench_depthwise(isa, names[v]);
-        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f,\"depthwise_ms\":%.3f}\n",
-               names[v], gemm * 1e3, pack * 1e3, macs / gemm / 1e9, depthwise * 1e3);
+        double hot, depthwise = bench_depthwise(isa, names[v], &hot);
+        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f,\"depthwise_ms\":%.3f,"
+               "\"depthwise_3_rows_repeated_ms\":%.3f}\n",
+               names[v], gemm * 1e3, pack * 1e3, macs / gemm / 1e9, depthwise * 1e3, hot * 1e3);
     }
     return 0;
 }
