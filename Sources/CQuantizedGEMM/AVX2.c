@@ -199,13 +199,29 @@ AVX2 static inline void store_packed_part(void *row, size_t offset, int wide, __
 
 /// `vectors` x 8 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps.
 /// Two pixels share each filter load: 3 loads for 2 multiply-adds instead of 4, and the loads, two per
-/// multiply-add, were what bounded the one-pixel loop. Both counts are constants where it is inlined, so the
-/// arrays stay in registers.
-AVX2FMA static inline void depthwise_block(int pixels, int vectors, const depthwise_block_args *a) {
-    __m256 s[2][4];
-    for (int p = 0; p < 2; p++)
-        for (int v = 0; v < 4; v++) s[p][v] = _mm256_setzero_ps();
-    for (int t = 0; t < a->taps; t++) {
+/// multiply-add, were what bounded the one-pixel loop. With `rows` (4 pixels, 1 or 2 vectors, of a 3-wide window
+/// at stride 1, undilated: the taps are whole window rows), as AVX-512's: each of a window row's six input vectors
+/// is loaded once and multiplied into every pixel that reads it, 3 filter and 6 input loads for 12 multiply-adds.
+/// 4 x 2 chains, 6 filter vectors and the input fill 15 of AVX2's 16 registers. The counts are constants where it
+/// is inlined, so the arrays stay in registers.
+AVX2FMA static inline void depthwise_block(int pixels, int vectors, int rows, const depthwise_block_args *a) {
+    __m256 s[4][4];
+    for (int p = 0; p < pixels; p++)
+        for (int v = 0; v < vectors; v++) s[p][v] = _mm256_setzero_ps();
+    for (int t = 0; rows && t < a->taps; t += 3) {
+        // The filter vectors first, then one input vector at a time, so that nothing spills.
+        const float *w = a->filter + a->filterTaps[t], *in = a->input + a->inputTaps[t];
+        __m256 weights[2][3];
+        for (int v = 0; v < vectors; v++)
+            for (int kx = 0; kx < 3; kx++) weights[v][kx] = _mm256_loadu_ps(w + kx * a->channels + 8 * v);
+        for (int i = 0; i < 6; i++)
+            for (int v = 0; v < vectors; v++) {
+                __m256 x = _mm256_loadu_ps(in + i * a->step + 8 * v);
+                for (int p = 0; p < 4; p++)
+                    if (i - p >= 0 && i - p < 3) s[p][v] = _mm256_fmadd_ps(x, weights[v][i - p], s[p][v]);
+            }
+    }
+    for (int t = 0; !rows && t < a->taps; t++) {
         const float *w = a->filter + a->filterTaps[t];
         __m256 weights[4];
         for (int v = 0; v < vectors; v++) weights[v] = _mm256_loadu_ps(w + 8 * v);
@@ -229,17 +245,19 @@ AVX2FMA static inline void depthwise_block(int pixels, int vectors, const depthw
         }
 }
 
-/// depthwise_block with the counts as constants: one copy of the loop per combination.
+/// depthwise_block with the counts as constants: one copy of the loop per combination (4 pixels only by rows).
 AVX2FMA static inline void depthwise_blocks(int pixels, int vectors, const depthwise_block_args *a) {
     switch (vectors + 4 * (pixels - 1)) {
-    case 1: depthwise_block(1, 1, a); break;
-    case 2: depthwise_block(1, 2, a); break;
-    case 3: depthwise_block(1, 3, a); break;
-    case 4: depthwise_block(1, 4, a); break;
-    case 5: depthwise_block(2, 1, a); break;
-    case 6: depthwise_block(2, 2, a); break;
-    case 7: depthwise_block(2, 3, a); break;
-    case 8: depthwise_block(2, 4, a); break;
+    case 1: depthwise_block(1, 1, 0, a); break;
+    case 2: depthwise_block(1, 2, 0, a); break;
+    case 3: depthwise_block(1, 3, 0, a); break;
+    case 4: depthwise_block(1, 4, 0, a); break;
+    case 5: depthwise_block(2, 1, 0, a); break;
+    case 6: depthwise_block(2, 2, 0, a); break;
+    case 7: depthwise_block(2, 3, 0, a); break;
+    case 8: depthwise_block(2, 4, 0, a); break;
+    case 13: depthwise_block(4, 1, 1, a); break;
+    case 14: depthwise_block(4, 2, 1, a); break;
     }
 }
 
@@ -264,22 +282,26 @@ AVX2FMA static inline void depthwise_tail(int count, int pixel, const depthwise_
 
 // As the AVX-512 one (AVX512VNNI.c): 32 channels at a time in four chains, then the whole vectors left (the
 // model's 24 and 48 channel layers, its largest, are all or half such vectors), then a masked vector; and two
-// pixels at a time where both windows lie inside the image's columns. With `packed`, as there too, each pixel's
-// values go to its packed row (16-bit with `wide`, AVX2's GEMM, else bytes, AVX-VNNI's).
+// pixels at a time where both windows lie inside the image's columns, or with `windowRows` (a constant: see
+// depthwise_row_of) four by window rows, 16 channels at a time. With `packed`, as there too, each pixel's values go
+// to its packed row (16-bit with `wide`, AVX2's GEMM, else bytes, AVX-VNNI's).
 AVX2FMA static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
                                          const int32_t *bias, qgemm_requantization requantization, float *output,
-                                         const qgemm_packed_rows *packed, int wide) {
+                                         const qgemm_packed_rows *packed, int wide, int windowRows) {
     const requantization256 constants = requantization256_make(requantization);
     const int channels = shape.channels, step = shape.strideX * channels;
     const int padded = qgemm_padded_depth(channels), size = wide ? 2 : 1;
     qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
-        int pixels = 1 + qgemm_depthwise_run_inside(&shape, x, 2);
+        int pixels = windowRows && qgemm_depthwise_run_inside(&shape, x, 4)
+                         ? 4
+                         : 1 + qgemm_depthwise_run_inside(&shape, x, 2);
         int shift = 0;
-        __m256i sums[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+        __m256i sums[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                           _mm256_setzero_si256()};
         uint8_t *rows = packed ? (uint8_t *)packed->rows + (size_t)x * padded * size : NULL;
         depthwise_block_args a = {
-            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels == 2, &shift),
+            .taps = qgemm_depthwise_row_taps_of(&taps, &shape, x, y, pixels > 1, &shift),
             .inputTaps = taps.input,
             .filterTaps = taps.filter,
             .step = step,
@@ -290,7 +312,7 @@ AVX2FMA static inline void depthwise_row(qgemm_window shape, const float *input,
             .sums = sums,
         };
         for (int c = 0; c < channels;) {
-            int vectors = (channels - c) / 8 < 4 ? (channels - c) / 8 : 4;
+            int most = pixels == 4 ? 2 : 4, vectors = (channels - c) / 8 < most ? (channels - c) / 8 : most;
             a.input = input + shift + c, a.filter = filter + c, a.bias = bias + c;
             a.output = packed ? NULL : output + (size_t)x * channels + c;
             a.packed = packed ? rows + (size_t)c * size : NULL;
@@ -310,11 +332,23 @@ AVX2FMA static inline void depthwise_row(qgemm_window shape, const float *input,
     }
 }
 
+/// depthwise_row with `windowRows` a constant: where a 3-wide stride-1 undilated window's inside pixels' taps are
+/// whole window rows (qgemm_depthwise_taps lists them row by row), and in a copy of its own otherwise. The by-rows
+/// blocks in the same copy had cost the other layers 3-4% (the stride-2 ones in `qgemm-bench`).
+AVX2FMA static inline void depthwise_row_of(qgemm_window shape, const float *input, const float *filter, int y,
+                                            const int32_t *bias, qgemm_requantization requantization, float *output,
+                                            const qgemm_packed_rows *packed, int wide) {
+    if (shape.filterWidth == 3 && shape.strideX == 1 && shape.dilationX == 1)
+        depthwise_row(shape, input, filter, y, bias, requantization, output, packed, wide, 1);
+    else
+        depthwise_row(shape, input, filter, y, bias, requantization, output, packed, wide, 0);
+}
+
 __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input,
                                                                   const float *filter, int y, const int32_t *bias,
                                                                   qgemm_requantization requantization,
                                                                   float *output) {
-    depthwise_row(shape, input, filter, y, bias, requantization, output, NULL, 0);
+    depthwise_row_of(shape, input, filter, y, bias, requantization, output, NULL, 0);
 }
 
 __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_packed_avx2(qgemm_window shape, const float *input,
@@ -322,7 +356,7 @@ __attribute__((target("avx2,fma"))) void qgemm_depthwise_row_packed_avx2(qgemm_w
                                                                          const int32_t *bias,
                                                                          qgemm_requantization requantization,
                                                                          qgemm_packed_rows output, int wide) {
-    depthwise_row(shape, input, filter, y, bias, requantization, NULL, &output, wide);
+    depthwise_row_of(shape, input, filter, y, bias, requantization, NULL, &output, wide);
 }
 
 #endif

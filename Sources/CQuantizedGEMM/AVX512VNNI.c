@@ -205,8 +205,8 @@ VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, int row
 // and those pixels share the row's tap lists: with 24 or 48 channels (one or two vectors, the model's largest
 // layers) two pixels were only two to four chains, each 9 multiply-adds long, and four took the 24-channel layer
 // from 384 to 333 us (qgemm-bench). 4 x 4 chains and 4 filter vectors fit AVX-512's 32 registers; AVX2's 16 do
-// not hold 4 x 3, and four pixels made it slower there. With `packed`, each pixel's values go to its packed row,
-// then its row term and the row's zero padding.
+// not hold 4 x 3, and four pixels tap by tap made it slower there (it takes four only by window rows, 2 vectors at a
+// time). With `packed`, each pixel's values go to its packed row, then its row term and the row's zero padding.
 VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
                                              const int32_t *bias, qgemm_requantization requantization, float *output,
                                              const qgemm_packed_rows *packed) {
