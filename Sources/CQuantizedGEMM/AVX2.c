@@ -332,13 +332,12 @@ AVX2FMA static inline void depthwise_row(qgemm_window shape, const float *input,
     }
 }
 
-/// depthwise_row with `windowRows` a constant: where a 3-wide stride-1 undilated window's inside pixels' taps are
-/// whole window rows (qgemm_depthwise_taps lists them row by row), and in a copy of its own otherwise. The by-rows
-/// blocks in the same copy had cost the other layers 3-4% (the stride-2 ones in `qgemm-bench`).
+/// depthwise_row with `windowRows` a constant: one copy for the windows taken by rows, one for the others. The
+/// by-rows blocks in the same copy had cost the other layers 3-4% (the stride-2 ones in `qgemm-bench`).
 AVX2FMA static inline void depthwise_row_of(qgemm_window shape, const float *input, const float *filter, int y,
                                             const int32_t *bias, qgemm_requantization requantization, float *output,
                                             const qgemm_packed_rows *packed, int wide) {
-    if (shape.filterWidth == 3 && shape.strideX == 1 && shape.dilationX == 1)
+    if (qgemm_depthwise_by_window_rows(&shape))
         depthwise_row(shape, input, filter, y, bias, requantization, output, packed, wide, 1);
     else
         depthwise_row(shape, input, filter, y, bias, requantization, output, packed, wide, 0);

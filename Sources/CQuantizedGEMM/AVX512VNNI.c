@@ -134,8 +134,8 @@ VNNI_INLINE static inline void depthwise_block(int pixels, int vectors, int rows
     __m512 s[4][4];
     __mmask16 masks[4];
     for (int v = 0; v < 4; v++) masks[v] = v == vectors - 1 ? last : 0xFFFF;
-    for (int p = 0; p < 4; p++)
-        for (int v = 0; v < 4; v++) s[p][v] = _mm512_setzero_ps();
+    for (int p = 0; p < pixels; p++)
+        for (int v = 0; v < vectors; v++) s[p][v] = _mm512_setzero_ps();
     for (int t = 0; rows && t < a->taps; t += 3) {
         // The window row's filter vectors first, then one input vector at a time: 12 + 16 + 1 registers.
         const float *w = a->filter + a->filterTaps[t], *in = a->input + a->inputTaps[t];
@@ -206,15 +206,14 @@ VNNI_INLINE static inline void depthwise_blocks(int pixels, int vectors, int row
 // layers) two pixels were only two to four chains, each 9 multiply-adds long, and four took the 24-channel layer
 // from 384 to 333 us (qgemm-bench). 4 x 4 chains and 4 filter vectors fit AVX-512's 32 registers; AVX2's 16 do
 // not hold 4 x 3, and four pixels tap by tap made it slower there (it takes four only by window rows, 2 vectors at a
-// time). With `packed`, each pixel's values go to its packed row, then its row term and the row's zero padding.
+// time). Four by window rows with `windowRows` (a constant: see depthwise_row_of). With `packed`, each pixel's
+// values go to its packed row, then its row term and the row's zero padding.
 VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *input, const float *filter, int y,
                                              const int32_t *bias, qgemm_requantization requantization, float *output,
-                                             const qgemm_packed_rows *packed) {
+                                             const qgemm_packed_rows *packed, int windowRows) {
     const requantization512 constants = requantization512_make(requantization);
     const int channels = shape.channels, step = shape.strideX * channels;
     const int padded = qgemm_padded_depth(channels);
-    // An inside pixel's taps are then whole window rows (qgemm_depthwise_taps lists them row by row).
-    const int windowRows = shape.filterWidth == 3 && shape.strideX == 1 && shape.dilationX == 1;
     qgemm_depthwise_row_taps taps = qgemm_depthwise_row_taps_make();
     for (int x = 0; x < shape.outputWidth;) {
         int pixels = qgemm_depthwise_run_inside(&shape, x, 4) ? 4 : 1 + qgemm_depthwise_run_inside(&shape, x, 2);
@@ -254,15 +253,27 @@ VNNI_INLINE static inline void depthwise_row(qgemm_window shape, const float *in
     }
 }
 
+/// depthwise_row with `windowRows` a constant, as AVX2.c's: one copy for the windows taken by rows, one for the
+/// others (with the stride-2 layers' blocks beside the by-rows ones, the 150 x 150 x 24 layer had run 15% slower
+/// and the 150 x 150 x 48 one 9%, in `qgemm-bench` on Zen 4).
+VNNI_INLINE static inline void depthwise_row_of(qgemm_window shape, const float *input, const float *filter, int y,
+                                                const int32_t *bias, qgemm_requantization requantization,
+                                                float *output, const qgemm_packed_rows *packed) {
+    if (qgemm_depthwise_by_window_rows(&shape))
+        depthwise_row(shape, input, filter, y, bias, requantization, output, packed, 1);
+    else
+        depthwise_row(shape, input, filter, y, bias, requantization, output, packed, 0);
+}
+
 VNNI void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                      const int32_t *bias, qgemm_requantization requantization, float *output) {
-    depthwise_row(shape, input, filter, y, bias, requantization, output, NULL);
+    depthwise_row_of(shape, input, filter, y, bias, requantization, output, NULL);
 }
 
 VNNI void qgemm_depthwise_row_packed_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                             const int32_t *bias, qgemm_requantization requantization,
                                             qgemm_packed_rows output) {
-    depthwise_row(shape, input, filter, y, bias, requantization, NULL, &output);
+    depthwise_row_of(shape, input, filter, y, bias, requantization, NULL, &output);
 }
 
 #endif

@@ -110,6 +110,13 @@ static inline int qgemm_depthwise_run_inside(const qgemm_window *s, int x, int c
            left + (count - 1) * s->strideX + (s->filterWidth - 1) * s->dilationX < s->width;
 }
 
+/// Whether the taps of a pixel whose window lies inside the image's columns are whole window rows of three
+/// consecutive input pixels each (qgemm_depthwise_taps lists them row by row): a 3-wide window at stride 1,
+/// undilated, which the depthwise kernels take by window rows.
+static inline int qgemm_depthwise_by_window_rows(const qgemm_window *s) {
+    return s->filterWidth == 3 && s->strideX == 1 && s->dilationX == 1;
+}
+
 /// A row's tap lists: the last pixel's, and those of its first pixel whose window lies inside the image's columns,
 /// which every such pixel of the row shares, shifted (computing the lists for every pixel had been 4% of the
 /// depthwise kernel's samples).
