@@ -197,7 +197,8 @@ AVX2 static inline void store_packed_part(void *row, size_t offset, int wide, __
            (size_t)count * (wide ? 2 : 1));
 }
 
-/// `vectors` x 8 channels (1 to 4 vectors, one chain each) of `pixels` (1 or 2) output pixels with the same taps.
+/// `vectors` x 8 channels (1 to 4 vectors, one chain each) of `pixels` (1, 2, or 4 by rows) output pixels with the
+/// same taps.
 /// Two pixels share each filter load: 3 loads for 2 multiply-adds instead of 4, and the loads, two per
 /// multiply-add, were what bounded the one-pixel loop. With `rows` (4 pixels, 1 or 2 vectors, of a 3-wide window
 /// at stride 1, undilated: the taps are whole window rows), as AVX-512's: each of a window row's six input vectors
