@@ -262,7 +262,7 @@ AVX2FMA static inline void depthwise_blocks(int pixels, int vectors, const depth
     }
 }
 
-/// The last `count` (1 to 7) channels of one output pixel (the first, `pixel` 0, or the second of a pair), masked.
+/// The last `count` (1 to 7) channels of one output pixel of a block (`pixel` 0 to 3), masked.
 AVX2FMA static inline void depthwise_tail(int count, int pixel, const depthwise_block_args *a) {
     __m256i mask = lane_mask(count);
     __m256 sum = _mm256_setzero_ps();
