@@ -9,6 +9,15 @@ protocol PartitionedKernel: AnyObject {
     /// How many parts `run(part:)` takes; fixed at planning.
     var parts: Int { get }
     func run(part: Int)
+    /// Runs consecutive parts, as a thread claims them: kernels that run a range faster in one call than part by
+    /// part (a GEMM reading its filter once for all the range's rows) implement it.
+    func run(parts: Range<Int>)
+}
+
+extension PartitionedKernel {
+    func run(parts: Range<Int>) {
+        for part in parts { run(part: part) }
+    }
 }
 
 /// Persistent worker threads that run the parts of one kernel at a time, with the calling thread as one of them.
@@ -16,10 +25,12 @@ protocol PartitionedKernel: AnyObject {
 /// Written here rather than using Dispatch: a job is handed over without allocating (the kernels are planned
 /// objects), and workers spin briefly between the back-to-back kernels of an inference before they sleep.
 ///
-/// The caller claims parts from the front and the workers from the back, so that with two threads each keeps
-/// roughly its end of the tensors from one kernel to the next (parts are ranges of rows, channels or elements, in
-/// order; where the ends meet moves with timing), and most of what a part reads was written by the same thread,
-/// on the same core while the system leaves it there. Where the host put the two cores far apart (a cache line
+/// Each thread first claims its share of the parts (`ThreadShares`: equal, unless one thread has been running
+/// slower) as one range, then smaller and smaller ranges of what is left, if anything (a thread that has not come).
+/// The caller claims from the front and the workers from the back, so that with two threads each keeps roughly
+/// its end of the tensors from one kernel to the next (parts are ranges of rows, channels or elements, in order),
+/// and most of what a part reads was written by the same thread, on the same core while the system leaves it
+/// there. Where the host put the two cores far apart (a cache line
 /// took 40-250 ns between them on a shared AMD EPYC host, changing from minute to minute), a part reading the other
 /// core's rows waited on them: the two-ended claim made 2-thread p50s about 8% lower there (docs/PERFORMANCE.md,
 /// session 13).
@@ -35,6 +46,16 @@ final class WorkerPool: @unchecked Sendable {
     private let sleepers = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let startedWorkers = Atomic<Int>(0)
+    /// The published kernel's part count, for a claim's size: a thread reads it between loading a ticket and
+    /// claiming from it, when the ticket may already be stale.
+    private let publishedParts = Atomic<Int>(0)
+    /// Made for the threads asked for, then again for those started, before any kernel runs.
+    private nonisolated(unsafe) var shares: ThreadShares
+    /// Per thread, for the kernel being run: the parts it ran, and when it finished them (nanoseconds after
+    /// `publishedAt`). Each thread writes its own before it counts its parts finished; the caller reads them after.
+    private let partsRun: UnsafeMutablePointer<Int>
+    private let finishedAfter: UnsafeMutablePointer<UInt64>
+    private nonisolated(unsafe) var publishedAt: UInt64 = 0
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// The kernel being run: written before its ticket is published, and read only by a thread that has claimed
@@ -53,6 +74,11 @@ final class WorkerPool: @unchecked Sendable {
 
     init(threads: Int) {
         self.threads = max(threads, 1)
+        partsRun = .allocate(capacity: self.threads)
+        partsRun.initialize(repeating: 0, count: self.threads)
+        finishedAfter = .allocate(capacity: self.threads)
+        finishedAfter.initialize(repeating: 0, count: self.threads)
+        shares = ThreadShares(threads: self.threads)
         mutex.initialize(to: pthread_mutex_t())
         wake.initialize(to: pthread_cond_t())
         pthread_mutex_init(mutex, nil)
@@ -64,7 +90,7 @@ final class WorkerPool: @unchecked Sendable {
                 &thread, nil,
                 { context in
                     let pool = Unmanaged<WorkerPool>.fromOpaque(context!).takeRetainedValue()
-                    pool.workerLoop()
+                    pool.workerLoop(thread: pool.startedWorkers.add(1, ordering: .acquiringAndReleasing).newValue)
                     return nil
                 }, context)
             // Out of threads (a container's pids limit): run on those started rather than wait forever below for
@@ -76,6 +102,7 @@ final class WorkerPool: @unchecked Sendable {
             workers.append(thread)
         }
         self.threads = workers.count + 1
+        if shares.threads != self.threads { shares = ThreadShares(threads: self.threads) }
         // Wait for every worker to be running, so that the warm-up inference runs on all of them and no worker
         // meets its first OpenBLAS call (which maps its buffers) in a request.
         while startedWorkers.load(ordering: .acquiring) < self.threads - 1 { sched_yield() }
@@ -92,6 +119,8 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     deinit {
+        partsRun.deallocate()
+        finishedAfter.deallocate()
         pthread_cond_destroy(wake)
         pthread_mutex_destroy(mutex)
         wake.deallocate()
@@ -107,10 +136,13 @@ final class WorkerPool: @unchecked Sendable {
         let parts = kernel.parts
         // (More parts than a ticket counts, a million, would take an output of hundreds of gigabytes.)
         guard threads > 1, parts > 1, parts <= Ticket.maximumParts else {
-            for part in 0..<parts { kernel.run(part: part) }
+            kernel.run(parts: 0..<parts)
             return
         }
         job = kernel
+        partsRun.update(repeating: 0, count: threads)
+        publishedParts.store(parts, ordering: .relaxed)
+        publishedAt = monotonicNanoseconds()
         finishedParts.store(0, ordering: .relaxed)
         let published = Ticket(ticket.load(ordering: .relaxed)).next(parts: parts)
         ticket.store(published.word, ordering: .releasing)
@@ -120,22 +152,38 @@ final class WorkerPool: @unchecked Sendable {
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
         }
-        takeParts(fromFront: true)
+        takeParts(thread: 0)
         var checks = 0
         while finishedParts.load(ordering: .acquiring) < parts {
             checks += 1
             if checks % Self.checksPerYield == 0 { sched_yield() }
         }
+        shares.record(parts: partsRun, nanoseconds: finishedAfter)
     }
 
-    /// Claims and runs parts of the published kernel, the first unclaimed one each time (the caller) or the last
-    /// (the workers), until none is left.
-    private func takeParts(fromFront: Bool) {
+    /// The share of a kernel's parts that `thread` (0, the caller, to threads - 1) claims first.
+    func claimedShare(thread: Int) -> Double { shares.claimedShare(thread: thread) }
+
+    /// Claims and runs parts of the published kernel until none is left: first the thread's share (the caller from
+    /// the front, the workers from the back), then ranges of a (2 x threads)th of what is left, so that a thread
+    /// that comes late still finds some.
+    private func takeParts(thread: Int) {
+        let fromFront = thread == 0
+        var first = true
         while true {
             let word = ticket.load(ordering: .acquiring)
             let claim = Ticket(word)
             guard claim.front < claim.back else { return }
-            let (part, claimed) = fromFront ? (claim.front, claim.claimingFront) : (claim.back - 1, claim.claimingBack)
+            let left = claim.back - claim.front
+            let wanted =
+                first
+                ? shares.firstClaim(thread: thread, parts: publishedParts.load(ordering: .relaxed))
+                : (left + 2 * threads - 1) / (2 * threads)
+            let count = min(wanted, left)
+            let (range, claimed) =
+                fromFront
+                ? (claim.front..<(claim.front + count), claim.claimingFront(count))
+                : ((claim.back - count)..<claim.back, claim.claimingBack(count))
             // Fails if another thread took a part, or if the ticket is a newer kernel's: then look again.
             guard
                 ticket.compareExchange(
@@ -143,13 +191,15 @@ final class WorkerPool: @unchecked Sendable {
                     failureOrdering: .relaxed
                 ).exchanged
             else { continue }
-            job!.run(part: part)
-            finishedParts.add(1, ordering: .releasing)
+            first = false
+            job!.run(parts: range)
+            partsRun[thread] += count
+            finishedAfter[thread] = monotonicNanoseconds() &- publishedAt
+            finishedParts.add(count, ordering: .releasing)
         }
     }
 
-    private func workerLoop() {
-        startedWorkers.add(1, ordering: .releasing)
+    private func workerLoop(thread: Int) {
         var seen = 0
         while true {
             var spins = 0
@@ -175,7 +225,7 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
             }
             seen = generation.load(ordering: .acquiring)
-            takeParts(fromFront: false)
+            takeParts(thread: thread)
         }
     }
 }
@@ -205,9 +255,16 @@ struct Ticket {
     /// The ticket of the kernel after this one, none of its `parts` claimed.
     func next(parts: Int) -> Ticket { Ticket(generation: generation + 1, front: 0, back: parts) }
 
-    /// This ticket with its first unclaimed part claimed.
-    var claimingFront: Ticket { Ticket(generation: generation, front: front + 1, back: back) }
+    /// This ticket with its first `count` unclaimed parts claimed.
+    func claimingFront(_ count: Int) -> Ticket { Ticket(generation: generation, front: front + count, back: back) }
 
-    /// This ticket with its last unclaimed part claimed.
-    var claimingBack: Ticket { Ticket(generation: generation, front: front, back: back - 1) }
+    /// This ticket with its last `count` unclaimed parts claimed.
+    func claimingBack(_ count: Int) -> Ticket { Ticket(generation: generation, front: front, back: back - count) }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: a vDSO call, about 20 ns.
+func monotonicNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
 }

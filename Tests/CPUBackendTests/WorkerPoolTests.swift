@@ -91,15 +91,19 @@ struct WorkerPoolTests {
     @Test func aTicketKeepsItsFields() {
         let first = Ticket(0).next(parts: Ticket.maximumParts)
         #expect(first.generation == 1 && first.front == 0 && first.back == Ticket.maximumParts)
-        let fromFront = Ticket(first.claimingFront.word)
+        let fromFront = Ticket(first.claimingFront(1).word)
         #expect(fromFront.generation == 1 && fromFront.front == 1 && fromFront.back == Ticket.maximumParts)
-        let fromBoth = Ticket(fromFront.claimingBack.word)
+        let fromBoth = Ticket(fromFront.claimingBack(1).word)
         #expect(fromBoth.generation == 1 && fromBoth.front == 1 && fromBoth.back == Ticket.maximumParts - 1)
+        let ranges = Ticket(Ticket(fromBoth.claimingFront(1000).word).claimingBack(2000).word)
+        #expect(ranges.generation == 1 && ranges.front == 1001 && ranges.back == Ticket.maximumParts - 2001)
         // The generation wraps in its 24 bits without touching the other fields.
         var ticket = Ticket(UInt64(1 << 24 - 1) << 40).next(parts: 5)
         #expect(ticket.generation == 0 && ticket.front == 0 && ticket.back == 5)
-        ticket = Ticket(ticket.claimingBack.word)
+        ticket = Ticket(ticket.claimingBack(1).word)
         #expect(ticket.front == 0 && ticket.back == 4)
+        ticket = Ticket(ticket.claimingBack(4).word)
+        #expect(ticket.generation == 0 && ticket.front == 0 && ticket.back == 0)
     }
 
     /// Records which thread ran each part. Each thread's first part waits (at most 5 s) until a second thread has
@@ -144,5 +148,39 @@ struct WorkerPoolTests {
             #expect(callerParts >= 1 && callerParts < parts, "\(parts) parts: the caller ran \(callerParts) first")
             #expect(byCaller.dropFirst(callerParts).allSatisfy { $0 == false }, "\(parts) parts: \(byCaller)")
         }
+    }
+
+    /// Parts that take three times as long on the workers as on the caller (each spins for its time).
+    final class UnevenKernel: PartitionedKernel, @unchecked Sendable {
+        let parts = 40
+        let caller: pthread_t
+        let callerParts = Atomic(0)
+
+        init(caller: pthread_t) { self.caller = caller }
+
+        func run(part: Int) {
+            let onCaller = pthread_equal(pthread_self(), caller) != 0
+            if onCaller { callerParts.add(1, ordering: .relaxed) }
+            let until = monotonicNanoseconds() + (onCaller ? 2_000 : 6_000)
+            while monotonicNanoseconds() < until {}
+        }
+    }
+
+    /// A worker that runs slower gets a smaller share, and the caller runs more of each kernel: what the pool's
+    /// measured shares are for (a vCPU in a slow phase). Equal halves would give the caller 20 of the 40 parts.
+    @Test func aSlowerWorkerGetsFewerParts() throws {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.shutDown() }
+        try #require(pool.threads == 2, "the system refused the worker thread")
+        var callerParts: [Int] = []
+        for _ in 0..<300 {
+            let kernel = UnevenKernel(caller: pthread_self())
+            pool.run(kernel)
+            callerParts.append(kernel.callerParts.load(ordering: .relaxed))
+        }
+        // Three times the speed is a share of 0.75, 30 parts. The median over many kernels, because other tests
+        // running at once take either thread's core now and then, and one kernel's times with it.
+        let median = callerParts.suffix(200).sorted()[100]
+        #expect(median >= 24, "the caller's median parts over the last 200 kernels: \(median) of 40")
     }
 }

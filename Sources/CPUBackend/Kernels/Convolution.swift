@@ -1,4 +1,5 @@
 import COpenBLAS
+import CQuantizedGEMM
 import Engine
 
 /// CONV_2D as a GEMM: output[pixels, Cout] = patches[pixels, K] * filter[Cout, K]^T, K = KH*KW*Cin, then
@@ -10,7 +11,10 @@ import Engine
 ///
 /// Parts are ranges of output pixels (rows), each multiplied by the whole filter; on the 8-bit kernel a
 /// convolution whose packed filter outweighs its packed rows and its output splits by output channels instead
-/// (`columnsPerPart`), so that each thread reads its share of the filter rather than all of it.
+/// (`columnsPerPart`), so that each thread reads its share of the filter rather than all of it. On the 8-bit kernel
+/// with more than one thread, parts are single register tiles (of rows, or of columns), so that the pool can size
+/// each thread's range to its speed (`ThreadShares`); a range runs as one GEMM call, or for rows, one per
+/// `rowsPerCall`.
 final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
@@ -24,6 +28,9 @@ final class Convolution: CPUKernel, PartitionedKernel {
     let parts: Int
     /// Output pixels per part; all of them where parts are column ranges.
     let rowsPerPart: Int
+    /// Output pixels that `run(parts:)` packs and multiplies at a time: as many as fit the cache (rowPartition),
+    /// where parts are rows of the 8-bit kernel.
+    let rowsPerCall: Int
     /// Output channels per part, a multiple of the 8-bit kernel's column block; all of them where parts are row
     /// ranges.
     let columnsPerPart: Int
@@ -61,7 +68,9 @@ final class Convolution: CPUKernel, PartitionedKernel {
             let columns = IntegerGEMM.columnsPerPart(
                 kernel: integer.kernel, rows: rows, columns: channels, depth: depth, threads: threads)
         {
-            (parts, rowsPerPart, columnsPerPart) = ((channels + columns - 1) / columns, rows, columns)
+            // Whole tiles, the kernel's widest that the split allows.
+            let tile = min(Int(qgemm_tile_columns(integer.kernel)), columns)
+            (parts, rowsPerPart, rowsPerCall, columnsPerPart) = ((channels + tile - 1) / tile, rows, rows, tile)
             // Nothing to pack where the depthwise convolution before writes the packed rows.
             rowPacking =
                 !integer.packedByProducer
@@ -70,14 +79,22 @@ final class Convolution: CPUKernel, PartitionedKernel {
         }
         (columnsPerPart, rowPacking) = (channels, nil)
         guard case .packed(let plan) = arithmetic else {
-            (parts, rowsPerPart) = rowPartition(
-                rows: rows, bytesPerRow: channels * 4, threads: threads, repackedRows: depth)
+            let partition = rowPartition(rows: rows, bytesPerRow: channels * 4, threads: threads, repackedRows: depth)
+            // One part stays one (too few rows to pay for a second pass over the filter).
+            guard case .integer(let integer) = arithmetic, threads > 1, partition.parts >= threads else {
+                (parts, rowsPerPart, rowsPerCall) = (partition.parts, partition.rowsPerPart, partition.rowsPerPart)
+                return
+            }
+            let tile = Int(qgemm_tile_rows(integer.kernel))
+            (parts, rowsPerPart) = ((rows + tile - 1) / tile, tile)
+            rowsPerCall = (partition.rowsPerPart + tile - 1) / tile * tile
             return
         }
         // Packed once, at planning; parts start on a register tile (the indirection buffer is grouped by tiles).
         let partition = rowPartition(rows: rows, bytesPerRow: channels * 4, threads: threads)
         let tile = plan.isa.tileRows
         rowsPerPart = (partition.rowsPerPart + tile - 1) / tile * tile
+        rowsPerCall = rowsPerPart
         parts = (rows + rowsPerPart - 1) / rowsPerPart
     }
 
@@ -100,10 +117,19 @@ final class Convolution: CPUKernel, PartitionedKernel {
     /// Whether parts are ranges of output channels (every row) rather than ranges of rows (every channel).
     var splitsByColumns: Bool { columnsPerPart < output.shape[3] }
 
+    /// Parts `parts` of the output: on the 8-bit kernel in one call (column ranges) or one per `rowsPerCall`.
+    func run(parts: Range<Int>) {
+        guard case .integer(let integer) = arithmetic else {
+            for part in parts { run(part: part) }
+            return
+        }
+        runIntegers(parts: parts, integer)
+    }
+
     /// Part `part` of the output: its patches, its GEMM, its requantization.
     func run(part: Int) {
         switch arithmetic {
-        case .integer(let integer): runIntegers(part: part, integer)
+        case .integer(let integer): runIntegers(parts: part..<(part + 1), integer)
         case .packed(let plan): runPacked(part: part, plan)
         case .float(let filter): runFloat(part: part, filter: filter)
         }

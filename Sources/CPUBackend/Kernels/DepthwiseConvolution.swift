@@ -58,11 +58,14 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
             partition.rowsPerPart = (lines + threads - 1) / threads
             partition.parts = (lines + partition.rowsPerPart - 1) / partition.rowsPerPart
         }
-        (parts, rowsPerPart) = partition
         var integer = false
         if case .integer = requantizer {
             integer = Self.runsOnIntegerKernel(depthMultiplier: depthMultiplier, taps: filterHeight * filterWidth)
         }
+        // On the 8-bit kernel, split at all, parts are single output rows: the pool sizes each thread's range to
+        // its speed (ThreadShares), and the kernel runs row by row anyway.
+        if integer, threads > 1, partition.parts >= threads { partition = (lines, 1) }
+        (parts, rowsPerPart) = partition
         precondition(integer || packedOutput == nil, "only the C kernel packs its output")
         integerShape =
             integer
