@@ -85,9 +85,11 @@ final class Convolution: CPUKernel, PartitionedKernel {
                 (parts, rowsPerPart, rowsPerCall) = (partition.parts, partition.rowsPerPart, partition.rowsPerPart)
                 return
             }
+            // Whole tiles, at most finestParts of them (an image of millions of pixels takes several tiles a part).
             let tile = Int(qgemm_tile_rows(integer.kernel))
-            (parts, rowsPerPart) = ((rows + tile - 1) / tile, tile)
-            rowsPerCall = (partition.rowsPerPart + tile - 1) / tile * tile
+            rowsPerPart = (rows + tile * Self.finestParts - 1) / (tile * Self.finestParts) * tile
+            parts = (rows + rowsPerPart - 1) / rowsPerPart
+            rowsPerCall = (partition.rowsPerPart + rowsPerPart - 1) / rowsPerPart * rowsPerPart
             return
         }
         // Packed once, at planning; parts start on a register tile (the indirection buffer is grouped by tiles).
@@ -103,6 +105,9 @@ final class Convolution: CPUKernel, PartitionedKernel {
         if let rowPacking { pool.run(rowPacking) }
         pool.run(self)
     }
+
+    /// The most parts an 8-bit convolution's rows split into.
+    static let finestParts = 1 << 16
 
     /// Whether the input itself is the patch matrix.
     static func isPointwise(window: Window, filterHeight: Int, filterWidth: Int) -> Bool {

@@ -64,7 +64,9 @@ final class DepthwiseConvolution: CPUKernel, PartitionedKernel {
         }
         // On the 8-bit kernel, split at all, parts are single output rows: the pool sizes each thread's range to
         // its speed (ThreadShares), and the kernel runs row by row anyway.
-        if integer, threads > 1, partition.parts >= threads { partition = (lines, 1) }
+        if integer, threads > 1, partition.parts >= threads, lines <= Convolution.finestParts {
+            partition = (lines, 1)
+        }
         (parts, rowsPerPart) = partition
         precondition(integer || packedOutput == nil, "only the C kernel packs its output")
         integerShape =
