@@ -14,8 +14,9 @@ final class ThreadShares: @unchecked Sendable {
     /// Each thread's share of the threads' summed rates (parts a nanosecond), averaged over the kernels recorded.
     /// Read and written by the calling thread only, between kernels.
     private let measured: UnsafeMutablePointer<Double>
-    /// What each thread claims first, in millionths of the parts: equal within the dead band, else `measured`. A
-    /// worker reads its own while it may be claiming from a ticket that is already stale, so these are atomic.
+    /// What each thread claims first, in millionths of the parts, summing to exactly a million (so that with two
+    /// threads the first claims add up to the parts): equal within the dead band, else `measured`. Atomic, because
+    /// `record` writes them while a worker that loaded a ticket about to go stale may read its own.
     private let claimed: UnsafeMutablePointer<Atomic<Int>>
 
     /// How far one kernel moves the averages: a slow phase lasts thousands of kernels, and one kernel's times
@@ -26,6 +27,9 @@ final class ThreadShares: @unchecked Sendable {
     static let deadBand = 0.025
     /// Kernels that took less than this are not recorded: their times are mostly the hand-over.
     static let shortestRecorded: UInt64 = 20_000
+    /// How far from equal one kernel's shares are taken to be, at most, as a fraction of an equal share: a thread
+    /// preempted for a millisecond in one kernel then moves its average by less than the dead band.
+    static let largestRecordedDeviation = 0.3
     private static let scale = 1_000_000
 
     init(threads: Int) {
@@ -33,7 +37,8 @@ final class ThreadShares: @unchecked Sendable {
         measured = .allocate(capacity: threads)
         measured.initialize(repeating: 1 / Double(threads), count: threads)
         claimed = .allocate(capacity: threads)
-        for thread in 0..<threads { (claimed + thread).initialize(to: Atomic(Self.scale / threads)) }
+        for thread in 0..<threads { (claimed + thread).initialize(to: Atomic(0)) }
+        publish(balanced: true)
     }
 
     deinit {
@@ -64,15 +69,30 @@ final class ThreadShares: @unchecked Sendable {
             longest = max(longest, nanoseconds[thread])
         }
         guard longest >= Self.shortestRecorded else { return }
+        let equal = 1 / Double(threads)
+        let (lowest, highest) = (
+            equal * (1 - Self.largestRecordedDeviation), equal * (1 + Self.largestRecordedDeviation)
+        )
         var balanced = true
         for thread in 0..<threads {
-            let share = Double(parts[thread]) / Double(nanoseconds[thread]) / total
+            let share = min(max(Double(parts[thread]) / Double(nanoseconds[thread]) / total, lowest), highest)
             measured[thread] += Self.smoothing * (share - measured[thread])
-            balanced = balanced && abs(measured[thread] - 1 / Double(threads)) <= Self.deadBand
+            balanced = balanced && abs(measured[thread] - equal) <= Self.deadBand
         }
-        for thread in 0..<threads {
-            let share = balanced ? 1 / Double(threads) : measured[thread]
-            claimed[thread].store(Int((share * Double(Self.scale)).rounded()), ordering: .relaxed)
+        publish(balanced: balanced)
+    }
+
+    /// Sets the claimed shares: equal, or the measured ones scaled to sum to 1; the last thread's takes what
+    /// rounding leaves.
+    private func publish(balanced: Bool) {
+        let total = balanced ? 1 : (0..<threads).reduce(0.0) { $0 + measured[$1] }
+        var assigned = 0
+        for thread in 0..<threads - 1 {
+            let share = balanced ? 1 / Double(threads) : measured[thread] / total
+            let millionths = Int((share * Double(Self.scale)).rounded())
+            claimed[thread].store(millionths, ordering: .relaxed)
+            assigned += millionths
         }
+        claimed[threads - 1].store(Self.scale - assigned, ordering: .relaxed)
     }
 }

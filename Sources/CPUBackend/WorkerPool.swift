@@ -164,22 +164,21 @@ final class WorkerPool: @unchecked Sendable {
     /// The share of a kernel's parts that `thread` (0, the caller, to threads - 1) claims first.
     func claimedShare(thread: Int) -> Double { shares.claimedShare(thread: thread) }
 
-    /// Claims and runs parts of the published kernel until none is left: first the thread's share (the caller from
-    /// the front, the workers from the back), then ranges of a (2 x threads)th of what is left, so that a thread
-    /// that comes late still finds some.
+    /// Claims and runs parts of the published kernels until none is left: first the thread's share of a kernel (the
+    /// caller from the front, the workers from the back), then ranges of a (2 x threads)th of what is left, so that
+    /// a thread that comes late still finds some. A thread that comes when less than its share is left (the others
+    /// are past theirs) takes such a range too, not all that is left.
     private func takeParts(thread: Int) {
         let fromFront = thread == 0
-        var first = true
+        var claimedFrom: UInt64? = nil
         while true {
             let word = ticket.load(ordering: .acquiring)
             let claim = Ticket(word)
             guard claim.front < claim.back else { return }
             let left = claim.back - claim.front
-            let wanted =
-                first
-                ? shares.firstClaim(thread: thread, parts: publishedParts.load(ordering: .relaxed))
-                : (left + 2 * threads - 1) / (2 * threads)
-            let count = min(wanted, left)
+            let leftover = (left + 2 * threads - 1) / (2 * threads)
+            let share = shares.firstClaim(thread: thread, parts: publishedParts.load(ordering: .relaxed))
+            let count = claimedFrom != claim.generation && share <= left ? share : leftover
             let (range, claimed) =
                 fromFront
                 ? (claim.front..<(claim.front + count), claim.claimingFront(count))
@@ -191,7 +190,7 @@ final class WorkerPool: @unchecked Sendable {
                     failureOrdering: .relaxed
                 ).exchanged
             else { continue }
-            first = false
+            claimedFrom = claim.generation
             job!.run(parts: range)
             partsRun[thread] += count
             finishedAfter[thread] = monotonicNanoseconds() &- publishedAt

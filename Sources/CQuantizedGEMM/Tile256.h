@@ -15,8 +15,7 @@
 
 // Rows of one tile: 6 rows by 16 columns is 12 accumulators, plus two registers of weights and one of activations:
 // all 16 registers, and enough independent chains to hide the multiply's latency.
-#define TILE256_ROWS 6
-_Static_assert(TILE256_ROWS == 6, "qgemm_tile_rows (QuantizedGEMM.h) says 6");
+#define TILE256_ROWS QGEMM_TILE256_ROWS
 
 /// All ones in the lanes below `count` (none for a count below 1, all for one above 7), for maskload and maskstore.
 TILE256 static inline __m256i lane_mask(int count) {

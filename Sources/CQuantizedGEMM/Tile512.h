@@ -56,8 +56,7 @@ TILE512 static inline __m512 requantize16(__m512i x, const requantization512 *k)
 // Rows of one tile. The multiply-add's latency is several cycles and two can start per cycle (here, Zen 5; one on
 // Skylake-SP), so it takes more than 8 independent accumulators to keep it busy: 8 rows by 32 columns is 16 of the
 // 32 registers, plus two of weights.
-#define TILE512_ROWS 8
-_Static_assert(TILE512_ROWS == 8, "qgemm_tile_rows (QuantizedGEMM.h) says 8");
+#define TILE512_ROWS QGEMM_TILE512_ROWS
 
 /// A variant's step: `c` plus the products of `x` (4 bytes of a row, broadcast) with `w` (64 bytes of weights for 16
 /// columns), exactly.

@@ -7,6 +7,9 @@ import Testing
 
 @testable import CPUBackend
 
+/// Serialized: `aSlowerWorkerGetsFewerParts` times its threads, and the 3- and 4-thread pools of the others keep
+/// the two cores of a CI machine busy.
+@Suite(.serialized)
 struct WorkerPoolTests {
     /// Counts how often each of its parts ran, and checks that no part of a later kernel runs before it is done.
     final class CountingKernel: PartitionedKernel, @unchecked Sendable {

@@ -12,9 +12,9 @@ import Engine
 /// Parts are ranges of output pixels (rows), each multiplied by the whole filter; on the 8-bit kernel a
 /// convolution whose packed filter outweighs its packed rows and its output splits by output channels instead
 /// (`columnsPerPart`), so that each thread reads its share of the filter rather than all of it. On the 8-bit kernel
-/// with more than one thread, parts are single register tiles (of rows, or of columns), so that the pool can size
-/// each thread's range to its speed (`ThreadShares`); a range runs as one GEMM call, or for rows, one per
-/// `rowsPerCall`.
+/// with more than one thread, parts are single register tiles of rows (a few for images of millions of pixels) or
+/// of columns, so that the pool can size each thread's range to its speed (`ThreadShares`); a range runs as one
+/// GEMM call, or for rows, one per `rowsPerCall`.
 final class Convolution: CPUKernel, PartitionedKernel {
     let input: StoredTensor
     let output: StoredTensor
@@ -80,7 +80,8 @@ final class Convolution: CPUKernel, PartitionedKernel {
         (columnsPerPart, rowPacking) = (channels, nil)
         guard case .packed(let plan) = arithmetic else {
             let partition = rowPartition(rows: rows, bytesPerRow: channels * 4, threads: threads, repackedRows: depth)
-            // One part stays one (too few rows to pay for a second pass over the filter).
+            // Fewer parts than threads stay as they are: a single part has too few rows to pay for a second pass over
+            // the filter.
             guard case .integer(let integer) = arithmetic, threads > 1, partition.parts >= threads else {
                 (parts, rowsPerPart, rowsPerCall) = (partition.parts, partition.rowsPerPart, partition.rowsPerPart)
                 return

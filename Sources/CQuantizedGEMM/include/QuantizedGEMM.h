@@ -26,9 +26,15 @@ typedef enum qgemm_isa {
 /// Nonzero for the variants whose packed rows and weights are 16-bit values (vpmaddwd's): AVX2 and AVX-512BW.
 static inline int qgemm_has_wide_rows(qgemm_isa isa) { return isa == QGEMM_AVX2 || isa == QGEMM_AVX512BW; }
 
-/// Output rows and columns of one register tile of `isa`'s GEMM (TILE256_ROWS and TILE512_ROWS, one or two 16-column
-/// blocks): a range of rows or columns that starts and ends on whole tiles leaves no tile partly empty.
-static inline int qgemm_tile_rows(qgemm_isa isa) { return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW ? 8 : 6; }
+/// Rows of one register tile of the 256-bit kernels (Tile256.h) and of the 512-bit ones (Tile512.h).
+#define QGEMM_TILE256_ROWS 6
+#define QGEMM_TILE512_ROWS 8
+
+/// Output rows and columns of one register tile of `isa`'s GEMM (one or two 16-column blocks): a range of rows or
+/// columns that starts and ends on whole tiles leaves no tile partly empty.
+static inline int qgemm_tile_rows(qgemm_isa isa) {
+    return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW ? QGEMM_TILE512_ROWS : QGEMM_TILE256_ROWS;
+}
 static inline int qgemm_tile_columns(qgemm_isa isa) {
     return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW ? 32 : 16;
 }
