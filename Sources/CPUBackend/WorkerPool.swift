@@ -30,10 +30,9 @@ extension PartitionedKernel {
 /// The caller claims from the front and the workers from the back, so that with two threads each keeps roughly
 /// its end of the tensors from one kernel to the next (parts are ranges of rows, channels or elements, in order),
 /// and most of what a part reads was written by the same thread, on the same core while the system leaves it
-/// there. Where the host put the two cores far apart (a cache line
-/// took 40-250 ns between them on a shared AMD EPYC host, changing from minute to minute), a part reading the other
-/// core's rows waited on them: the two-ended claim made 2-thread p50s about 8% lower there (docs/PERFORMANCE.md,
-/// session 13).
+/// there. Where the host put the two cores far apart (a cache line took 40-250 ns between them on a shared AMD EPYC
+/// host, changing from minute to minute), a part reading the other core's rows waited on them: the two-ended claim
+/// made 2-thread p50s about 8% lower there (docs/PERFORMANCE.md, session 13).
 final class WorkerPool: @unchecked Sendable {
     /// The threads that run parts, the caller included: those asked for, fewer if the system refused some.
     private(set) var threads: Int
@@ -160,9 +159,6 @@ final class WorkerPool: @unchecked Sendable {
         }
         shares.record(parts: partsRun, nanoseconds: finishedAfter)
     }
-
-    /// The share of a kernel's parts that `thread` (0, the caller, to threads - 1) claims first.
-    func claimedShare(thread: Int) -> Double { shares.claimedShare(thread: thread) }
 
     /// Claims and runs parts of the published kernels until none is left: first the thread's share of a kernel (the
     /// caller from the front, the workers from the back), then ranges of a (2 x threads)th of what is left, so that
