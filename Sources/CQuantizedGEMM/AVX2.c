@@ -1,5 +1,5 @@
 // The AVX2 kernels: the GEMM for CPUs without VNNI or AVX-512, and the activation packing, requantization and
-// depthwise convolution of both 256-bit kernels and of AVX-512BW's.
+// depthwise convolution of both 256-bit kernels (AVX2's and AVX-VNNI's).
 //
 // Why vpmaddwd and not vpmaddubsw: vpmaddubsw multiplies uint8 by int8 and adds pairs into int16 with saturation.
 // Activations are 0...255 and weights - 128 are -128...127, so a pair reaches 2 * 255 * -128 = -65280, far outside
@@ -70,15 +70,6 @@ AVX2 static inline void convert_segment(const float *source, int count, float ze
     }
 }
 
-/// Sets `count` unsigned values (16-bit with `wide`, else bytes) to `value`.
-static inline void fill_segment(void *packed, int count, int value, int wide) {
-    if (wide) {
-        for (int k = 0; k < count; k++) ((uint16_t *)packed)[k] = (uint16_t)value;
-    } else {
-        memset(packed, value, (size_t)count);
-    }
-}
-
 AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, int stride, float zeroPoint,
                                       void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms) {
     int padded = qgemm_padded_depth(depth), size = wide ? 2 : 1;
@@ -87,7 +78,7 @@ AVX2 void qgemm_pack_activations_avx2(int rows, int depth, const float *source, 
         __m256i sum = _mm256_setzero_si256();
         convert_segment(source + (size_t)m * stride, depth, zeroPoint, destination, wide, &sum);
         int32_t total = lane_sum(sum);
-        fill_segment(destination + (size_t)depth * size, padded - depth, 0, wide);
+        qgemm_fill_values(destination + (size_t)depth * size, padded - depth, 0, wide);
         rowTerms[m] = total * rowSumScale;
     }
 }
@@ -119,7 +110,7 @@ AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, cons
             for (int kx = 0; kx < window.filterWidth; kx++, destination += (size_t)channels * size) {
                 int ix = left + kx * window.dilationX;
                 if (iy < 0 || iy >= window.height || ix < 0 || ix >= window.width) {
-                    fill_segment(destination, channels, (int)zeroPoint, wide);
+                    qgemm_fill_values(destination, channels, (int)zeroPoint, wide);
                     total += (int32_t)zeroPoint * channels;
                 } else {
                     convert_segment(source + (size_t)(iy * window.width + ix) * channels, channels, zeroPoint,
@@ -127,7 +118,7 @@ AVX2 void qgemm_pack_patches_avx2(qgemm_window window, int first, int rows, cons
                 }
             }
         }
-        fill_segment(destination, padded - depth, 0, wide);
+        qgemm_fill_values(destination, padded - depth, 0, wide);
         rowTerms[m] = (total + lane_sum(sum)) * rowSumScale;
     }
 }

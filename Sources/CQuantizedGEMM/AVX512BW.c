@@ -1,7 +1,8 @@
 // The AVX-512BW GEMM, for CPUs with AVX-512 but without VNNI (Skylake-SP, the first Xeon Scalable servers): the AVX2
 // kernel's vpmaddwd on 512-bit registers, in Tile512.h's tiles. Its rows and weights are the AVX2 variant's (16-bit
-// values, 16 columns by 2 depths in 64 bytes, which one load now feeds to one instruction), and so are its packing,
-// requantization and depthwise kernels; AVX2.c says why vpmaddwd is exact where vpmaddubsw is not.
+// values, 16 columns by 2 depths in 64 bytes, which one load now feeds to one instruction); its packing,
+// requantization and depthwise kernels are AVX512.c's, writing those 16-bit rows. AVX2.c says why vpmaddwd is exact
+// where vpmaddubsw is not.
 #include "Kernels.h"
 
 #if defined(__x86_64__)

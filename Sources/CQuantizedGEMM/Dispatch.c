@@ -5,6 +5,9 @@
 
 #if defined(__x86_64__)
 
+/// Whether `isa`'s packing, requantization and depthwise kernels are AVX512.c's (else AVX2.c's).
+static int has_avx512_kernels(qgemm_isa isa) { return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW; }
+
 int qgemm_supports(qgemm_isa isa) {
     __builtin_cpu_init();
     switch (isa) {
@@ -18,9 +21,9 @@ int qgemm_supports(qgemm_isa isa) {
                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
                __builtin_cpu_supports("avx2");
     case QGEMM_AVX512BW:
-        // Its packing, requantization and depthwise kernels are the AVX2 ones, built for avx2 and fma.
+        // Its first layer's byte patches are built for avx2 (BytePatches.c).
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2");
     }
     return 0;
 }
@@ -75,8 +78,9 @@ size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth) {
 
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
                             void *packed, int32_t rowSumScale, int32_t *rowTerms) {
-    if (isa == QGEMM_AVX512VNNI)
-        qgemm_pack_activations_avx512vnni(rows, depth, source, stride, zeroPoint, packed, rowSumScale, rowTerms);
+    if (has_avx512_kernels(isa))
+        qgemm_pack_activations_avx512(rows, depth, source, stride, zeroPoint, packed, qgemm_has_wide_rows(isa),
+                                      rowSumScale, rowTerms);
     else
         qgemm_pack_activations_avx2(rows, depth, source, stride, zeroPoint, packed, qgemm_has_wide_rows(isa),
                                     rowSumScale, rowTerms);
@@ -84,8 +88,9 @@ void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *sou
 
 void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
                         float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {
-    if (isa == QGEMM_AVX512VNNI)
-        qgemm_pack_patches_avx512vnni(window, first, rows, input, zeroPoint, packed, rowSumScale, rowTerms);
+    if (has_avx512_kernels(isa))
+        qgemm_pack_patches_avx512(window, first, rows, input, zeroPoint, packed, qgemm_has_wide_rows(isa),
+                                  rowSumScale, rowTerms);
     else
         qgemm_pack_patches_avx2(window, first, rows, input, zeroPoint, packed, qgemm_has_wide_rows(isa), rowSumScale,
                                 rowTerms);
@@ -116,15 +121,15 @@ void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void 
 
 void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
                       qgemm_requantization requantization) {
-    if (isa == QGEMM_AVX512VNNI)
-        qgemm_requantize_avx512vnni(rows, channels, values, bias, requantization);
+    if (has_avx512_kernels(isa))
+        qgemm_requantize_avx512(rows, channels, values, bias, requantization);
     else
         qgemm_requantize_avx2(rows, channels, values, bias, requantization);
 }
 
 void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                          int y, const int32_t *bias, qgemm_requantization requantization, float *output) {
-    if (isa == QGEMM_AVX512VNNI)
+    if (has_avx512_kernels(isa))
         qgemm_depthwise_row_avx512(shape, input, filter, y, bias, requantization, output);
     else
         qgemm_depthwise_row_avx2(shape, input, filter, y, bias, requantization, output);
@@ -133,8 +138,9 @@ void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, 
 void qgemm_depthwise_row_packed(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                                 int y, const int32_t *bias, qgemm_requantization requantization,
                                 qgemm_packed_rows output) {
-    if (isa == QGEMM_AVX512VNNI)
-        qgemm_depthwise_row_packed_avx512(shape, input, filter, y, bias, requantization, output);
+    if (has_avx512_kernels(isa))
+        qgemm_depthwise_row_packed_avx512(shape, input, filter, y, bias, requantization, output,
+                                          qgemm_has_wide_rows(isa));
     else
         qgemm_depthwise_row_packed_avx2(shape, input, filter, y, bias, requantization, output,
                                         qgemm_has_wide_rows(isa));

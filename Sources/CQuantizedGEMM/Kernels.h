@@ -44,24 +44,28 @@ void qgemm_pack_weights_avx2(int columns, int depth, const uint8_t *weights, int
 //   second rounding is two operations more, an add and the shift. For e = 0 the compare's bound is INT32_MIN,
 //   which nothing is below.
 // Checked against Engine's scalar TFLite arithmetic in Tests/CPUBackendTests/QuantizedGEMMTests.swift.
-void qgemm_pack_activations_avx512vnni(int rows, int depth, const float *source, int stride, float zeroPoint,
-                                       uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
-void qgemm_pack_patches_avx512vnni(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
-                                   uint8_t *packed, int32_t rowSumScale, int32_t *rowTerms);
 void qgemm_multiply_avx512vnni(int rows, int columns, int depth, const uint8_t *packed, const int8_t *packedWeights,
                                const int32_t *rowTerms, const int32_t *columnTerms, qgemm_requantization requantization,
                                float *output, int outputStride);
-void qgemm_requantize_avx512vnni(int rows, int channels, float *values, const int32_t *bias,
-                                 qgemm_requantization requantization);
 
+// AVX512.c: both 512-bit variants' packing, requantization and depthwise kernels. `wide`: 16-bit packed values
+// (AVX-512BW's GEMM), else bytes (AVX-512 VNNI's).
+void qgemm_pack_activations_avx512(int rows, int depth, const float *source, int stride, float zeroPoint,
+                                   void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_pack_patches_avx512(qgemm_window window, int first, int rows, const float *input, float zeroPoint,
+                               void *packed, int wide, int32_t rowSumScale, int32_t *rowTerms);
+void qgemm_requantize_avx512(int rows, int channels, float *values, const int32_t *bias,
+                             qgemm_requantization requantization);
 void qgemm_depthwise_row_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                 const int32_t *bias, qgemm_requantization requantization, float *output);
-void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input, const float *filter, int y,
-                              const int32_t *bias, qgemm_requantization requantization, float *output);
 void qgemm_depthwise_row_packed_avx512(qgemm_window shape, const float *input, const float *filter, int y,
                                        const int32_t *bias, qgemm_requantization requantization,
-                                       qgemm_packed_rows output);
-// `wide`: 16-bit packed values (AVX2's and AVX-512BW's GEMMs), else bytes (AVX-VNNI's).
+                                       qgemm_packed_rows output, int wide);
+
+// AVX2.c: the 256-bit variants' kernels, and AVX2's GEMM.
+void qgemm_depthwise_row_avx2(qgemm_window shape, const float *input, const float *filter, int y,
+                              const int32_t *bias, qgemm_requantization requantization, float *output);
+// `wide`: 16-bit packed values (AVX2's GEMM), else bytes (AVX-VNNI's).
 void qgemm_depthwise_row_packed_avx2(qgemm_window shape, const float *input, const float *filter, int y,
                                      const int32_t *bias, qgemm_requantization requantization,
                                      qgemm_packed_rows output, int wide);
@@ -82,6 +86,15 @@ void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *pac
                             float *output, int outputStride);
 void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
                            qgemm_requantization requantization);
+
+/// Sets `count` unsigned values of a packed row (16-bit with `wide`, else bytes) to `value`.
+static inline void qgemm_fill_values(void *packed, int count, int value, int wide) {
+    if (wide) {
+        for (int k = 0; k < count; k++) ((uint16_t *)packed)[k] = (uint16_t)value;
+    } else {
+        memset(packed, value, (size_t)count);
+    }
+}
 
 // The taps of output pixel (x, y) inside the input: element offsets into the image and the filter; returns their
 // count (at most filterHeight * filterWidth).

@@ -19,7 +19,7 @@ typedef enum qgemm_isa {
     /// AVX-512 VNNI: vpdpbusd on 512-bit registers, 64 multiply-accumulates per instruction.
     QGEMM_AVX512VNNI = 3,
     /// AVX-512 without VNNI (AVX512BW): AVX2's vpmaddwd on 512-bit registers, 32 multiply-accumulates per
-    /// instruction, on the AVX2 variant's 16-bit layouts (and its packing and depthwise kernels).
+    /// instruction, on the AVX2 variant's 16-bit layouts (with AVX-512 VNNI's packing and depthwise kernels).
     QGEMM_AVX512BW = 4,
 } qgemm_isa;
 
