@@ -5,8 +5,6 @@
 // --kernels`).
 #include "Kernels.h"
 
-#include <string.h>
-
 #if defined(__x86_64__)
 #include "Tile512.h"
 
