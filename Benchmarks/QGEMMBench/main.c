@@ -5,11 +5,15 @@
 // checked by QuantizedGEMMTests and OperationParityTests, not here. Each shape runs for 50 ms, so its operands are as
 // warm as repetition makes them (in the network they are often not: compare with `ssd-detect bench`).
 //
+// Each variant's GEMM total is also given as a share of what its multiply instruction alone reaches on this core
+// (InstructionRates.h): how far the kernel is from its bound, on whatever CPU it runs.
+//
 // usage: qgemm-bench   (prints two tables per variant, then one JSON line per variant)
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "InstructionRates.h"
 #include "QuantizedDepthwise.h"
 #include "QuantizedGEMM.h"
 
@@ -131,12 +135,16 @@ int main(void) {
             free(weights), free(packedWeights), free(activations), free(packed), free(rowTerms), free(columnTerms);
             free(output);
         }
+        double bound = instruction_gmacs(isa);
         printf("%s total: GEMM %.2f ms (%.1f GMAC/s over %.0f million multiply-adds), packing %.2f ms\n", names[v],
                gemm * 1e3, macs / gemm / 1e9, macs / 1e6, pack * 1e3);
+        printf("%s bound: %s alone %.1f GMAC/s, so at least %.2f ms for these multiply-adds; the GEMM ran at %.0f%% "
+               "of it\n",
+               names[v], instruction_name(isa), bound, macs / bound / 1e6, macs / gemm / 1e9 / bound * 100);
         double hot, depthwise = bench_depthwise(isa, names[v], &hot);
-        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f,\"depthwise_ms\":%.3f,"
-               "\"depthwise_3_rows_repeated_ms\":%.3f}\n",
-               names[v], gemm * 1e3, pack * 1e3, macs / gemm / 1e9, depthwise * 1e3, hot * 1e3);
+        printf("{\"isa\":\"%s\",\"gemm_ms\":%.3f,\"packing_ms\":%.3f,\"gmac_per_s\":%.1f,"
+               "\"instruction_gmac_per_s\":%.1f,\"depthwise_ms\":%.3f,\"depthwise_3_rows_repeated_ms\":%.3f}\n",
+               names[v], gemm * 1e3, pack * 1e3, macs / gemm / 1e9, bound, depthwise * 1e3, hot * 1e3);
     }
     return 0;
 }
