@@ -4,6 +4,7 @@
 
 #include <time.h>
 
+#if defined(__x86_64__)
 static double seconds(void) {
     struct timespec time;
     clock_gettime(CLOCK_MONOTONIC, &time);
@@ -11,7 +12,9 @@ static double seconds(void) {
 }
 
 // One step per accumulator 0-11; registers 12 and 13 take vpmaddwd's products, 14 and 15 are the operands.
-#define WIDEN(r, acc, tmp) "vpmaddwd %%" r "14, %%" r "15, %%" r #tmp "\n\tvpaddd %%" r #tmp ", %%" r #acc ", %%" r #acc "\n\t"
+#define WIDEN(r, acc, tmp)                                                                                            \
+    "vpmaddwd %%" r "14, %%" r "15, %%" r #tmp "\n\t"                                                                 \
+    "vpaddd %%" r #tmp ", %%" r #acc ", %%" r #acc "\n\t"
 #define WIDENED(r)                                                                                                    \
     WIDEN(r, 0, 12) WIDEN(r, 1, 13) WIDEN(r, 2, 12) WIDEN(r, 3, 13) WIDEN(r, 4, 12) WIDEN(r, 5, 13) WIDEN(r, 6, 12)   \
     WIDEN(r, 7, 13) WIDEN(r, 8, 12) WIDEN(r, 9, 13) WIDEN(r, 10, 12) WIDEN(r, 11, 13)
@@ -24,7 +27,7 @@ static double seconds(void) {
     "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",         \
         "xmm13", "xmm14", "xmm15"
 
-/// Runs `BODY` (twelve instructions) in batches for about 30 ms; returns instructions a second.
+/// Runs `BODY` (twelve multiply instructions) in batches for about 30 ms; returns instructions a second.
 #define RATE(BODY)                                                                                                    \
     do {                                                                                                              \
         long instructions = 0;                                                                                        \
@@ -34,10 +37,11 @@ static double seconds(void) {
             instructions += 12 * 10000;                                                                               \
             elapsed = seconds() - start;                                                                              \
         } while (elapsed < 0.03);                                                                                     \
+        /* Upper halves left dirty slow later SSE code on some Intel cores. */                                       \
+        __asm__ volatile("vzeroupper" ::: CLOBBERS);                                                                  \
         return instructions / elapsed;                                                                                \
     } while (0)
 
-#if defined(__x86_64__)
 static double avx2_rate(void) { RATE(WIDENED("ymm")); }
 static double avx512bw_rate(void) { RATE(WIDENED("zmm")); }
 static double avxvnni_rate(void) { RATE(DOTS("%{vex%} ", "ymm")); }
