@@ -147,7 +147,7 @@ __attribute__((target("avx2"))) void qgemm_pack_patches_u8(qgemm_isa isa, qgemm_
         }
         if (inside) continue;
         if (!wide) {
-            for (int k = depth; k < padded; k++) bytes[k] = 0;  // at most 3: a memset call cost more
+            qgemm_fill_values(bytes + depth, padded - depth, 0, 0);
             continue;
         }
         uint16_t *words = (uint16_t *)packed + (size_t)m * padded;

@@ -5,9 +5,6 @@
 
 #if defined(__x86_64__)
 
-/// Whether `isa`'s packing, requantization and depthwise kernels are AVX512.c's (else AVX2.c's).
-static int has_avx512_kernels(qgemm_isa isa) { return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW; }
-
 int qgemm_supports(qgemm_isa isa) {
     __builtin_cpu_init();
     switch (isa) {
@@ -78,7 +75,7 @@ size_t qgemm_packed_activations_size(qgemm_isa isa, int rows, int depth) {
 
 void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *source, int stride, float zeroPoint,
                             void *packed, int32_t rowSumScale, int32_t *rowTerms) {
-    if (has_avx512_kernels(isa))
+    if (qgemm_is_avx512(isa))
         qgemm_pack_activations_avx512(rows, depth, source, stride, zeroPoint, packed, qgemm_has_wide_rows(isa),
                                       rowSumScale, rowTerms);
     else
@@ -88,7 +85,7 @@ void qgemm_pack_activations(qgemm_isa isa, int rows, int depth, const float *sou
 
 void qgemm_pack_patches(qgemm_isa isa, qgemm_window window, int first, int rows, const float *input,
                         float zeroPoint, void *packed, int32_t rowSumScale, int32_t *rowTerms) {
-    if (has_avx512_kernels(isa))
+    if (qgemm_is_avx512(isa))
         qgemm_pack_patches_avx512(window, first, rows, input, zeroPoint, packed, qgemm_has_wide_rows(isa),
                                   rowSumScale, rowTerms);
     else
@@ -121,7 +118,7 @@ void qgemm_multiply(qgemm_isa isa, int rows, int columns, int depth, const void 
 
 void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, const int32_t *bias,
                       qgemm_requantization requantization) {
-    if (has_avx512_kernels(isa))
+    if (qgemm_is_avx512(isa))
         qgemm_requantize_avx512(rows, channels, values, bias, requantization);
     else
         qgemm_requantize_avx2(rows, channels, values, bias, requantization);
@@ -129,7 +126,7 @@ void qgemm_requantize(qgemm_isa isa, int rows, int channels, float *values, cons
 
 void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                          int y, const int32_t *bias, qgemm_requantization requantization, float *output) {
-    if (has_avx512_kernels(isa))
+    if (qgemm_is_avx512(isa))
         qgemm_depthwise_row_avx512(shape, input, filter, y, bias, requantization, output);
     else
         qgemm_depthwise_row_avx2(shape, input, filter, y, bias, requantization, output);
@@ -138,7 +135,7 @@ void qgemm_depthwise_row(qgemm_isa isa, qgemm_window shape, const float *input, 
 void qgemm_depthwise_row_packed(qgemm_isa isa, qgemm_window shape, const float *input, const float *filter,
                                 int y, const int32_t *bias, qgemm_requantization requantization,
                                 qgemm_packed_rows output) {
-    if (has_avx512_kernels(isa))
+    if (qgemm_is_avx512(isa))
         qgemm_depthwise_row_packed_avx512(shape, input, filter, y, bias, requantization, output,
                                           qgemm_has_wide_rows(isa));
     else

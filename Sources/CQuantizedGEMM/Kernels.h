@@ -87,8 +87,11 @@ void qgemm_multiply_avxvnni(int rows, int columns, int depth, const uint8_t *pac
 void qgemm_requantize_avx2(int rows, int channels, float *values, const int32_t *bias,
                            qgemm_requantization requantization);
 
-/// Sets `count` unsigned values of a packed row (16-bit with `wide`, else bytes) to `value`.
+/// Sets `count` unsigned values of a packed row (16-bit with `wide`, else bytes) to `value`. No call for none: the
+/// kernels pad every row this way, SSD MobileNet's never need it (its depths are multiples of 4), and a memset call
+/// a pixel, even of nothing, had cost the depthwise layers 4-6%.
 static inline void qgemm_fill_values(void *packed, int count, int value, int wide) {
+    if (count <= 0) return;
     if (wide) {
         for (int k = 0; k < count; k++) ((uint16_t *)packed)[k] = (uint16_t)value;
     } else {

@@ -26,6 +26,10 @@ typedef enum qgemm_isa {
 /// Nonzero for the variants whose packed rows and weights are 16-bit values (vpmaddwd's): AVX2 and AVX-512BW.
 static inline int qgemm_has_wide_rows(qgemm_isa isa) { return isa == QGEMM_AVX2 || isa == QGEMM_AVX512BW; }
 
+/// Nonzero for the 512-bit variants, AVX-512 VNNI and AVX-512BW: their tiles are Tile512.h's, and their packing,
+/// requantization and depthwise kernels AVX512.c's.
+static inline int qgemm_is_avx512(qgemm_isa isa) { return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW; }
+
 /// Rows of one register tile of the 256-bit kernels (Tile256.h) and of the 512-bit ones (Tile512.h).
 #define QGEMM_TILE256_ROWS 6
 #define QGEMM_TILE512_ROWS 8
@@ -33,10 +37,10 @@ static inline int qgemm_has_wide_rows(qgemm_isa isa) { return isa == QGEMM_AVX2 
 /// Output rows and columns of one register tile of `isa`'s GEMM (one or two 16-column blocks): a range of rows or
 /// columns that starts and ends on whole tiles leaves no tile partly empty.
 static inline int qgemm_tile_rows(qgemm_isa isa) {
-    return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW ? QGEMM_TILE512_ROWS : QGEMM_TILE256_ROWS;
+    return qgemm_is_avx512(isa) ? QGEMM_TILE512_ROWS : QGEMM_TILE256_ROWS;
 }
 static inline int qgemm_tile_columns(qgemm_isa isa) {
-    return isa == QGEMM_AVX512VNNI || isa == QGEMM_AVX512BW ? 32 : 16;
+    return qgemm_is_avx512(isa) ? 32 : 16;
 }
 
 /// Nonzero when this CPU (and its OS) runs `isa`'s kernels.
